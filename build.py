@@ -1,0 +1,8 @@
+#!/usr/bin/env python3
+"""Build, check or preview the notice site: see `python build.py --help`."""
+import sys
+
+from noticesite.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
