@@ -1,0 +1,102 @@
+"""The command line: build, check, serve. The only place that prints problems."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import BuildError, Problem
+from .site import BuildOptions, build, load
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
+    parser = _parser(default_root or Path.cwd())
+    args = parser.parse_args(argv)
+    command = args.command or "build"
+    root = Path(args.project).resolve()
+    try:
+        if command == "check":
+            return check(root)
+        if command == "serve":
+            from .serve import serve
+
+            return serve(root, host=args.host, port=args.port, options=_options(args))
+        return run_build(root, Path(args.output) if args.output else root / "output", _options(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(pdf=not getattr(args, "no_pdf", False), search=not getattr(args, "no_search", False),
+                        workers=getattr(args, "jobs", None))
+
+
+def _parser(default_root: Path) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", default=str(default_root), metavar="DIR",
+                        help="the project folder with content/, data/ and layouts/ (default: %(default)s)")
+    outputs = argparse.ArgumentParser(add_help=False)
+    outputs.add_argument("--no-pdf", action="store_true", help="skip the PDF attachments (faster previews)")
+    outputs.add_argument("--no-search", action="store_true", help="skip the site search index")
+    outputs.add_argument("-j", "--jobs", type=int, metavar="N", help="processes for PDFs (default: all cores)")
+
+    parser = argparse.ArgumentParser(
+        prog="build.py", parents=[common, outputs],
+        description="Publish official notices: YAML data and Markdown into a static site with PDF attachments.",
+        epilog="Without a command, builds the site into output/.")
+    parser.add_argument("--output", metavar="DIR", help="where to write the site (default: PROJECT/output)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    b = sub.add_parser("build", parents=[common, outputs], help="check everything, then write the site",
+                       description="Check every file, then write the site into output/ in one step: "
+                                   "a failed build leaves the previous output/ as it was.")
+    b.add_argument("--output", metavar="DIR", help="where to write the site (default: PROJECT/output)")
+    sub.add_parser("check", parents=[common], help="check content and data; write nothing",
+                   description="Check every data file and notice, print each problem as "
+                               "path:line:column: message, and exit 1 if any is an error.")
+    s = sub.add_parser("serve", parents=[common, outputs], help="preview with live reload on 127.0.0.1",
+                       description="Build into a temporary folder, serve it on 127.0.0.1 and rebuild on every "
+                                   "change under content/, data/ or layouts/. Problems show in the browser.")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    return parser
+
+
+def print_problems(problems: list[Problem], stream=sys.stderr) -> None:
+    for problem in sorted(problems):
+        print(problem, file=stream)
+
+
+def check(root: Path) -> int:
+    site, problems = load(root)
+    print_problems(problems)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    if site is None:
+        print(f"check failed: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"checked {len(site.notices)} notice(s): no errors, {warnings} warning(s)")
+    return 0
+
+
+def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
+    started = time.perf_counter()
+    site, problems = load(root)
+    print_problems(problems)
+    if site is None:
+        print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        report = build(site, out_dir, options)
+    except BuildError as exc:
+        print_problems(exc.problems)
+        print(f"build failed; {out_dir} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
+    elapsed = time.perf_counter() - started
+    pdfs = ""
+    if options.pdf:
+        pdfs = f", {report.pdfs_rendered} PDF(s) rendered, {report.pdfs_reused} unchanged"
+    print(f"built {len(site.notices)} notice(s): {report.pages} page(s){pdfs} into {out_dir} in {elapsed:.2f} s")
+    return 0

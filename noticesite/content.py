@@ -1,0 +1,237 @@
+"""Markdown with YAML front matter into notices and their text attachments.
+
+Raw HTML in Markdown is shown as text, not passed through: a notice is typed
+by office staff and must not be able to inject markup. Links keep only safe
+schemes, images may not come from another host, and ``附件N`` in a body
+becomes a link to attachment N.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as etree
+from html import unescape
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from . import fields as f
+from . import yamlio
+from .errors import Problems
+from .fields import Field
+from .model import Attachment, Location, Notice
+from .yamlio import Node
+
+LoadData = Callable[[Node, str], object]  # (reference node, attachment type) -> record or None
+ReadPage = Callable[[Node], tuple[str, str] | None]  # (reference node) -> (text, display path)
+
+NOTICE_FIELDS = [
+    Field("number", "the document number, e.g. 校教通〔2012〕104号"),
+    Field("title", "the notice's title"),
+    Field("issuer", "the issuing office, signed at the end"),
+    Field("addressees", "to whom the notice is addressed, e.g. 校属各教学院"),
+    Field("date", "the date of issue as YYYY-MM-DD; may be left empty", required=False),
+    Field("slug", "the notice's URL segment; defaults to its folder's name", required=False),
+    Field("attachments", "the attachments, in order: title, type, data or page", required=False),
+    Field("key_dates", "dates to show on a timeline and in calendars", required=False),
+]
+ATTACHMENT_TYPES = ("text", "schedule", "directory", "procedure")
+ATTACHMENT_FIELDS = [
+    Field("title", "the attachment's title"),
+    Field("type", "one of " + ", ".join(ATTACHMENT_TYPES)),
+    Field("data", "for schedule, directory and procedure: a file under data/", required=False),
+    Field("page", "for text: a Markdown file beside notice.md", required=False),
+]
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+_YEAR_IN_NUMBER = re.compile(r"[〔\[(（](\d{4})[〕\])）]")
+_ATTACHMENT_REF = re.compile(r"附件\s*(\d+)")
+
+
+def split_front_matter(text: str, path: str, problems: Problems) -> tuple[Node | None, str, int]:
+    """Returns the front matter tree, the body, and the body's first line number."""
+    match = _FRONT.match(text)
+    if not match:
+        problems.error(Location(path, 1, 1), "expected front matter between '---' lines at the top")
+        return None, text, 1
+    node, yaml_problems = yamlio.parse(match[1] or "", path)
+    for p in yaml_problems:  # the YAML starts on line 2 of the file
+        problems.append(p.__class__(p.path, p.line + 1 if p.line else 0, p.column, p.message, p.severity))
+    if node is not None:
+        _shift_lines(node, 1)
+    return node, text[match.end():], text[:match.end()].count("\n") + 1
+
+
+def _shift_lines(node: Node, offset: int) -> None:
+    node.loc = Location(node.loc.path, node.loc.line + offset, node.loc.column)
+    children = node.value.values() if node.is_map else node.value if node.is_seq else []
+    for child in children:  # type: ignore[union-attr]
+        _shift_lines(child, offset)
+
+
+def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage,
+                problems: Problems) -> Notice | None:
+    text = path.read_text(encoding="utf-8-sig")
+    front, body, body_line = split_front_matter(text, shown, problems)
+    rec = f.record(front, NOTICE_FIELDS, "notice", problems)
+    if rec is None:
+        return None
+    values = {k: f.text(rec.get(k), f"notice: {k}", problems)
+              for k in ("number", "title", "issuer", "addressees")}
+    date = f.date(rec.get("date"), "notice: date", problems) if "date" in rec else None
+    slug = f.slug(rec.get("slug"), "notice: slug", problems) if "slug" in rec else path.parent.name
+    year = date.year if date else _year_from_number(values["number"] or "")
+    if year is None and values["number"]:
+        problems.error(rec["number"].loc, (
+            f"notice: the date is empty and the number '{values['number']}' carries no year "
+            "like 〔2012〕: give a date"))
+    attachments = _load_attachments(rec.get("attachments"), load_data, read_page, problems)
+    numbers = {a.number for a in attachments}
+    body_html, body_text = render_markdown(body, shown, body_line, problems,
+                                           numbers=numbers, link=attachment_href)
+    if None in values.values() or year is None or slug is None or (
+            "date" in rec and date is None) or attachments is None:
+        return None
+    notice = Notice(slug, values["number"], values["title"], values["issuer"],  # type: ignore[arg-type]
+                    values["addressees"], date, year, body_html, body_text,  # type: ignore[arg-type]
+                    attachments, front.loc if front else Location(shown))
+    notice.key_date_nodes = rec.get("key_dates")  # type: ignore[attr-defined]  # read by site.py
+    return notice
+
+
+def attachment_href(number: int) -> str:
+    return f"attachment-{number}.html"
+
+
+def _year_from_number(number: str) -> int | None:
+    match = _YEAR_IN_NUMBER.search(number)
+    return int(match[1]) if match else None
+
+
+def _load_attachments(node: Node | None, load_data: LoadData, read_page: ReadPage,
+                      problems: Problems) -> list[Attachment]:
+    attachments: list[Attachment] = []
+    for number, item in enumerate(f.items(node, "notice: attachments", problems, allow_empty=True), 1):
+        what = f"attachment {number}"
+        rec = f.record(item, ATTACHMENT_FIELDS, what, problems)
+        if rec is None:
+            continue
+        title = f.text(rec.get("title"), f"{what}: title", problems)
+        kind = f.choice(rec.get("type"), f"{what}: type", ATTACHMENT_TYPES, problems)
+        if kind is None or title is None:
+            continue
+        body_html, data = "", None
+        if kind == "text":
+            if "page" not in rec:
+                problems.error(item.loc, f"{what}: a text attachment needs 'page' (a Markdown file beside notice.md)")
+                continue
+            page = read_page(rec["page"])
+            if page is None:
+                continue
+            page_text, page_path = page
+            body_html, _ = render_markdown(page_text, page_path, 1, problems, numbers=set(),
+                                           link=attachment_href, check_refs=False)
+        else:
+            if "data" not in rec:
+                problems.error(item.loc, f"{what}: a {kind} attachment needs 'data' (a file under data/)")
+                continue
+            data = load_data(rec["data"], kind)
+            if data is None:
+                continue
+        attachments.append(Attachment(number, title, kind, f"attachment-{number}",  # type: ignore[arg-type]
+                                      body_html, data, item.loc))  # type: ignore[arg-type]
+    return attachments
+
+
+# ---- Markdown ------------------------------------------------------------------
+
+_SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
+
+
+class _AttachmentLinks(InlineProcessor):
+    """附件1 → <a href="attachment-1.html">附件1</a>, for attachments that exist."""
+
+    def __init__(self, numbers: set[int], link: Callable[[int], str]):
+        super().__init__(_ATTACHMENT_REF.pattern)
+        self.numbers, self.link = numbers, link
+
+    def handleMatch(self, m: re.Match, data: str):  # type: ignore[override]
+        number = int(m[1])
+        if number not in self.numbers:
+            return None, None, None
+        el = etree.Element("a", {"href": self.link(number)})
+        el.text = m[0]
+        return el, m.start(0), m.end(0)
+
+
+class _BareUrls(InlineProcessor):
+    """Bare http(s) URLs become links; the URL ends at the first non-ASCII character."""
+
+    def __init__(self) -> None:
+        super().__init__(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
+
+    def handleMatch(self, m: re.Match, data: str):  # type: ignore[override]
+        url = m[0].rstrip(".,;:!?'")
+        el = etree.Element("a", {"href": url})
+        el.text = url
+        return el, m.start(0), m.start(0) + len(url)
+
+
+class _SafeUrls(Treeprocessor):
+    """Drops links with unsafe schemes and images from other hosts, reporting them."""
+
+    def __init__(self, md: markdown.Markdown, report: Callable[[str, str], None]):
+        super().__init__(md)
+        self.report = report
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.tag == "a" and "href" in el.attrib:
+                scheme = urlsplit(el.attrib["href"]).scheme.lower()
+                if scheme not in _SAFE_SCHEMES:
+                    self.report(el.attrib["href"], f"link '{el.attrib['href']}' uses the scheme '{scheme}:', "
+                                                   "which is not allowed (use http, https, mailto or tel)")
+                    del el.attrib["href"]
+                elif scheme in ("http", "https"):
+                    el.set("rel", "external noopener")
+            if el.tag == "img":
+                src = el.attrib.get("src", "")
+                parts = urlsplit(src)
+                if parts.scheme or parts.netloc or src.startswith("/") or ".." in src.split("/"):
+                    self.report(src, f"image '{src}' must be a file inside the notice's folder "
+                                     "(the site makes no request to another host)")
+                    el.attrib["src"] = ""
+
+
+def render_markdown(text: str, path: str, first_line: int, problems: Problems, *,
+                    numbers: set[int], link: Callable[[int], str], check_refs: bool = True) -> tuple[str, str]:
+    """Markdown to (HTML, plain text). Problems point at the line in the source file."""
+    lines = text.split("\n")
+
+    def line_of(needle: str) -> Location:
+        for i, line in enumerate(lines):
+            col = line.find(needle)
+            if col >= 0:
+                return Location(path, first_line + i, col + 1)
+        return Location(path, first_line, 1)
+
+    for i, line in enumerate(lines):
+        for m in _ATTACHMENT_REF.finditer(line):
+            if check_refs and int(m[1]) not in numbers:
+                problems.error(Location(path, first_line + i, m.start() + 1),
+                               f"'{m[0]}' names an attachment this notice does not have "
+                               f"(it has {len(numbers) or 'none'})")
+    md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    # Raw HTML is escaped, not passed through (markup injection).
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.inlinePatterns.register(_AttachmentLinks(numbers, link), "attachment_links", 25)
+    md.inlinePatterns.register(_BareUrls(), "bare_urls", 24)
+    md.treeprocessors.register(
+        _SafeUrls(md, lambda needle, message: problems.error(line_of(needle), message)), "safe_urls", 0)
+    html = md.convert(text)
+    plain = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+    return html, plain

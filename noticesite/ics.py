@@ -1,0 +1,312 @@
+"""iCalendar (RFC 5545) files for a notice's key dates and schedule sessions.
+
+One stage, one output: this module only reads the model and returns bytes.
+
+- ``notice_events`` makes one event per key date (an all-day event; a key
+  date with an ``end`` spans its days) and one per session of each
+  ``schedule`` attachment (a timed event, e.g. 2013-01-03 08:00–08:40
+  图像采集：政法学院).
+- ``per_group_calendars`` splits the sessions by the value of the schedule's
+  first ``text`` column (each college), each group with all the key dates, so
+  that a college can subscribe to just its own slot.
+- ``event_calendar`` writes events as an ``.ics`` file.
+
+What makes the files behave in calendar clients:
+
+- UIDs are stable: built from the notice slug, the key date id (or the
+  attachment slug and the session's group) and the site host, never from
+  positions in a list or the build time, so downloading the file again
+  updates the events rather than duplicating them. Non-ASCII parts (college
+  names) are Punycode-encoded: 2012-104.attachment-1.xn--48sz2uqkgyt0c@host.
+- DTSTAMP comes from the notice (its date, else 1 January of its year), not
+  from the clock: the same sources build the same bytes.
+- Times are wall-clock times in Asia/Shanghai, written with TZID and a
+  VTIMEZONE (CST, +0800, no daylight saving since 1991) in the file, so a
+  client needs no time zone database of its own.
+- All-day events use DATE values with an exclusive DTEND (RFC 5545 3.6.1):
+  photographing on 2013-01-03..04 is DTSTART 20130103, DTEND 20130105.
+- The icalendar package escapes commas, semicolons, backslashes and
+  newlines in text, folds lines at 75 octets and ends them with CRLF.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from .model import Attachment, KeyDate, Notice, Phone, Schedule, Session
+
+PRODID = "-//noticesite//notice key dates and schedules//ZH"
+TZID = "Asia/Shanghai"
+SHANGHAI = ZoneInfo(TZID)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One VEVENT.
+
+    ``start`` and ``end`` are both dates (an all-day event; ``end`` is its
+    last day, inclusive, or None for one day) or both datetimes (a timed
+    event; naive values are wall-clock times in Asia/Shanghai; ``end`` None
+    for an instant). ``stamp`` is the DTSTAMP, an aware datetime.
+    """
+
+    uid: str
+    summary: str
+    description: str
+    location: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None
+    url: str
+    stamp: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+    def __post_init__(self) -> None:
+        timed = isinstance(self.start, dt.datetime)
+        if self.end is not None:
+            if isinstance(self.end, dt.datetime) != timed:
+                raise ValueError(f"{self.uid}: start and end must both be dates or both datetimes")
+            if _local(self.end) < _local(self.start):
+                raise ValueError(f"{self.uid}: end {self.end} is before start {self.start}")
+        if self.stamp.tzinfo is None:
+            raise ValueError(f"{self.uid}: stamp must be an aware datetime")
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+
+def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
+    return value
+
+
+# ---- writing ---------------------------------------------------------------
+
+
+def event_calendar(events: list[CalendarEvent], *, calendar_name: str) -> bytes:
+    """The ``.ics`` file for ``events``: CRLF lines, folded at 75 octets."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", calendar_name)  # RFC 7986
+    cal.add("x-wr-calname", calendar_name)  # the same, for clients before RFC 7986
+    cal.add("x-wr-timezone", TZID)
+    cal.add_component(_shanghai())
+    for event in events:
+        cal.add_component(_vevent(event))
+    return cal.to_ical()
+
+
+def _shanghai() -> icalendar.Timezone:
+    # China has kept +0800 without daylight saving since 1991; every date a
+    # notice names is later, so one STANDARD observance is exact.
+    standard = icalendar.TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(hours=8))
+    standard.add("tzoffsetto", dt.timedelta(hours=8))
+    standard.add("tzname", "CST")
+    zone = icalendar.Timezone()
+    zone.add("tzid", TZID)
+    zone.add_component(standard)
+    return zone
+
+
+def _vevent(event: CalendarEvent) -> icalendar.Event:
+    vevent = icalendar.Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", event.stamp.astimezone(dt.timezone.utc))
+    if event.all_day:
+        last = event.end or event.start
+        vevent.add("dtstart", event.start)
+        vevent.add("dtend", last + dt.timedelta(days=1))  # exclusive
+        vevent.add("transp", "TRANSPARENT")  # a day to remember, not a busy day
+    else:
+        vevent.add("dtstart", _local(event.start))
+        if event.end is not None:
+            vevent.add("dtend", _local(event.end))
+    vevent.add("summary", event.summary)
+    if event.description:
+        vevent.add("description", event.description)
+    if event.location:
+        vevent.add("location", event.location)
+    if event.url:
+        vevent.add("url", event.url)
+    return vevent
+
+
+# ---- from the model --------------------------------------------------------
+
+
+def notice_events(notice: Notice, site_host: str, notice_url: str) -> list[CalendarEvent]:
+    """One event per key date, then one per session of each schedule attachment."""
+    events = [_key_date_event(notice, kd, i, site_host, notice_url) for i, kd in enumerate(notice.key_dates)]
+    for attachment, schedule in _schedules(notice):
+        for uid_part, session in _session_uid_parts(attachment, schedule):
+            events.append(_session_event(notice, attachment, schedule, session, uid_part, site_host, notice_url))
+    return events
+
+
+def per_group_calendars(notice: Notice, site_host: str, notice_url: str) -> dict[str, list[CalendarEvent]]:
+    """Per group (value of a schedule's first text column): its sessions plus every key date.
+
+    Keys are file stems, in order of first appearance: the group's name as
+    written (政法学院), made safe by ``file_stem`` -- no path separators,
+    no leading dot, unique. Empty when no schedule has a text column.
+    """
+    key_events = [_key_date_event(notice, kd, i, site_host, notice_url) for i, kd in enumerate(notice.key_dates)]
+    groups: dict[str, list[CalendarEvent]] = {}
+    for attachment, schedule in _schedules(notice):
+        column = _group_column(schedule)
+        if column is None:
+            continue
+        for uid_part, session in _session_uid_parts(attachment, schedule):
+            group = str(session.values.get(column, "")).strip()
+            event = _session_event(notice, attachment, schedule, session, uid_part, site_host, notice_url)
+            groups.setdefault(group, []).append(event)
+    stems = file_stems(list(groups))
+    return {stems[group]: [*sessions, *key_events] for group, sessions in groups.items()}
+
+
+def file_stems(names: list[str]) -> dict[str, str]:
+    """A safe, unique file stem for each name: Chinese kept, anything else risky replaced by '-'.
+
+    Only Unicode letters, digits, '_' and '-' survive, so no '/', '\\', '..',
+    ':' or spaces; an empty result becomes group-N (N its 1-based position).
+    """
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for i, name in enumerate(names, start=1):
+        stem = re.sub(r"[^\w-]+", "-", name, flags=re.UNICODE).strip("-_") or f"group-{i}"
+        candidate, n = stem, 2
+        while candidate.casefold() in taken:  # case-insensitive file systems
+            candidate, n = f"{stem}-{n}", n + 1
+        taken.add(candidate.casefold())
+        stems[name] = candidate
+    return stems
+
+
+def notice_stamp(notice: Notice) -> dt.datetime:
+    """DTSTAMP for every event of a notice: its date at 00:00 in Shanghai, else 1 January of its year."""
+    day = notice.date or dt.date(notice.year, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
+
+
+def uid_part(text: str) -> str:
+    """``text`` as an ASCII UID segment: kept when already safe, else Punycode with an xn-- prefix."""
+    if re.fullmatch(r"[A-Za-z0-9_-]+", text):
+        return text
+    return "xn--" + text.encode("punycode").decode("ascii")
+
+
+def _host(site_host: str) -> str:
+    try:
+        return site_host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return uid_part(site_host)
+
+
+def _uid(notice: Notice, parts: list[str], site_host: str) -> str:
+    # Segments are joined by '.', which no slug, key date id or uid_part
+    # contains, so a key date's UID can never equal a session's.
+    return ".".join([uid_part(notice.slug), *parts]) + "@" + _host(site_host)
+
+
+def _key_date_event(notice: Notice, kd: KeyDate, index: int, site_host: str, notice_url: str) -> CalendarEvent:
+    # KeyDate.id is set by keydates.parse_key_dates; a key date made without
+    # one falls back to its position, which is stable only while the list is.
+    key_id = getattr(kd, "id", None) or f"key-date-{index + 1}"
+    return CalendarEvent(
+        uid=_uid(notice, [uid_part(key_id)], site_host),
+        summary=kd.label,
+        description=_notice_line(notice),
+        location="",
+        start=kd.date,
+        end=kd.end,
+        url=notice_url,
+        stamp=notice_stamp(notice),
+    )
+
+
+def _schedules(notice: Notice) -> list[tuple[Attachment, Schedule]]:
+    return [(a, a.data) for a in notice.attachments if a.type == "schedule" and isinstance(a.data, Schedule)]
+
+
+def _group_column(schedule: Schedule) -> str | None:
+    """Key of the first text column, which names a session (the college)."""
+    return next((c.key for c in schedule.columns if c.type == "text"), None)
+
+
+def _session_uid_parts(attachment: Attachment, schedule: Schedule) -> list[tuple[str, Session]]:
+    """A UID segment per session: the group's name, so a moved slot keeps its UID.
+
+    A group with several sessions numbers the second and later ones (-2, -3)
+    in schedule order; a schedule with no text column uses date and time.
+    """
+    column = _group_column(schedule)
+    seen: dict[str, int] = {}
+    parts = []
+    for session in schedule.sessions:
+        if column is None:
+            name = f"{session.date:%Y%m%d}T{session.start:%H%M}"
+        else:
+            name = uid_part(str(session.values.get(column, "")).strip() or "session")
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name = f"{name}-{seen[name]}"
+        parts.append((f"{uid_part(attachment.slug)}.{name}", session))
+    return parts
+
+
+def _session_event(
+    notice: Notice,
+    attachment: Attachment,
+    schedule: Schedule,
+    session: Session,
+    uid_segment: str,
+    site_host: str,
+    notice_url: str,
+) -> CalendarEvent:
+    column = _group_column(schedule)
+    group = str(session.values.get(column, "")).strip() if column else ""
+    what = _session_activity(notice, schedule, session)
+    lines = []
+    for col in schedule.columns:
+        if col.key == column or col.type == "place":
+            continue  # already the summary or the location
+        value = session.values.get(col.key)
+        if value is None or value == "":
+            continue
+        lines.append(f"{col.label}：{value.display if isinstance(value, Phone) else value}")
+    lines.append(f"{_notice_line(notice)} 附件{attachment.number}")
+    return CalendarEvent(
+        uid=_uid(notice, [uid_segment], site_host),
+        summary=f"{what}：{group}" if group else what,
+        description="\n".join(lines),
+        location=session.place,
+        start=dt.datetime.combine(session.date, session.start),
+        end=dt.datetime.combine(session.date, session.end),
+        url=notice_url,
+        stamp=notice_stamp(notice),
+    )
+
+
+def _session_activity(notice: Notice, schedule: Schedule, session: Session) -> str:
+    """What a session is for: the label of the event key date covering its day, else the schedule's title.
+
+    Notice 2012-104's key date photos (图像采集, 2013-01-03..04) covers every
+    session, so each reads 图像采集：<college>.
+    """
+    for kd in notice.key_dates:
+        if kd.kind == "event" and kd.date <= session.date <= (kd.end or kd.date):
+            return kd.label
+    return schedule.title
+
+
+def _notice_line(notice: Notice) -> str:
+    return f"{notice.number}《{notice.title}》" if notice.number else notice.title

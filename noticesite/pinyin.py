@@ -1,0 +1,103 @@
+"""Pinyin search keys for the office directory, computed once at build time.
+
+The directory page's filter script (``layouts/directory.js``) matches what a
+reader types against the visible text of a row and against the row's
+``data-keys``: the string that ``search_keys`` returns.  A reader without a
+Chinese input method, or on a phone, can then type ``hunan`` or ``hn`` for
+湖南分社, and ``changsha`` for its address.
+
+Heteronyms (重庆 chóngqìng, 长沙 chángshā) are resolved by pypinyin's phrase
+dictionary, which only works when a place name is converted as a whole: so
+each name is converted on its own, never character by character.
+"""
+from __future__ import annotations
+
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+from .model import Directory, Office
+
+# Province-level names as they open an address without their suffix
+# (山西太原市…, 西藏拉萨…, 宁夏银川市…).  Longest first, so 内蒙古 wins over
+# a shorter name that would be its prefix.
+_PROVINCES = sorted(
+    (
+        "北京 天津 上海 重庆 河北 山西 内蒙古 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建"
+        " 江西 山东 河南 湖北 湖南 广东 广西 海南 四川 贵州 云南 西藏 陕西 甘肃"
+        " 青海 宁夏 新疆 香港 澳门 台湾"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+_PROVINCE_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)?")
+# A city, district or county: a few Han characters and the unit's suffix.  The
+# match is lazy, so 南昌市红谷滩新区 gives 南昌市 first.  省 is left out here:
+# after the first place it is more often part of a building (陕西省政府院内).
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:市|区|县|旗)")
+# Official spellings that plain pinyin cannot give: 陕西 is written Shaanxi to
+# tell it from 山西 Shanxi (both "shanxi" in toneless pinyin).
+_EXTRA_SPELLINGS = {"陕西": "shaanxi"}
+# The first three units are enough to find an office: province, city, district.
+_MAX_PLACES = 3
+
+
+def leading_places(address: str) -> list[str]:
+    """The place names an address opens with, e.g. 长沙市迎宾路153号 -> ["长沙市"].
+
+    A heuristic for the addresses as the notices write them: a province, with or
+    without its suffix, then cities, districts and counties, stopping at the
+    first part that is not one (a street, a number, a punctuation mark).
+    """
+    places: list[str] = []
+    rest = address.strip()
+    for province in _PROVINCES:
+        if rest.startswith(province):
+            suffix = _PROVINCE_SUFFIX.match(rest, len(province))
+            assert suffix is not None  # the pattern can match the empty string
+            places.append(rest[: suffix.end()])
+            rest = rest[suffix.end():]
+            break
+    while len(places) < _MAX_PLACES:
+        m = _PLACE.match(rest)
+        if not m:
+            break
+        places.append(m.group())
+        rest = rest[m.end():]
+    return places
+
+
+def _ascii_lower(parts: list[str]) -> str:
+    return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())
+
+
+def full_pinyin(text: str) -> str:
+    """Toneless pinyin, joined: 湖南分社 -> hunanfenshe (ü is written v)."""
+    return _ascii_lower(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
+
+
+def initials(text: str) -> str:
+    """First letter of each syllable: 湖南分社 -> hnfs, 重庆 -> cq."""
+    return _ascii_lower(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore"))
+
+
+def search_keys(office: Office) -> str:
+    """Lowercase, space-separated keys for one office's row.
+
+    Full pinyin first, then initials, then the phone digits: for each of the
+    name, the province and the address's leading place names.  Duplicates are
+    dropped, the first occurrence kept.
+    """
+    sources = [office.name, office.province, *leading_places(office.address)]
+    words = [w for w in sources if w]
+    keys = [full_pinyin(w) for w in words]
+    keys += [spelling for w in words for p, spelling in _EXTRA_SPELLINGS.items() if w.startswith(p)]
+    keys += [initials(w) for w in words]
+    keys.append(office.phone.digits)
+    return " ".join(dict.fromkeys(k for k in keys if k))
+
+
+def annotate(directory: Directory) -> None:
+    """Fill ``office.pinyin`` for every office of the directory."""
+    for office in directory.offices:
+        office.pinyin = search_keys(office)

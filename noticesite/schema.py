@@ -1,0 +1,394 @@
+"""Each kind of data file, declared once, read into the typed model with its checks.
+
+A loader takes the located YAML tree of one file and returns a model record
+(or ``None``) while adding located problems to the list it is given. Files
+that reference other files (a make-up page naming the shared directory) get a
+``resolve`` callback from ``site.py``, which owns the reading of files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Callable
+
+from . import fields as f
+from .errors import Problems
+from .fields import Field
+from .model import (
+    Branch, CardField, CollegeCode, Column, Contact, Directory, Location, Makeup, Office, Phone,
+    Procedure, Schedule, Session, SiteConfig, Step, TimeRange,
+)
+from .yamlio import Node
+
+Resolve = Callable[[Node, str], object]  # (reference node, data kind) -> loaded record or None
+
+
+# ---- data/site.yaml ------------------------------------------------------------
+
+SITE_FIELDS = [
+    Field("school", "the school's name"),
+    Field("office", "the issuing office, printed above the document number"),
+    Field("title", "the site's title"),
+    Field("base_url", "the published address, e.g. https://jwc.example.edu.cn/ (may carry a sub-path)"),
+    Field("language", "the language of the notices, zh-CN", required=False),
+]
+
+
+def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
+    rec = f.record(node, SITE_FIELDS, "site", problems)
+    if rec is None:
+        return None
+    values = {k: f.text(rec.get(k), f"site: {k}", problems) for k in ("school", "office", "title", "base_url")}
+    language = f.text(rec.get("language"), "site: language", problems, required=False) or "zh-CN"
+    base_url = values["base_url"]
+    if base_url and not (base_url.startswith("https://") or base_url.startswith("http://")):
+        problems.error(rec["base_url"].loc, f"site: base_url: expected an http:// or https:// address, got '{base_url}'")
+        base_url = None
+    if None in values.values() or base_url is None:
+        return None
+    return SiteConfig(values["school"], values["office"], base_url.rstrip("/") + "/",  # type: ignore[arg-type]
+                      language, values["title"], node.loc)  # type: ignore[arg-type]
+
+
+# ---- schedules -----------------------------------------------------------------
+
+COLUMN_TYPES = ("text", "count", "person", "phone", "place")
+RESERVED_KEYS = {"date", "start", "end", "location"}
+SCHEDULE_FIELDS = [
+    Field("title", "the schedule's title", required=False),
+    Field("location", "where the sessions take place, unless a place column says otherwise", required=False),
+    Field("columns", "the columns after date and time: key, label and type"),
+    Field("sessions", "the sessions: date, start, end and a value for each column"),
+]
+COLUMN_FIELDS = [
+    Field("key", "the field name used in each session"),
+    Field("label", "the column heading"),
+    Field("type", "one of " + ", ".join(COLUMN_TYPES)),
+]
+
+
+def load_schedule(node: Node, problems: Problems) -> Schedule | None:
+    rec = f.record(node, SCHEDULE_FIELDS, "schedule", problems)
+    if rec is None:
+        return None
+    columns = _load_columns(rec.get("columns"), problems)
+    location = f.text(rec.get("location"), "schedule: location", problems, required=False) or ""
+    if columns is not None and location == "" and not any(c.type == "place" for c in columns):
+        problems.error(node.loc, "schedule: missing field 'location' (no column has type place either)")
+    sessions: list[Session] = []
+    for i, item in enumerate(f.items(rec.get("sessions"), "schedule: sessions", problems), 1):
+        session = _load_session(item, i, columns or [], location, problems)
+        if session:
+            sessions.append(session)
+    if columns is None:
+        return None
+    _check_overlaps(sessions, problems)
+    sessions.sort(key=lambda s: (s.date, s.start, s.end))
+    title = f.text(rec.get("title"), "schedule: title", problems, required=False) or ""
+    return Schedule(title, location, columns, sessions, node.loc)
+
+
+def _load_columns(node: Node | None, problems: Problems) -> list[Column] | None:
+    columns: list[Column] = []
+    seen: set[str] = set()
+    for item in f.items(node, "schedule: columns", problems):
+        rec = f.record(item, COLUMN_FIELDS, "schedule column", problems)
+        if rec is None:
+            continue
+        key = f.slug(rec.get("key"), "schedule column: key", problems)
+        label = f.text(rec.get("label"), "schedule column: label", problems)
+        kind = f.choice(rec.get("type"), "schedule column: type", COLUMN_TYPES, problems)
+        if key in RESERVED_KEYS:
+            problems.error(rec["key"].loc, f"schedule column: key '{key}' is reserved for every session")
+            continue
+        if key in seen:
+            problems.error(rec["key"].loc, f"schedule column: duplicate key '{key}'")
+            continue
+        if key and label and kind:
+            seen.add(key)
+            columns.append(Column(key, label, kind))  # type: ignore[arg-type]
+    return columns if node is not None else None
+
+
+def _load_session(node: Node, index: int, columns: list[Column], location: str,
+                  problems: Problems) -> Session | None:
+    what = f"session {index}"
+    session_fields = [Field("date", "YYYY-MM-DD"), Field("start", "HH:MM"), Field("end", "HH:MM"),
+                      Field("location", "overrides the schedule's location", required=False)]
+    session_fields += [Field(c.key, f"{c.label} ({c.type})") for c in columns]
+    rec = f.record(node, session_fields, what, problems)
+    if rec is None:
+        return None
+    day = f.date(rec.get("date"), f"{what}: date", problems)
+    start = f.time(rec.get("start"), f"{what}: start", problems)
+    end = f.time(rec.get("end"), f"{what}: end", problems)
+    if start and end and end <= start:
+        problems.error(rec["end"].loc,
+                       f"{what}: ends at {end:%H:%M}, which is not after its start at {start:%H:%M}")
+        end = None
+    values: dict[str, object] = {}
+    for column in columns:
+        values[column.key] = _cell(rec.get(column.key), column, f"{what}: {column.key}", problems)
+    if day is None or start is None or end is None or None in values.values():
+        return None
+    places = [str(values[c.key]) for c in columns if c.type == "place"]
+    own = f.text(rec.get("location"), f"{what}: location", problems, required=False)
+    place = " ".join(places) or own or location
+    return Session(day, start, end, values, place, node.loc)
+
+
+def _cell(node: Node | None, column: Column, what: str, problems: Problems) -> object:
+    if column.type == "count":
+        return f.count(node, what, problems)
+    if column.type == "phone":
+        return f.phone(node, what, problems)
+    return f.text(node, what, problems)
+
+
+def _check_overlaps(sessions: list[Session], problems: Problems) -> None:
+    """Sessions in one place on one day must not overlap (touching ends are fine)."""
+    by_place: dict[tuple[str, dt.date], list[Session]] = defaultdict(list)
+    for s in sessions:
+        by_place[(s.place, s.date)].append(s)
+    for group in by_place.values():
+        group.sort(key=lambda s: (s.start, s.end))
+        latest = group[0]
+        for s in group[1:]:
+            if s.start < latest.end:
+                problems.error(s.location, (
+                    f"session from {s.start:%H:%M} to {s.end:%H:%M} on {s.date} overlaps the session "
+                    f"from {latest.start:%H:%M} to {latest.end:%H:%M} (line {latest.location.line}) "
+                    f"in {s.place}"))
+            if s.end > latest.end:
+                latest = s
+
+
+# ---- the shared directory and college codes ------------------------------------
+
+DIRECTORY_FIELDS = [
+    Field("title", "the directory's title", required=False),
+    Field("offices", "the offices: name, phone, address"),
+]
+OFFICE_FIELDS = [
+    Field("name", "the office's name"),
+    Field("phone", "a landline or mobile number"),
+    Field("address", "the postal address"),
+    Field("province", "the province or city, for search", required=False),
+]
+
+
+def load_directory(node: Node, problems: Problems) -> Directory | None:
+    rec = f.record(node, DIRECTORY_FIELDS, "directory", problems)
+    if rec is None:
+        return None
+    offices: list[Office] = []
+    first_by_name: dict[str, Office] = {}
+    for item in f.items(rec.get("offices"), "directory: offices", problems):
+        office = _load_office(item, problems)
+        if office is None:
+            continue
+        if office.name in first_by_name:
+            problems.error(office.location, f"office '{office.name}' is listed twice "
+                                            f"(first at line {first_by_name[office.name].location.line})")
+            continue
+        first_by_name[office.name] = office
+        offices.append(office)
+    warn_mixed_dashes([(o.phone, o.location) for o in offices], problems)
+    title = f.text(rec.get("title"), "directory: title", problems, required=False) or ""
+    return Directory(title, offices, node.loc)
+
+
+def _load_office(node: Node, problems: Problems) -> Office | None:
+    rec = f.record(node, OFFICE_FIELDS, "office", problems)
+    if rec is None:
+        return None
+    name = f.text(rec.get("name"), "office: name", problems)
+    what = f"office '{name}'" if name else "office"
+    phone = f.phone(rec.get("phone"), f"{what}: phone", problems)
+    address = f.text(rec.get("address"), f"{what}: address", problems)
+    province = f.text(rec.get("province"), f"{what}: province", problems, required=False) or ""
+    if name is None or phone is None or address is None:
+        return None
+    return Office(name, phone, address, rec["phone"].loc, province)
+
+
+def warn_mixed_dashes(phones: list[tuple[Phone, Location]], problems: Problems) -> None:
+    """Point at each phone number whose dash differs from the file's usual style."""
+    styles = Counter(f.dash_style(p.raw) for p, _ in phones if p.kind == "landline")
+    if len(styles) < 2:
+        return
+    usual, _ = styles.most_common(1)[0]
+    for phone, where in phones:
+        style = f.dash_style(phone.raw)
+        if phone.kind == "landline" and style != usual:
+            problems.warn(where, (
+                f"phone '{phone.raw}' separates the area code with {_name_dash(style)}, while most "
+                f"numbers here use {_name_dash(usual)}; the site shows '{phone.display}'"))
+
+
+def _name_dash(style: str) -> str:
+    names = {"-": "a hyphen '-'", "—": "an em dash '—'", "--": "two hyphens '--'", "": "nothing",
+             " ": "a space", "－": "a full-width hyphen '－'", "——": "two em dashes '——'"}
+    return names.get(style, f"'{style}'")
+
+
+COLLEGES_FIELDS = [Field("colleges", "the colleges: name and code")]
+COLLEGE_FIELDS = [Field("name", "the college's name"), Field("code", "its code in the national register")]
+
+
+def load_colleges(node: Node, problems: Problems) -> list[CollegeCode] | None:
+    rec = f.record(node, COLLEGES_FIELDS, "colleges", problems)
+    if rec is None:
+        return None
+    colleges: list[CollegeCode] = []
+    seen: dict[str, Location] = {}
+    for item in f.items(rec.get("colleges"), "colleges", problems):
+        crec = f.record(item, COLLEGE_FIELDS, "college", problems)
+        if crec is None:
+            continue
+        name = f.text(crec.get("name"), "college: name", problems)
+        code = f.text(crec.get("code"), "college: code", problems)
+        if name in seen:
+            problems.error(item.loc, f"college '{name}' is listed twice (first at line {seen[name].line})")
+            continue
+        if name and code:
+            seen[name] = item.loc
+            colleges.append(CollegeCode(name, code))
+    return colleges
+
+
+# ---- make-up information -------------------------------------------------------
+
+MAKEUP_FIELDS = [
+    Field("intro", "the sentence above the card fields", required=False),
+    Field("card_fields", "the fields of the machine-readable card: label and value", required=False),
+    Field("college_codes", "a shared data file with the college codes, e.g. colleges.yaml", required=False),
+    Field("contact", "the nearby branch for make-up sessions", required=False),
+    Field("directory", "a shared data file with the branch offices, e.g. offices.yaml"),
+]
+CONTACT_FIELDS = [
+    Field("name", "the branch's name"),
+    Field("address", "its address"),
+    Field("phones", "its phone numbers"),
+    Field("advice", "advice to students", required=False),
+    Field("period", "the months of make-up sessions", required=False),
+    Field("days", "the days of make-up sessions", required=False),
+    Field("hours", "the hours: start and end", required=False),
+]
+
+
+def load_makeup(node: Node, problems: Problems, resolve: Resolve) -> Makeup | None:
+    rec = f.record(node, MAKEUP_FIELDS, "make-up", problems)
+    if rec is None:
+        return None
+    cards = []
+    for item in f.items(rec.get("card_fields"), "make-up: card_fields", problems, allow_empty=True):
+        crec = f.record(item, [Field("label", "the field's label"), Field("value", "what to write")],
+                        "card field", problems)
+        if crec:
+            label = f.text(crec.get("label"), "card field: label", problems)
+            value = f.text(crec.get("value"), "card field: value", problems)
+            if label and value:
+                cards.append(CardField(label, value))
+    codes = resolve(rec["college_codes"], "colleges") if "college_codes" in rec else []
+    directory = resolve(rec["directory"], "directory") if "directory" in rec else None
+    contact = _load_contact(rec.get("contact"), problems)
+    if contact and isinstance(directory, Directory):
+        _compare_contact(contact, directory, problems)
+    intro = f.text(rec.get("intro"), "make-up: intro", problems, required=False) or ""
+    if not isinstance(directory, Directory) or codes is None:
+        return None
+    return Makeup(intro, cards, codes, contact, directory, node.loc)  # type: ignore[arg-type]
+
+
+def _load_contact(node: Node | None, problems: Problems) -> Contact | None:
+    rec = f.record(node, CONTACT_FIELDS, "contact", problems)
+    if rec is None:
+        return None
+    phones = [p for p in (f.phone(n, "contact: phones", problems)
+                          for n in f.items(rec.get("phones"), "contact: phones", problems)) if p]
+    hours = []
+    for item in f.items(rec.get("hours"), "contact: hours", problems, allow_empty=True):
+        hrec = f.record(item, [Field("start", "HH:MM"), Field("end", "HH:MM")], "contact hours", problems)
+        if hrec:
+            start = f.time(hrec.get("start"), "contact hours: start", problems)
+            end = f.time(hrec.get("end"), "contact hours: end", problems)
+            if start and end and end <= start:
+                problems.error(hrec["end"].loc, f"contact hours: end {end:%H:%M} is not after start {start:%H:%M}")
+            elif start and end:
+                hours.append(TimeRange(start, end))
+    name = f.text(rec.get("name"), "contact: name", problems)
+    address = f.text(rec.get("address"), "contact: address", problems)
+    optional = {k: f.text(rec.get(k), f"contact: {k}", problems, required=False) or ""
+                for k in ("advice", "period", "days")}
+    if not name or not address:
+        return None
+    return Contact(name, address, phones, optional["advice"], optional["period"], optional["days"],
+                   hours, node.loc)  # type: ignore[union-attr]
+
+
+def _compare_contact(contact: Contact, directory: Directory, problems: Problems) -> None:
+    """The make-up contact is usually also a row of the directory: say where they disagree."""
+    digits = {p.digits for p in contact.phones}
+    for office in directory.offices:
+        if office.phone.digits in digits and office.address != contact.address:
+            problems.warn(contact.location, (
+                f"contact '{contact.name}' shares the phone {office.phone.display} with directory office "
+                f"'{office.name}' ({office.location}) but gives another address: "
+                f"'{contact.address}' here, '{office.address}' there"))
+
+
+# ---- procedures ----------------------------------------------------------------
+
+PROCEDURE_FIELDS = [
+    Field("title", "the procedure's title", required=False),
+    Field("steps", "the main path, top to bottom"),
+    Field("side_steps", "steps reached only through a branch", required=False),
+    Field("notes", "notes under the chart", required=False),
+]
+STEP_FIELDS = [
+    Field("id", "a short name other steps use to point here"),
+    Field("label", "the text in the box"),
+    Field("kind", "step, condition or end", required=False),
+    Field("note", "a note beside the step", required=False),
+    Field("branches", "for a condition: when and to", required=False),
+    Field("next", "for a side step: the step to rejoin; leave out to end there", required=False),
+]
+
+
+def load_procedure(node: Node, problems: Problems) -> Procedure | None:
+    rec = f.record(node, PROCEDURE_FIELDS, "procedure", problems)
+    if rec is None:
+        return None
+    steps = [s for s in (_load_step(n, problems) for n in f.items(rec.get("steps"), "procedure: steps", problems)) if s]
+    side = [s for s in (_load_step(n, problems)
+                        for n in f.items(rec.get("side_steps"), "procedure: side_steps", problems, allow_empty=True)) if s]
+    notes = [t for t in (f.text(n, "procedure: note", problems)
+                         for n in f.items(rec.get("notes"), "procedure: notes", problems, allow_empty=True)) if t]
+    title = f.text(rec.get("title"), "procedure: title", problems, required=False) or ""
+    return Procedure(title, steps, side, notes, node.loc)
+
+
+def _load_step(node: Node, problems: Problems) -> Step | None:
+    rec = f.record(node, STEP_FIELDS, "step", problems)
+    if rec is None:
+        return None
+    step_id = f.slug(rec.get("id"), "step: id", problems)
+    what = f"step '{step_id}'" if step_id else "step"
+    label = f.text(rec.get("label"), f"{what}: label", problems)
+    kind = f.choice(rec.get("kind"), f"{what}: kind", ("step", "condition", "end"), problems) \
+        if "kind" in rec else "step"
+    note = f.text(rec.get("note"), f"{what}: note", problems, required=False) or ""
+    branches = []
+    for item in f.items(rec.get("branches"), f"{what}: branches", problems):
+        brec = f.record(item, [Field("when", "the answer that leads there"), Field("to", "a side step's id")],
+                        f"{what}: branch", problems)
+        if brec:
+            when = f.text(brec.get("when"), f"{what}: branch when", problems)
+            to = f.text(brec.get("to"), f"{what}: branch to", problems)
+            if when and to:
+                branches.append(Branch(when, to))
+    nxt = f.text(rec.get("next"), f"{what}: next", problems) if "next" in rec else None
+    if step_id is None or label is None or kind is None:
+        return None
+    return Step(step_id, label, kind, note, branches, nxt, node.loc)  # type: ignore[arg-type]

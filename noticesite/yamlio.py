@@ -1,0 +1,138 @@
+"""YAML with positions kept.
+
+PyYAML's ``compose()`` gives every node its start mark; we keep that mark
+beside each value so that checks on meaning (a bad phone number, an overlap)
+can point at the line. Scalars stay raw text: the schema converts them by
+their declared type, which sidesteps YAML 1.1 surprises such as ``14:00``
+read as the sexagesimal integer 840 or ``NO`` read as false.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from .errors import Problem
+from .model import Location
+
+# Tags a data file may carry: the plain YAML types. Anything else (``!!python/…``,
+# custom ``!tags``) is refused rather than constructed.
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+@dataclass
+class Node:
+    """A YAML value with its location: ``dict[str, Node]``, ``list[Node]``, ``str`` or ``None``."""
+
+    value: Union[dict[str, "Node"], list["Node"], str, None]
+    loc: Location
+    quoted: bool = False  # a scalar written in quotes
+
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_seq(self) -> bool:
+        return isinstance(self.value, list)
+
+    @property
+    def is_scalar(self) -> bool:
+        return isinstance(self.value, str)
+
+    def describe(self) -> str:
+        """How a wrong value reads in "expected X, got Y"."""
+        if self.value is None:
+            return "nothing"
+        if self.is_map:
+            return "a mapping"
+        if self.is_seq:
+            return "a list"
+        text = self.value if len(self.value) <= 30 else self.value[:29] + "…"
+        return f"'{text}'"
+
+
+def location(path: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(path)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document; an empty document gives a ``None`` value."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or "invalid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.context}, {exc.problem}"
+        return None, [Problem.at(location(path, mark), f"YAML syntax error: {message}")]
+    except yaml.YAMLError as exc:  # e.g. a second document in one file
+        return None, [Problem(path, 0, 0, f"YAML error: {exc}")]
+    if root is None:
+        return Node(None, Location(path, 1, 1)), []
+    problems: list[Problem] = []
+    return _convert(root, path, problems), problems
+
+
+def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
+    """Read and parse a project file; ``path`` in messages is relative to ``root``."""
+    shown = display_path(path, root)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None, [Problem(shown, 0, 0, "file not found")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, 0, 0, f"not UTF-8 text (byte {exc.start})")]
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, f"cannot read: {exc.strerror}")]
+    return parse(text, shown)
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Node:
+    loc = location(path, node.start_mark)
+    if node.tag not in _SAFE_TAGS:
+        problems.append(Problem.at(loc, f"YAML tag '{node.tag}' is not allowed in data files"))
+        return Node(None, loc)
+    if isinstance(node, yaml.MappingNode):
+        return Node(_convert_map(node, path, problems), loc)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_convert(item, path, problems) for item in node.value], loc)
+    quoted = node.style in ("'", '"', "|", ">")
+    if not quoted and node.tag == "tag:yaml.org,2002:null":
+        return Node(None, loc)
+    return Node(str(node.value), loc, quoted)
+
+
+def _convert_map(node: yaml.MappingNode, path: str, problems: list[Problem]) -> dict[str, Node]:
+    result: dict[str, Node] = {}
+    first_seen: dict[str, Location] = {}
+    for key_node, value_node in node.value:
+        key_loc = location(path, key_node.start_mark)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem.at(key_loc, "a key must be plain text, not a list or mapping"))
+            continue
+        key = str(key_node.value)
+        if key == "<<":
+            problems.append(Problem.at(key_loc, "merge keys ('<<') are not supported; write the fields out"))
+            continue
+        if key in first_seen:
+            problems.append(Problem.at(
+                key_loc, f"duplicate key '{key}' (first at line {first_seen[key].line})"))
+            continue
+        first_seen[key] = key_loc
+        result[key] = _convert(value_node, path, problems)
+    return result
