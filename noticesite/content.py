@@ -67,6 +67,8 @@ def split_front_matter(text: str, path: str, problems: Problems) -> tuple[Node |
 
 def _shift_lines(node: Node, offset: int) -> None:
     node.loc = Location(node.loc.path, node.loc.line + offset, node.loc.column)
+    if node.key_loc:
+        node.key_loc = Location(node.key_loc.path, node.key_loc.line + offset, node.key_loc.column)
     children = node.value.values() if node.is_map else node.value if node.is_seq else []
     for child in children:  # type: ignore[union-attr]
         _shift_lines(child, offset)
@@ -89,11 +91,13 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
             f"notice: the date is empty and the number '{values['number']}' carries no year "
             "like 〔2012〕: give a date"))
     attachments = _load_attachments(rec.get("attachments"), load_data, read_page, problems)
-    numbers = {a.number for a in attachments}
+    # Every declared attachment counts, loaded or not: one broken data file is one problem.
+    declared = rec["attachments"].value if "attachments" in rec and rec["attachments"].is_seq else []
+    numbers = set(range(1, len(declared) + 1))
     body_html, body_text = render_markdown(body, shown, body_line, problems,
                                            numbers=numbers, link=attachment_href)
     if None in values.values() or year is None or slug is None or (
-            "date" in rec and date is None) or attachments is None:
+            "date" in rec and date is None) or len(attachments) != len(numbers):
         return None
     notice = Notice(slug, values["number"], values["title"], values["issuer"],  # type: ignore[arg-type]
                     values["addressees"], date, year, body_html, body_text,  # type: ignore[arg-type]

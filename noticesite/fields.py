@@ -51,7 +51,7 @@ def record(node: Node | None, fields: list[Field], what: str, problems: Problems
 
 
 def _key_loc(child: Node) -> Location:
-    return child.loc
+    return child.key_loc or child.loc
 
 
 def items(node: Node | None, what: str, problems: Problems, *, allow_empty: bool = False) -> list[Node]:

@@ -198,6 +198,7 @@ class Attachment:
 
 @dataclass
 class KeyDate:
+    id: str  # stable: calendar UIDs are made from it
     label: str
     date: dt.date
     end: dt.date | None

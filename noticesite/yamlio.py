@@ -32,6 +32,7 @@ class Node:
     value: Union[dict[str, "Node"], list["Node"], str, None]
     loc: Location
     quoted: bool = False  # a scalar written in quotes
+    key_loc: Location | None = None  # for a mapping's value: where its key is
 
     @property
     def is_map(self) -> bool:
@@ -105,14 +106,14 @@ def display_path(path: Path, root: Path) -> str:
 def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Node:
     loc = location(path, node.start_mark)
     if node.tag not in _SAFE_TAGS:
+        # Reported, then read as plain data: one problem, not a cascade of "missing field".
         problems.append(Problem.at(loc, f"YAML tag '{node.tag}' is not allowed in data files"))
-        return Node(None, loc)
     if isinstance(node, yaml.MappingNode):
         return Node(_convert_map(node, path, problems), loc)
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(item, path, problems) for item in node.value], loc)
     quoted = node.style in ("'", '"', "|", ">")
-    if not quoted and node.tag == "tag:yaml.org,2002:null":
+    if not quoted and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
         return Node(None, loc)
     return Node(str(node.value), loc, quoted)
 
@@ -135,4 +136,5 @@ def _convert_map(node: yaml.MappingNode, path: str, problems: list[Problem]) -> 
             continue
         first_seen[key] = key_loc
         result[key] = _convert(value_node, path, problems)
+        result[key].key_loc = key_loc
     return result

@@ -8,8 +8,17 @@ for the performance bench.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import random
 import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
 
 from noticesite.model import Directory, Location, Office, Phone
 from noticesite.pinyin import leading_places
@@ -103,3 +112,58 @@ def synthetic_directory(n: int, seed: int = 2012) -> Directory:
             )
         )
     return Directory(title=f"{n} 个采集点", offices=offices, source=Location("synthetic"))
+
+
+# ---- a standalone page around the macro, served locally ---------------------
+
+LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ directory.title }}</title></head>
+<body><main><h1>{{ directory.title }}</h1>
+{{ directory_table(directory, caption, root) }}
+</main></body></html>
+"""
+
+
+def render_page(directory: Directory, caption: str = "新华社各省（自治区）分社地址及联系电话表", root: str = "../") -> str:
+    """The macro inside a bare page, with the site's Jinja settings (autoescape, StrictUndefined)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(LAYOUTS), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    template = env.from_string('{% from "partials/directory.html" import directory_table %}' + PAGE)
+    return template.render(directory=directory, caption=caption, root=root)
+
+
+def write_site(folder: Path, directory: Directory) -> str:
+    """Write sub/index.html and, one level up as root="../" says, directory.js.
+    Returns the page's path relative to folder."""
+    (folder / "sub").mkdir(parents=True, exist_ok=True)
+    (folder / "sub" / "index.html").write_text(render_page(directory), encoding="utf-8")
+    shutil.copy(LAYOUTS / "directory.js", folder / "directory.js")
+    return "sub/index.html"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve folder on 127.0.0.1 at a free port, in a thread; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -1,0 +1,718 @@
+"""The procedure as a flow chart: checks on meaning, and an inline SVG drawn at build time.
+
+``check_procedure()`` finds what the YAML schema cannot: links to steps that do
+not exist, side paths that loop, conditions with nothing to choose. Every
+problem points at the offending step's line.
+
+``render_svg()`` lays the procedure out and writes one ``<svg>`` with no script
+and no ``foreignObject``, so browsers, WeasyPrint and screen readers all get the
+same drawing. The layout is our own, not Graphviz: Graphviz would be a system
+dependency for a chart that is always "one column plus detours", and its DOT
+output still needs every label wrapped by hand. ``bench/flow_layout.py``
+measures both on the example and on a 20-step flow.
+
+The layout, in one pass down the page:
+
+* main steps in one column, top to bottom, joined by straight arrows;
+* a condition's branches go right into a side column. The first branch sits
+  level with the diamond when the column is free there; the others stack
+  below it and are reached through a vertical "bus" in the corridor between
+  the two columns, each labelled with its ``when`` just before its box;
+* a side step that rejoins goes down and left into its target's right edge,
+  or, when another side box is in the way, out to the right, along a track
+  beyond the side column, and back left. A main step that a side step rejoins
+  is pushed below every side box drawn so far, so that this leftward line
+  never meets a box.
+
+Decisions, so that the data format stays small:
+
+* a branch leads to a side step, never straight to a main step (a side step
+  with ``next:`` says where to rejoin, and gives the detour its own box);
+* a condition stands on the main path only, and never last: the main step
+  after it is the answer no branch names;
+* a side step without ``next:`` ends the flow there. That is what the data
+  format says, but when its kind is ``step`` rather than ``end`` it is more
+  often a forgotten ``next:``, so it is reported as a warning;
+* a side step that no branch or ``next:`` leads to is a warning, not an error.
+
+Text is measured with fixed widths per character (CJK and full-width
+punctuation 1 em, Latin letters and digits about 0.57 em, never less than
+Noto Sans CJK's real advances), so a build needs no font file and the same
+input gives the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+
+from .errors import Problem, Problems
+from .model import Procedure, Step
+
+FONT_FAMILY = "'Noto Sans CJK SC','Source Han Sans SC','Noto Sans SC',sans-serif"
+
+# Sizes in SVG user units. The chart is at most about 720 units wide, so on a
+# 360 px phone a 16-unit label still shows at 8 px or more (issue: "drawn at
+# build time", readable when scaled to 360 px).
+FONT = 16  # step labels
+LINE = 22  # their line height
+SMALL = 13  # notes and branch labels
+SMALL_LINE = 18
+ASCENT = 0.88  # Noto Sans CJK: baseline sits 0.88 em below the em box top
+PAD_X = 12  # inside a box, around the text
+PAD_Y = 9
+GAP = 28  # between boxes in a column: room for an arrow
+SIDE_GAP = 30  # between side paths: room for the next branch label
+MARGIN = 10  # around the drawing
+TRACK = 12  # between parallel vertical lines (bus and return tracks)
+ARROW_LEN = 9
+ARROW_HALF = 4
+
+MAIN_EM = 15  # widest line of a main step, in em, when there is a side column
+MAIN_EM_ALONE = 22  # ... when there is none
+SIDE_EM = 12
+LABEL_EM = 7  # branch labels
+MIN_MAIN_W = 12 * FONT + 2 * PAD_X  # so a condition's note has room beside the arrow
+
+INK = "#1a1a1a"
+NOTE_INK = "#4a4a4a"
+
+# Chinese line breaking (GB/T 15834 and common practice): these never start a
+# line, and the openers never end one.
+CLOSERS = set("，。、；：？！）》」』】〕〉”’…—·％,.;:?!)]}%")
+OPENERS = set("（《「『【〔〈“‘([{")
+
+
+# ---- checks on meaning ---------------------------------------------------------
+
+
+def check_procedure(proc: Procedure) -> list[Problem]:
+    """Check links, loops and shapes; return the problems sorted by place."""
+    problems = Problems()
+    if not proc.steps:
+        problems.error(proc.source, "procedure: steps: is empty; a procedure needs at least one main step")
+
+    first: dict[str, Step] = {}
+    for s in [*proc.steps, *proc.side_steps]:
+        if s.id in first:
+            problems.error(s.location, f"{_who(s)}: id is used twice (first at {first[s.id].location})")
+        else:
+            first[s.id] = s
+    known = ", ".join(first)
+    main_ids = {s.id for s in proc.steps}
+    side = {s.id: s for s in reversed(proc.side_steps)}  # first one wins, as in `first`
+
+    for i, s in enumerate(proc.steps):
+        last = i == len(proc.steps) - 1
+        if s.next is not None:
+            problems.error(s.location, f"{_who(s)}: next: is only for side steps; main steps follow each other top to bottom")
+        if s.kind == "end" and not last:
+            problems.error(s.location, f"{_who(s)}: kind: end must be the last main step")
+        if s.kind == "condition" and last:
+            problems.error(s.location, f"{_who(s)}: a condition needs a main step after it (the way on when no branch applies)")
+
+    for s in [*proc.steps, *proc.side_steps]:
+        if not s.label.strip():
+            problems.error(s.location, f"{_who(s)}: label: is empty")
+        if s.kind == "condition" and not s.branches:
+            problems.error(s.location, f"{_who(s)}: a condition needs at least one branch (branches: is empty)")
+        if s.kind != "condition" and s.branches:
+            problems.error(s.location, f"{_who(s)}: only a condition has branches (this step has kind: {s.kind})")
+        for b in s.branches:
+            if not b.when.strip():
+                problems.error(s.location, f"{_who(s)}: branches: when: is empty (the branch to '{b.to}')")
+            if b.to not in first:
+                problems.error(s.location, f"{_who(s)}: branches: to: '{b.to}' is not a step (known: {known})")
+            elif b.to in main_ids:
+                problems.error(
+                    s.location,
+                    f"{_who(s)}: branches: to: '{b.to}' is a main step; a branch leads to a side step"
+                    f" (which may rejoin with next: {b.to})",
+                )
+
+    reached = {b.to for s in first.values() for b in s.branches}
+    reached |= {s.next for s in proc.side_steps if s.next}
+    for s in proc.side_steps:
+        if s.kind == "condition":
+            problems.error(s.location, f"{_who(s)}: a condition must be on the main path; side steps cannot branch again")
+        if s.next is not None and s.next not in first:
+            problems.error(s.location, f"{_who(s)}: next: '{s.next}' is not a step (known: {known})")
+        elif s.kind == "end" and s.next is not None:
+            problems.error(s.location, f"{_who(s)}: kind: end cannot have next: '{s.next}'")
+        elif s.next is None and s.kind == "step":
+            problems.warn(
+                s.location,
+                f"{_who(s)}: has no next:, so the flow ends here; add next: <step> to rejoin the main path,"
+                " or kind: end to say it ends",
+            )
+        if s.id not in reached and side.get(s.id) is s:
+            problems.warn(s.location, f"{_who(s)}: no branch or next: leads to this side step")
+
+    # A side path must reach the main path or an end: following next: through
+    # side steps either leaves them, stops, or comes back to a step seen before.
+    done: set[str] = set()
+    for s in proc.side_steps:
+        path: list[str] = []
+        cur: Step | None = side.get(s.id)
+        while cur is not None and cur.id not in done and cur.id not in path:
+            path.append(cur.id)
+            cur = side.get(cur.next) if cur.next else None
+        if cur is not None and cur.id in path:
+            loop = path[path.index(cur.id):] + [cur.id]
+            closer = side[path[-1]]
+            problems.error(
+                closer.location,
+                f"{_who(closer)}: next: '{cur.id}' makes a loop ({' → '.join(loop)});"
+                " a side path must rejoin the main path or end",
+            )
+        done.update(path)
+    return sorted(problems)
+
+
+def _who(s: Step) -> str:
+    return f"procedure step '{s.id}'"
+
+
+# ---- measuring and wrapping text -----------------------------------------------
+
+
+def _wide(ch: str) -> bool:
+    # "A" (ambiguous) covers “ ” ‘ ’ … — ·, which Noto Sans CJK SC draws full width.
+    return unicodedata.east_asian_width(ch) in "WFA"
+
+
+def char_em(ch: str) -> float:
+    """Width of one character in em: an upper bound of Noto Sans CJK SC's advance."""
+    if ch.isspace():
+        return 0.3
+    if _wide(ch):
+        return 1.0
+    if ch in "mwMW@%":
+        return 0.95
+    if ch.isupper():
+        return 0.72
+    return 0.57
+
+
+def text_width(text: str, size: float) -> float:
+    return sum(char_em(ch) for ch in text) * size
+
+
+def wrap(text: str, max_width: float, size: float, *, balance: bool = True) -> list[str]:
+    """Break ``text`` into lines no wider than ``max_width``.
+
+    Breaks fall between CJK characters, at spaces, and inside a URL only when
+    it cannot fit on a line of its own. With ``balance`` the lines are made as
+    even as the same number of lines allows, so no line is left with one
+    character.
+    """
+    chunks = _chunks(" ".join(text.split()), max_width, size)
+    lines = _greedy(chunks, max_width, size)
+    if balance and len(lines) > 1:
+        lo = int(max(text_width(line, size) for line in lines) / len(lines) * 0.9)
+        hi = int(max_width)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if len(_greedy(chunks, mid, size)) <= len(lines):
+                hi = mid
+            else:
+                lo = mid + 1
+        lines = _greedy(chunks, hi, size)
+    return lines or [""]
+
+
+def _chunks(text: str, max_width: float, size: float) -> list[str]:
+    """Unbreakable pieces of ``text``; " " marks a space that may break."""
+    atoms: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == " " or _wide(ch):
+            atoms.append(ch)
+            i += 1
+            continue
+        j = i
+        while j < len(text) and text[j] != " " and not _wide(text[j]):
+            j += 1
+        atoms.append(text[i:j])
+        i = j
+    chunks: list[str] = []
+    for a in atoms:
+        if a != " " and chunks and chunks[-1] != " " and (a[0] in CLOSERS or chunks[-1][-1] in OPENERS):
+            chunks[-1] += a
+        else:
+            chunks.append(a)
+    out: list[str] = []
+    for c in chunks:
+        out.extend(_split_long(c, max_width, size) if text_width(c, size) > max_width else [c])
+    return out
+
+
+def _split_long(word: str, max_width: float, size: float) -> list[str]:
+    """Split a word too long for any line: a URL after a slash or before a dot, else anywhere."""
+    pieces, cur = [], ""
+    for i, ch in enumerate(word):
+        prev = word[i - 1] if i else ""
+        if cur and ((prev == "/" and ch != "/") or (ch in ".?&#=-_~" and prev not in "/:")):
+            pieces.append(cur)
+            cur = ""
+        cur += ch
+    pieces.append(cur)
+    out: list[str] = []
+    for p in pieces:
+        while text_width(p, size) > max_width and len(p) > 1:
+            n = len(p) - 1
+            while n > 1 and text_width(p[:n], size) > max_width:
+                n -= 1
+            out.append(p[:n])
+            p = p[n:]
+        out.append(p)
+    return out
+
+
+def _greedy(chunks: list[str], max_width: float, size: float) -> list[str]:
+    lines: list[str] = []
+    cur = ""
+    for c in chunks:
+        if c == " ":
+            if cur:
+                cur += " "
+        elif not cur or text_width(cur + c, size) <= max_width:
+            cur += c
+        else:
+            lines.append(cur.rstrip())
+            cur = c
+    if cur.strip():
+        lines.append(cur.rstrip())
+    return lines
+
+
+# ---- layout --------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    step: Step
+    column: str  # "main" or "side"
+    lines: list[str]
+    note_lines: list[str]  # drawn inside the box under a dashed rule (not for conditions)
+    text_w: float
+    w: float
+    h: float
+    x: float = 0.0
+    y: float = 0.0
+    placed: bool = False
+    note_box: tuple[float, float, float, float] | None = None  # a condition's note: x, y, w, h
+    cond_note_lines: list[str] = field(default_factory=list)
+
+    @property
+    def shape(self) -> str:
+        return {"condition": "diamond", "end": "end"}.get(self.step.kind, "rect")
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    def entry(self) -> tuple[float, float]:
+        """Where a returning side path comes in: the right edge; a diamond's upper right edge,
+        because its right corner is where branches leave."""
+        if self.shape == "diamond":
+            return self.cx + self.w / 4, self.cy - self.h / 4
+        return self.right, self.cy
+
+
+@dataclass
+class _Edge:
+    src: str
+    dst: str
+    kind: str  # main, branch, rejoin
+    points: list[tuple[float, float]]
+    label: list[str] = field(default_factory=list)
+    label_at: tuple[float, float] = (0.0, 0.0)  # centre x, baseline of the last line
+
+
+@dataclass
+class _Layout:
+    width: float
+    height: float
+    nodes: list[_Node]
+    edges: list[_Edge]
+    notes: list[tuple[float, float, str]]  # x, baseline, line of the procedure's notes
+
+
+def _measure(step: Step, column: str, max_em: float) -> _Node:
+    if step.kind == "condition":
+        return _measure_condition(step, max_em)
+    lines = wrap(step.label, max_em * FONT, FONT)
+    note_lines = wrap(step.note, max_em * FONT, SMALL) if step.note.strip() else []
+    text_w = max(text_width(line, FONT) for line in lines)
+    if note_lines:
+        text_w = max(text_w, *(text_width(line, SMALL) for line in note_lines))
+    h = len(lines) * LINE + 2 * PAD_Y
+    if note_lines:
+        h += 9 + len(note_lines) * SMALL_LINE
+    return _Node(step, column, lines, note_lines, text_w, text_w + 2 * PAD_X, h)
+
+
+def _measure_condition(step: Step, max_em: float) -> _Node:
+    """The narrowest diamond that holds the label, trying each wrap width.
+
+    A text block tw x th fits a diamond W x H when (tw/2+px)/(W/2) + (th/2+py)/(H/2) <= 1;
+    with H = W/2 that gives W = tw + 2px + 2(th + 2py).
+    """
+    best: tuple[float, list[str]] | None = None
+    em = 3.0
+    while em <= max_em:
+        lines = wrap(step.label, em * FONT, FONT, balance=False)
+        tw = max(text_width(line, FONT) for line in lines)
+        w = tw + 12 + 2 * (len(lines) * LINE + 8)
+        if best is None or w < best[0] - 0.01:
+            best = (w, lines)
+        em += 0.5
+    assert best is not None
+    w, lines = best
+    node = _Node(step, "main", lines, [], max(text_width(line, FONT) for line in lines), w, w / 2)
+    return node
+
+
+def _layout(proc: Procedure) -> _Layout:
+    has_side = bool(proc.side_steps)
+    main_em = MAIN_EM if has_side else MAIN_EM_ALONE
+    main = [_measure(s, "main", main_em) for s in proc.steps]
+    side = {s.id: _measure(s, "side", SIDE_EM) for s in reversed(proc.side_steps)}
+    side_nodes = [side[s.id] for s in proc.side_steps if side[s.id].step is s]
+    by_id = {**side, **{n.step.id: n for n in main}}
+
+    # One width per column, so the boxes line up like a printed form.
+    main_w = max([MIN_MAIN_W, *(n.w for n in main)])
+    for n in main:
+        if n.shape != "diamond":
+            n.w = main_w
+    side_w = max([0.0, *(n.w for n in side_nodes)])
+    for n in side_nodes:
+        n.w = side_w
+    for n in main:
+        if n.shape == "diamond" and n.step.note.strip():
+            n.cond_note_lines = wrap(n.step.note, main_w / 2 - 10 - 2 * 8, SMALL)
+
+    # ---- vertical pass
+    rejoined = {s.next for s in proc.side_steps if s.next in {m.step.id for m in main}}
+    y = float(MARGIN)
+    side_bottom = float("-inf")  # lowest side box so far
+    side_floor = float(MARGIN)  # no side box may start above this
+    chains: list[tuple[_Node, dict[str, bool]]] = []
+    for n in main:
+        top = y
+        if n.step.id in rejoined:
+            # the returning line runs left at entry y: keep it below every side box
+            top = max(top, side_bottom + 24 - (n.entry()[1] - n.y))
+        n.y, n.placed = top, True
+        if n.step.id in rejoined:
+            side_floor = max(side_floor, n.entry()[1] + 14)
+        y = n.bottom + GAP
+        if n.cond_note_lines:
+            nh = len(n.cond_note_lines) * SMALL_LINE + 10
+            n.note_box = (0.0, n.bottom + 8, 0.0, nh)  # x and w set in the horizontal pass
+            y = max(y, n.bottom + 8 + nh + 10)
+        if n.shape != "diamond":
+            continue
+        level: dict[str, bool] = {}  # first box of each branch: level with the diamond?
+        for j, b in enumerate(n.step.branches):
+            head = side.get(b.to)
+            if head is None or b.to in level:
+                continue
+            if head.placed:
+                level[b.to] = False
+                continue
+            want = n.cy - head.h / 2 if j == 0 else float("-inf")
+            top = max(want, side_floor, side_bottom + SIDE_GAP)
+            level[b.to] = top == want
+            side_bottom = _place_chain(head, top, side)
+        chains.append((n, level))
+    for n in side_nodes:  # side steps no branch leads to (a warning): draw them last
+        if not n.placed:
+            side_bottom = _place_chain(n, max(side_floor, side_bottom + SIDE_GAP), side)
+
+    # ---- horizontal pass
+    x_main = float(MARGIN)
+    for n in main:
+        n.x = x_main + (main_w - n.w) / 2
+        if n.note_box:
+            nx = n.cx + 10
+            n.note_box = (nx, n.note_box[1], x_main + main_w - nx, n.note_box[3])
+    buses: list[tuple[_Node, float, float]] = []  # condition, top, bottom of its vertical line
+    for cond, level in chains:
+        ys = [side[k].cy for k, lv in level.items() if not lv]
+        if ys:
+            buses.append((cond, min(cond.cy, *ys), max(cond.cy, *ys)))
+    bus_x = _tracks(buses, x_main + main_w + 14, TRACK)
+    x_side = x_main + main_w + (40 if has_side else 0)
+    branches: list[tuple[_Node, _Node, list[str], bool, float]] = []
+    for cond, level in chains:
+        for b in cond.step.branches:
+            if b.to not in level or any(h.step.id == b.to for c, h, *_ in branches if c is cond):
+                continue
+            # the label sits on the last horizontal stretch, after the bus if there is one
+            start = bus_x.get(cond.step.id, cond.right)
+            lines = wrap(b.when, LABEL_EM * SMALL, SMALL)
+            lw = max(text_width(line, SMALL) for line in lines)
+            x_side = max(x_side, start + lw + 16)
+            branches.append((cond, side[b.to], lines, level[b.to], start))
+    for n in side_nodes:
+        n.x = x_side
+
+    # ---- edges
+    edges: list[_Edge] = []
+    for a, b in zip(main, main[1:]):
+        edges.append(_Edge(a.step.id, b.step.id, "main", [(a.cx, a.bottom), (b.cx, b.y)]))
+    for cond, head, lines, is_level, start in branches:
+        vx, vy = cond.right, cond.cy
+        if is_level:
+            pts = [(vx, vy), (head.x, vy)]
+        else:
+            pts = [(vx, vy), (start, vy), (start, head.cy), (head.x, head.cy)]
+        edges.append(_Edge(cond.step.id, head.step.id, "branch", pts, lines, ((start + head.x) / 2, head.cy - 5)))
+
+    returns: list[tuple[_Node, _Node]] = []
+    for n in side_nodes:
+        dst = by_id.get(n.step.next) if n.step.next else None
+        if dst is None:
+            continue
+        if dst.column == "side" and abs(dst.y - (n.bottom + GAP)) < 0.01:
+            edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.cx, n.bottom), (dst.cx, dst.y)]))
+            continue
+        ex, ey = dst.entry()
+        blocked = any(o is not n and o.y < ey + 1 and o.bottom > n.bottom for o in side_nodes)
+        if dst.column == "main" and ey > n.bottom + 12 and not blocked:
+            edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.cx, n.bottom), (n.cx, ey), (ex, ey)]))
+        else:
+            returns.append((n, dst))
+    spans = {}
+    for n, dst in returns:
+        lo, hi = sorted((n.cy, dst.entry()[1]))
+        top, bottom = spans.get(dst.step.id, (lo, hi))
+        spans[dst.step.id] = (min(top, lo), max(bottom, hi))
+    # shortest span on the nearest track, so that nested returns do not cross
+    order = sorted(spans, key=lambda k: (spans[k][1] - spans[k][0], spans[k][0]))
+    track_x = {k: x_side + side_w + 14 + i * TRACK for i, k in enumerate(order)}
+    for n, dst in returns:
+        ex, ey = dst.entry()
+        rx = track_x[dst.step.id]
+        edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.right, n.cy), (rx, n.cy), (rx, ey), (ex, ey)]))
+
+    right = max([x_main + main_w, *(n.right for n in side_nodes), *(x + 4 for x in track_x.values())])
+    width = right + MARGIN
+    bottom = max([*(n.bottom for n in [*main, *side_nodes]), *(n.note_box[1] + n.note_box[3] for n in main if n.note_box)])
+
+    notes: list[tuple[float, float, str]] = []
+    if proc.notes:
+        y = bottom + 20
+        items = proc.notes if len(proc.notes) == 1 else [f"{i}. {t}" for i, t in enumerate(proc.notes, 1)]
+        lead = "注："
+        indent = text_width(lead, SMALL)
+        for k, item in enumerate(items):
+            for m, line in enumerate(wrap(item, width - 2 * MARGIN - indent, SMALL, balance=False)):
+                if k == 0 and m == 0:
+                    notes.append((x_main, y + ASCENT * SMALL, lead))
+                notes.append((x_main + indent, y + ASCENT * SMALL, line))
+                y += SMALL_LINE
+        bottom = y
+    height = bottom + MARGIN
+    return _Layout(width, height, [*main, *side_nodes], edges, notes)
+
+
+def _place_chain(head: _Node, top: float, side: dict[str, _Node]) -> float:
+    """Stack a side step and the side steps its next: leads to; return the lowest bottom."""
+    n: _Node | None = head
+    bottom = top
+    while n is not None and not n.placed:
+        n.y, n.placed = top, True
+        bottom = n.bottom
+        top = n.bottom + GAP
+        n = side.get(n.step.next) if n.step.next else None
+    return bottom
+
+
+def _tracks(spans: list[tuple[_Node, float, float]], x0: float, step: float) -> dict[str, float]:
+    """Give each vertical span an x, reusing a track once the span before it has ended."""
+    ends: list[float] = []
+    out: dict[str, float] = {}
+    for node, top, bottom in sorted(spans, key=lambda s: s[1]):
+        for i, end in enumerate(ends):
+            if end + 8 < top:
+                ends[i] = bottom
+                out[node.step.id] = x0 + i * step
+                break
+        else:
+            ends.append(bottom)
+            out[node.step.id] = x0 + (len(ends) - 1) * step
+    return out
+
+
+# ---- SVG -----------------------------------------------------------------------
+
+
+def render_svg(proc: Procedure, *, title: str, notes: bool = True) -> str:
+    """The procedure as an inline ``<svg>`` string; same input, same bytes.
+
+    ``proc`` must pass ``check_procedure`` without errors (ValueError otherwise).
+    With ``notes`` the procedure's notes are drawn under the chart as "注：…".
+    """
+    errors = [p for p in check_procedure(proc) if p.severity == "error"]
+    if errors:
+        raise ValueError("procedure has problems:\n" + "\n".join(str(p) for p in errors))
+    lay = _layout(proc if notes else Procedure(proc.title, proc.steps, proc.side_steps, [], proc.source))
+    ids = "\n".join([title, *(s.id for s in [*proc.steps, *proc.side_steps])])
+    uid = "flow-" + hashlib.sha1(ids.encode("utf-8")).hexdigest()[:8]
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="flow-chart" viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"'
+        f' role="img" aria-labelledby="{uid}-title {uid}-desc" style="max-width:100%;height:auto"'
+        f' font-family="{_esc(FONT_FAMILY)}" font-size="{FONT}" fill="{INK}">',
+        f'<title id="{uid}-title">{_esc(title)}</title>',
+        f'<desc id="{uid}-desc">{_esc(_summary(proc))}</desc>',
+    ]
+    for node in lay.nodes:
+        out.extend(_draw_node(node))
+    for edge in lay.edges:
+        out.extend(_draw_edge(edge))
+    if lay.notes:
+        out.append(f'<g class="flow-notes" font-size="{SMALL}" fill="{NOTE_INK}">')
+        for x, y, line in lay.notes:
+            out.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="start"><tspan x="{_n(x)}" y="{_n(y)}">{_esc(line)}</tspan></text>')
+        out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _draw_node(n: _Node) -> list[str]:
+    s = n.step
+    out = [f'<g class="flow-node flow-{s.kind}" data-step="{_esc(s.id)}">']
+    if n.shape == "diamond":
+        pts = [(n.cx, n.y), (n.right, n.cy), (n.cx, n.bottom), (n.x, n.cy)]
+        out.append(f'<polygon class="flow-box" points="{_pts(pts)}" fill="#ffffff" stroke="{INK}" stroke-width="1.4"/>')
+    elif n.shape == "end":
+        out.append(
+            f'<rect class="flow-box" x="{_n(n.x)}" y="{_n(n.y)}" width="{_n(n.w)}" height="{_n(n.h)}" rx="{_n(min(n.h / 2, 20))}"'
+            f' fill="#eeeeee" stroke="{INK}" stroke-width="2.4"/>'
+        )
+    else:
+        out.append(
+            f'<rect class="flow-box" x="{_n(n.x)}" y="{_n(n.y)}" width="{_n(n.w)}" height="{_n(n.h)}" rx="4"'
+            f' fill="#ffffff" stroke="{INK}" stroke-width="1.4"/>'
+        )
+    text_h = len(n.lines) * LINE + (9 + len(n.note_lines) * SMALL_LINE if n.note_lines else 0)
+    top = n.cy - text_h / 2
+    out.append(_text_block(n.lines, n.cx, top, n.text_w, FONT, LINE, "flow-label"))
+    if n.note_lines:
+        rule_y = top + len(n.lines) * LINE + 4
+        out.append(
+            f'<line x1="{_n(n.x + PAD_X)}" y1="{_n(rule_y)}" x2="{_n(n.right - PAD_X)}" y2="{_n(rule_y)}"'
+            f' stroke="#888888" stroke-width="1" stroke-dasharray="3 3"/>'
+        )
+        out.append(_text_block(n.note_lines, n.cx, rule_y + 5, n.text_w, SMALL, SMALL_LINE, "flow-note", NOTE_INK))
+    if n.note_box:
+        x, y, w, h = n.note_box
+        out.append(
+            f'<rect class="flow-note-box" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="2"'
+            f' fill="#ffffff" stroke="#777777" stroke-width="1" stroke-dasharray="4 3"/>'
+        )
+        tw = max(text_width(line, SMALL) for line in n.cond_note_lines)
+        out.append(_text_block(n.cond_note_lines, x + w / 2, y + 5, tw, SMALL, SMALL_LINE, "flow-note", NOTE_INK))
+    out.append("</g>")
+    return out
+
+
+def _text_block(lines: list[str], cx: float, top: float, block_w: float, size: int, line_h: int, cls: str, fill: str = "") -> str:
+    """Lines centred on ``cx``; three or more lines read better as a left-aligned block."""
+    anchor = "middle" if len(lines) <= 2 else "start"
+    x = cx if anchor == "middle" else cx - block_w / 2
+    base = top + (line_h - size) / 2 + ASCENT * size
+    color = f' fill="{fill}"' if fill else ""
+    spans = "".join(
+        f'<tspan x="{_n(x)}" y="{_n(base + i * line_h)}">{_esc(line)}</tspan>' for i, line in enumerate(lines)
+    )
+    return (
+        f'<text class="{cls}" x="{_n(x)}" y="{_n(base)}" text-anchor="{anchor}" font-size="{size}"{color}>{spans}</text>'
+    )
+
+
+def _draw_edge(e: _Edge) -> list[str]:
+    (x1, y1), (x2, y2) = e.points[-2], e.points[-1]
+    length = abs(x2 - x1) + abs(y2 - y1)  # segments are horizontal or vertical
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    bx, by = x2 - ux * ARROW_LEN, y2 - uy * ARROW_LEN
+    head = [(x2, y2), (bx - uy * ARROW_HALF, by + ux * ARROW_HALF), (bx + uy * ARROW_HALF, by - ux * ARROW_HALF)]
+    d = "M" + " L".join(f"{_n(x)} {_n(y)}" for x, y in [*e.points[:-1], (bx, by)])
+    out = [
+        f'<g class="flow-edge flow-{e.kind}" data-from="{_esc(e.src)}" data-to="{_esc(e.dst)}">',
+        f'<path d="{d}" fill="none" stroke="{INK}" stroke-width="1.4"/>',
+        f'<polygon points="{_pts(head)}" fill="{INK}" stroke="none"/>',
+    ]
+    if e.label:
+        cx, base = e.label_at
+        first = base - (len(e.label) - 1) * SMALL_LINE
+        spans = "".join(
+            f'<tspan x="{_n(cx)}" y="{_n(first + i * SMALL_LINE)}">{_esc(line)}</tspan>' for i, line in enumerate(e.label)
+        )
+        out.append(f'<text class="flow-edge-label" x="{_n(cx)}" y="{_n(first)}" text-anchor="middle" font-size="{SMALL}">{spans}</text>')
+    out.append("</g>")
+    return out
+
+
+def _summary(proc: Procedure) -> str:
+    """The desc: every step in reading order, so a screen reader gets the whole chart."""
+    number = {s.id: i for i, s in enumerate(proc.steps, 1)}
+    side = {s.id: s for s in reversed(proc.side_steps)}
+    parts = []
+    for i, s in enumerate(proc.steps, 1):
+        text = f"{i}. {s.label.strip()}"
+        if s.note.strip():
+            text += f"（{s.note.strip()}）"
+        for b in s.branches:
+            text += f"；{b.when.strip()}：" + _side_path(side, b.to, number)
+        parts.append(text)
+    return f"流程共{len(proc.steps)}步，从上到下：" + "；".join(parts) + "。"
+
+
+def _side_path(side: dict[str, Step], start: str, number: dict[str, int]) -> str:
+    words, seen = [], set()
+    cur = side.get(start)
+    while cur is not None and cur.id not in seen:
+        seen.add(cur.id)
+        words.append(cur.label.strip().rstrip("。；"))
+        if cur.next in number:
+            words.append(f"然后回到第{number[cur.next]}步")
+            break
+        cur = side.get(cur.next) if cur.next else None
+    else:
+        words.append("流程到此结束")
+    return "，".join(words)
+
+
+def _n(v: float) -> str:
+    s = f"{v:.1f}"
+    return s[:-2] if s.endswith(".0") else s
+
+
+def _pts(points: list[tuple[float, float]]) -> str:
+    return " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
+
+
+def _esc(text: str) -> str:
+    text = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
+    )

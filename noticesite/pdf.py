@@ -1,0 +1,680 @@
+"""Print-ready PDFs of a notice and its attachments, in the GB/T 9704-2012 format.
+
+Three steps, each callable on its own:
+
+* ``print_documents`` turns a notice into HTML documents (one per attachment,
+  one for the whole notice) from the templates in ``layouts/print/``;
+* ``check_fonts`` makes sure the print fonts have a glyph for every character,
+  before anything is rendered (a PDF with empty boxes is never written);
+* ``render_pdfs`` prints them with WeasyPrint, in parallel, re-rendering only
+  documents whose inputs changed, and copies them into the output folder only
+  when every one succeeded.
+
+All the measurements of the page live in ``layouts/print.css``; this module
+only decides what goes on the page.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import html as htmlmod
+import importlib.util
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import BuildError, Problem
+from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
+
+STYLESHEET = "print.css"  # found through the environment's loader, like the templates
+TEMPLATES = "print"
+
+# How wide a character is, in em, when deciding whether a table fits the text
+# area: CJK characters are full-width, Latin letters and digits in Noto CJK are
+# proportional, a little over half an em.
+_NARROW_EM = 0.6
+# Text columns (addresses, names of things) may wrap; they need at least this
+# many characters a line to stay readable.
+_MIN_WRAP_EM = 8
+# Width of the text area in points: 156 mm (GB/T 9704-2012 §5.2.1); tables are
+# set in 4号 (14 pt), see print.css.
+_TEXT_WIDTH_PT = 156 / 25.4 * 72
+_TABLE_FONT_PT = 14
+_CELL_PADDING_EM = 0.6  # left + right padding of a cell, as in print.css
+
+
+# ---- what the build gets --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintMetadata:
+    """What the PDF says about itself (document information and XMP)."""
+
+    title: str
+    author: str  # the issuing office
+    language: str  # BCP 47, zh-CN
+    date: dt.date | None  # the notice's date, when known
+    subject: str  # the document number, e.g. 校教通〔2012〕104号
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """One PDF to print: where it goes, its HTML, and what it is made from."""
+
+    name: str  # output path under the output folder, e.g. 2012-104/attachment-1.pdf
+    title: str
+    html: str
+    metadata: PrintMetadata
+    stylesheets: tuple[str, ...]  # absolute paths of the CSS files it is printed with
+    base_url: str  # folder that relative URLs (images) resolve against
+    source: Location  # where problems about it point
+
+
+@dataclass
+class RenderReport:
+    rendered: list[str] = field(default_factory=list)  # names printed this time
+    reused: list[str] = field(default_factory=list)  # names copied from the cache
+    seconds: float = 0.0
+    workers: int = 1
+    warnings: list[Problem] = field(default_factory=list)  # what WeasyPrint logged
+
+    def __str__(self) -> str:
+        return (f"PDF: {len(self.rendered)} rendered, {len(self.reused)} reused "
+                f"in {self.seconds:.2f} s ({self.workers} worker{'s' * (self.workers != 1)})")
+
+
+# ---- filters ----------------------------------------------------------------------------
+
+
+def register_filters(env: jinja2.Environment) -> None:
+    """Adds the filters the print templates use (all prefixed ``print_``)."""
+    env.filters["print_date"] = print_date
+    env.filters["print_time"] = print_time
+    env.filters["print_body"] = print_body
+
+
+def print_date(day: dt.date | None) -> str:
+    """2012年12月5日: Arabic numerals, full year, no zero padding (GB/T 9704-2012 §7.3.5.4)."""
+    return "" if day is None else f"{day.year}年{day.month}月{day.day}日"
+
+
+def print_time(t: dt.time) -> str:
+    """8:00, 14:35: the hour without a leading zero, as times are written in running text."""
+    return f"{t.hour}:{t.minute:02d}"
+
+
+_ORDINAL_1 = re.compile(r"^[一二三四五六七八九十]+、")
+_ORDINAL_2 = re.compile(r"^（[一二三四五六七八九十]+）")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_LINK = re.compile(r'<a\s+href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+_HEADING_MAX_CHARS = 28  # one line of body text (GB/T 9704-2012 §5.2.3)
+
+
+def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool = False) -> Markup:
+    """Body HTML from Markdown, prepared for print.
+
+    * A short paragraph that is only a structure ordinal and a heading
+      (``一、…`` or ``（一）…``, one line, no full stop) becomes a first- or
+      second-level heading: GB/T 9704-2012 §7.3.3 sets them in 黑体 and 楷体.
+    * Leading ideographic spaces are dropped: the stylesheet indents every
+      paragraph by two characters (§7.3.3), and typed spaces would double it.
+    * Links to attachments point inside the PDF when the attachments are in it
+      (``internal``), else become plain text, like every other relative link;
+      absolute links stay.
+    """
+    slugs = {a.slug: a for a in attachments}
+
+    def paragraph(m: re.Match) -> str:
+        inner = m[1].lstrip("\u3000 ")
+        text = htmlmod.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        short = len(text) <= _HEADING_MAX_CHARS and "。" not in text
+        if short and _ORDINAL_1.match(text):
+            return f'<p class="heading-1">{inner}</p>'
+        if short and _ORDINAL_2.match(text):
+            return f'<p class="heading-2">{inner}</p>'
+        return f"<p>{inner}</p>"
+
+    def link(m: re.Match) -> str:
+        href, text = m[1], m[2]
+        if re.match(r"(?i)(https?|mailto|tel):", href):
+            return m[0]
+        stem = href.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".pdf")
+        if internal and stem in slugs:
+            return f'<a href="#{stem}">{text}</a>'
+        return text
+
+    return Markup(_LINK.sub(link, _PARAGRAPH.sub(paragraph, html)))
+
+
+# ---- the documents ----------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    text: str
+    kind: str = "text"  # column type: text, count, person, phone, place; drives alignment
+
+
+@dataclass
+class Row:
+    header: str  # the row's header cell (time of a session, name of an office)
+    cells: list[Cell]
+
+
+@dataclass
+class RowGroup:
+    """Rows that share a row header spanning them (one half-day of the schedule)."""
+
+    label: list[str]  # lines of the spanning header, e.g. ["1月3日", "上午"]
+    rows: list[Row]
+
+
+@dataclass
+class PrintTable:
+    caption: str
+    columns: list[str]  # header labels, the row header(s) first
+    groups: list[RowGroup]
+    totals: list[Cell] | None  # a 合计 row, when columns are counted
+    landscape: bool  # too wide for the portrait text area at a readable size
+
+
+def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list[PrintDocument]:
+    """The notice with its attachments, then each attachment on its own."""
+    stylesheet = _loader_path(env, STYLESHEET)
+    content_dir = Path(site.root) / Path(notice.source.path).parent
+    common = {"site": site, "config": site.config, "notice": notice,
+              "office_size": _office_size(site.config.office),
+              "title_lines": balance_lines(notice.title, _TITLE_CHARS)}
+    whole = [_attachment_context(notice, a) for a in notice.attachments]
+    docs = [_document(env, "notice.html", f"{notice.slug}/notice.pdf", notice.title,
+                      _metadata(site, notice, notice.title), stylesheet, content_dir, notice.source,
+                      common | {"attachments": whole})]
+    for a, ctx in zip(notice.attachments, whole):
+        title = f"附件{a.number}：{a.title}"
+        docs.append(_document(env, "attachment.html", f"{notice.slug}/{a.slug}.pdf", title,
+                              _metadata(site, notice, title), stylesheet,
+                              Path(site.root) / Path(a.source.path).parent, a.source,
+                              common | {"attachment": ctx}))
+    return docs
+
+
+_TITLE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm line (§7.3.1)
+
+
+def _document(env: jinja2.Environment, template: str, name: str, title: str, meta: PrintMetadata,
+              stylesheet: str, base: Path, source: Location, context: dict) -> PrintDocument:
+    html = env.get_template(f"{TEMPLATES}/{template}").render(meta=meta, **context)
+    return PrintDocument(name, title, html, meta, (stylesheet,), str(base), source)
+
+
+def _metadata(site: Site, notice: Notice, title: str) -> PrintMetadata:
+    return PrintMetadata(title, notice.issuer, site.config.language or "zh-CN", notice.date, notice.number)
+
+
+def _loader_path(env: jinja2.Environment, name: str) -> str:
+    assert env.loader is not None
+    _, filename, _ = env.loader.get_source(env, name)
+    assert filename, f"the template loader has no file for {name}"
+    return str(Path(filename).resolve())
+
+
+def _office_size(office: str) -> str:
+    """The largest traditional type size at which the office's name fits one line (§7.2.4)."""
+    width = _em_width(office)
+    for size, points in (("chuhao", 42), ("xiaochu", 36), ("yihao", 26), ("erhao", 22)):
+        if width * points <= _TEXT_WIDTH_PT * 0.9:
+            return size
+    return "sanhao"
+
+
+@dataclass
+class AttachmentContext:
+    attachment: Attachment
+    kind: str  # text, schedule, directory, procedure
+    body: Markup  # intro or text body, prepared for print
+    table: PrintTable | None = None
+    makeup: Makeup | None = None
+    procedure: Procedure | None = None
+    svg: Markup | None = None  # the flow chart; None prints the steps as a list
+    title_lines: list[str] = field(default_factory=list)
+
+
+def _attachment_context(notice: Notice, a: Attachment) -> AttachmentContext:
+    ctx = AttachmentContext(a, a.type, print_body(a.body_html, notice.attachments, internal=True),
+                            title_lines=balance_lines(a.title, _TITLE_CHARS))
+    if isinstance(a.data, Schedule):
+        ctx.table = schedule_table(a.data)
+    elif isinstance(a.data, Makeup):
+        ctx.makeup = a.data
+        ctx.table = directory_table(a.data)
+    elif isinstance(a.data, Procedure):
+        ctx.procedure = a.data
+        ctx.svg = _flow_svg(a.data, a.title)
+    return ctx
+
+
+def _flow_svg(proc: Procedure, title: str) -> Markup | None:
+    """The flow chart from ``noticesite.flow``, or None while that module is missing."""
+    if importlib.util.find_spec("noticesite.flow") is None:
+        return None
+    from . import flow  # noqa: PLC0415 (optional: written separately)
+
+    return Markup(flow.render_svg(proc, title=title))
+
+
+def schedule_table(schedule: Schedule) -> PrintTable:
+    groups: list[RowGroup] = []
+    for s in schedule.sessions:
+        label = [f"{s.date.month}月{s.date.day}日", s.half_day]
+        if not groups or groups[-1].label != label:
+            groups.append(RowGroup(label, []))
+        cells = [Cell(_cell_text(s.values.get(c.key, "")), c.type) for c in schedule.columns]
+        groups[-1].rows.append(Row(f"{print_time(s.start)}—{print_time(s.end)}", cells))
+    totals = None
+    if schedule.count_columns:
+        totals = [Cell(str(sum(s.values[c.key] for s in schedule.sessions)) if c.type == "count" else "",
+                       c.type) for c in schedule.columns]
+    columns = ["日期", "时间", *(c.label for c in schedule.columns)]
+    return PrintTable(schedule.title, columns, groups, totals, _too_wide(columns, groups, 2))
+
+
+def directory_table(makeup: Makeup) -> PrintTable:
+    d = makeup.directory
+    rows = [Row(o.name, [Cell(o.phone.display, "phone"), Cell(o.address, "place")]) for o in d.offices]
+    columns = ["名称", "电话", "地址"]
+    groups = [RowGroup([], rows)]
+    return PrintTable(d.title, columns, groups, None, _too_wide(columns, groups, 1))
+
+
+def _cell_text(value: object) -> str:
+    display = getattr(value, "display", None)  # a Phone
+    return display if isinstance(display, str) else str(value)
+
+
+def _em_width(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else _NARROW_EM for ch in text)
+
+
+def _too_wide(columns: list[str], groups: list[RowGroup], header_columns: int) -> bool:
+    """Whether the table needs a landscape page to keep every column readable.
+
+    Numbers, phones, times and names must not wrap; text columns (places,
+    addresses) may wrap down to ``_MIN_WRAP_EM`` characters a line.
+    """
+    widths = [_em_width(label) for label in columns]
+    wraps = [False] * len(columns)
+    for g in groups:
+        for lines in [g.label]:
+            if header_columns == 2 and lines:
+                widths[0] = max(widths[0], *(_em_width(x) for x in lines))
+        for r in g.rows:
+            texts = [r.header, *(c.text for c in r.cells)]
+            kinds = ["text", *(c.kind for c in r.cells)]
+            offset = len(columns) - len(texts)
+            for i, (text, kind) in enumerate(zip(texts, kinds), start=offset):
+                widths[i] = max(widths[i], _em_width(text))
+                wraps[i] = wraps[i] or kind in ("place", "text") and _em_width(text) > _MIN_WRAP_EM * 2
+    need = sum(min(w, _MIN_WRAP_EM) if wrap else w for w, wrap in zip(widths, wraps))
+    need += _CELL_PADDING_EM * len(columns)
+    return need * _TABLE_FONT_PT > _TEXT_WIDTH_PT
+
+
+_NO_BREAK_AFTER = set("（《“‘〔【")
+_NO_BREAK_BEFORE = set("）》”’〕】，、。：；？！")
+
+
+def balance_lines(text: str, per_line: int) -> list[str]:
+    """Splits a title into the fewest lines of at most ``per_line`` characters, balanced.
+
+    §7.3.1 asks for titles 回行时词意完整，排列对称 in a trapezoid or a
+    diamond: the lines come out nearly equal, the first one never longer, and
+    no break falls inside a run of Latin letters or digits or next to
+    brackets and punctuation that must stay attached.
+    """
+    total = _em_width(text)
+    if total <= per_line:
+        return [text]
+    count = int(-(-total // per_line))
+    breaks = [i for i in range(1, len(text))
+              if not (text[i - 1].isascii() and text[i].isascii() and text[i - 1].isalnum() and text[i].isalnum())
+              and text[i - 1] not in _NO_BREAK_AFTER and text[i] not in _NO_BREAK_BEFORE]
+    lines, start = [], 0
+    for k in range(1, count):
+        target = total * k / count
+        best = min((b for b in breaks if b > start), default=None,
+                   key=lambda b: (abs(_em_width(text[:b]) - target), _em_width(text[:b]) > target))
+        if best is None:
+            break
+        lines.append(text[start:best])
+        start = best
+    lines.append(text[start:])
+    return lines
+
+
+# ---- fonts ------------------------------------------------------------------------------
+
+_GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit", "initial"}
+
+
+@dataclass(frozen=True)
+class Font:
+    """A font family as fontconfig resolves it: the files of its styles and what it covers."""
+
+    family: str
+    files: tuple[str, ...]  # every style's file (regular, bold), for the cache key
+    ranges: tuple[tuple[int, int], ...]  # covered code points, sorted inclusive ranges
+
+    def covers(self, cp: int) -> bool:
+        i = bisect.bisect_right(self.ranges, (cp, 0x10FFFF + 1)) - 1
+        return i >= 0 and self.ranges[i][0] <= cp <= self.ranges[i][1]
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The print fonts named in the stylesheets, and who else could draw a character."""
+
+    fonts: tuple[Font, ...]
+    missing: tuple[str, ...] = ()  # families the stylesheets name that are not installed
+    fallback: Callable[[int], list[str]] = lambda cp: []  # installed families covering cp
+
+    @property
+    def families(self) -> list[str]:
+        return [f.family for f in self.fonts]
+
+    def covers(self, cp: int) -> bool:
+        return any(f.covers(cp) for f in self.fonts)
+
+
+def stylesheet_families(css: str) -> list[str]:
+    """Named font families of every ``font-family`` and ``font`` declaration, in order."""
+    names: list[str] = []
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    for m in re.finditer(r"font-family\s*:\s*([^;}]+)", css):
+        for part in m[1].split(","):
+            name = part.strip().strip("'\"").strip()
+            if name and name.lower() not in _GENERIC and name not in names:
+                names.append(name)
+    return names
+
+
+def installed_fonts(stylesheets: Iterable[str]) -> FontSet:
+    """Resolves the families the stylesheets name with fontconfig (``fc-match``, ``fc-list``)."""
+    families: list[str] = []
+    for path in stylesheets:
+        families += [f for f in stylesheet_families(Path(path).read_text(encoding="utf-8")) if f not in families]
+    fonts, missing = [], []
+    for family in families:
+        font = _fontconfig_font(family)
+        if font is None:
+            missing.append(family)
+        else:
+            fonts.append(font)
+    return FontSet(tuple(fonts), tuple(missing), _fontconfig_fallback)
+
+
+@lru_cache(maxsize=None)
+def _fontconfig_font(family: str) -> Font | None:
+    try:
+        out = subprocess.run(["fc-match", "--format", "%{family}\n%{charset}", family],
+                             capture_output=True, text=True, check=True).stdout
+        files = subprocess.run(["fc-list", family, "file"], capture_output=True, text=True,
+                               check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    matched, _, charset = out.partition("\n")
+    if family.lower() not in (f.strip().lower() for f in matched.split(",")):
+        return None  # fontconfig substituted another family: this one is not installed
+    ranges = []
+    for part in charset.split():
+        lo, _, hi = part.partition("-")
+        ranges.append((int(lo, 16), int(hi or lo, 16)))
+    paths = sorted({line.split(":", 1)[0].strip() for line in files.splitlines() if line.strip()})
+    return Font(family, tuple(paths), tuple(sorted(ranges)))
+
+
+@lru_cache(maxsize=4096)
+def _fontconfig_fallback(cp: int) -> list[str]:
+    try:
+        out = subprocess.run(["fc-list", f":charset={cp:x}", "family"], capture_output=True,
+                             text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
+
+
+class _TextCollector(HTMLParser):
+    """The characters a reader sees: text of the body, not of head, style or script."""
+
+    _SKIP = {"head", "style", "script", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chars: set[str] = set()
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self._SKIP:
+            self._skipping += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.chars.update(data)
+
+
+def document_characters(doc: PrintDocument) -> set[str]:
+    """Every printable character of the document, with those the stylesheets generate."""
+    parser = _TextCollector()
+    parser.feed(doc.html)
+    chars = parser.chars
+    for path in doc.stylesheets:
+        css = re.sub(r"/\*.*?\*/", "", Path(path).read_text(encoding="utf-8"), flags=re.S)
+        for m in re.finditer(r"content\s*:([^;}]*)", css):
+            for s in re.findall(r'"([^"]*)"', m[1]):
+                chars.update(s)
+            if "counter(" in m[1]:
+                chars.update("0123456789")
+    return {ch for ch in chars if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")}
+
+
+def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None) -> list[Problem]:
+    """A problem for each document with characters no print font can draw.
+
+    An error when no installed font has the character at all (the PDF would
+    show empty boxes); a warning when only a font outside the stylesheets'
+    families has it (it prints, but in another typeface). ``fonts`` replaces
+    the installed fonts, for tests.
+    """
+    problems: list[Problem] = []
+    cache: dict[tuple[str, ...], FontSet] = {}
+    for doc in docs:
+        fs = fonts or cache.setdefault(doc.stylesheets, installed_fonts(doc.stylesheets))
+        for family in fs.missing:
+            problems.append(Problem.at(doc.source, f"{doc.name}: the print font '{family}' named in "
+                                                   f"{STYLESHEET} is not installed", "warning"))
+        uncovered = sorted(ch for ch in document_characters(doc) if not fs.covers(ord(ch)))
+        if not uncovered:
+            continue
+        families = ", ".join(fs.families) or "none installed"
+        boxes = [ch for ch in uncovered if not fs.fallback(ord(ch))]
+        if boxes:
+            problems.append(Problem.at(doc.source, f"{doc.name}: no installed font has "
+                                       f"{_char_list(boxes)}; the PDF would show empty boxes "
+                                       f"(print fonts: {families})"))
+        others = [ch for ch in uncovered if ch not in boxes]
+        if others:
+            used = sorted({f for ch in others for f in fs.fallback(ord(ch))[:1]})
+            problems.append(Problem.at(doc.source, f"{doc.name}: the print fonts ({families}) lack "
+                                       f"{_char_list(others)}; they would print in {', '.join(used)}",
+                                       "warning"))
+    return problems
+
+
+def _char_list(chars: list[str]) -> str:
+    shown = ", ".join(f"'{ch}' U+{ord(ch):04X}" for ch in chars[:10])
+    more = f" and {len(chars) - 10} more" if len(chars) > 10 else ""
+    return f"{len(chars)} character{'s' * (len(chars) != 1)}: {shown}{more}"
+
+
+# ---- rendering --------------------------------------------------------------------------
+
+# Asks for a tagged PDF (structure tree, /Lang, table headers) with PDF/UA-1
+# identification; WeasyPrint 70 supports both (``pdf_variant``, ``pdf_tags``).
+RENDER_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+_CACHE_FORMAT = "1"  # bump when the way a PDF is made changes outside its inputs
+_IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
+
+
+def input_hash(doc: PrintDocument, fonts: FontSet) -> str:
+    """What a PDF depends on: its HTML, stylesheets, images, the font files and WeasyPrint."""
+    import weasyprint  # noqa: PLC0415 (slow import, only when rendering)
+
+    h = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        h.update(f"{label}:{len(data)}:".encode())
+        h.update(data)
+
+    add("format", _CACHE_FORMAT.encode())
+    add("weasyprint", weasyprint.__version__.encode())
+    add("options", repr(sorted(RENDER_OPTIONS.items())).encode())
+    add("html", doc.html.encode())
+    for path in doc.stylesheets:
+        add("css", Path(path).read_bytes())
+    for src in _IMG_SRC.findall(doc.html):
+        image = Path(doc.base_url) / htmlmod.unescape(src)
+        add("img", image.read_bytes() if image.is_file() else b"")
+    for font in fonts.fonts:
+        for path in font.files:
+            st = os.stat(path)  # fonts are large: their identity, not their bytes
+            add("font", f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Job:
+    name: str
+    html: str
+    stylesheets: tuple[str, ...]
+    base_url: str
+    target: str  # temporary file in the cache
+
+
+def _render(job: _Job) -> tuple[str, str | None, list[str]]:
+    """Prints one document; returns (name, error or None, WeasyPrint's warnings)."""
+    import logging  # noqa: PLC0415
+
+    import weasyprint  # noqa: PLC0415
+
+    logged: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            logged.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        css = [weasyprint.CSS(filename=path) for path in job.stylesheets]
+        weasyprint.HTML(string=job.html, base_url=job.base_url + os.sep).write_pdf(
+            job.target, stylesheets=css, **RENDER_OPTIONS)
+        return job.name, None, logged
+    except Exception as exc:  # noqa: BLE001 (reported as a located problem)
+        return job.name, f"{type(exc).__name__}: {exc}", logged
+    finally:
+        logger.removeHandler(handler)
+
+
+def render_pdfs(docs: list[PrintDocument], out_dir: Path, cache_dir: Path,
+                workers: int | None = None) -> RenderReport:
+    """Prints the documents that changed, reuses the others, then copies all into ``out_dir``.
+
+    The cache keeps one PDF per document name beside the hash of its inputs.
+    Documents render in a process pool (WeasyPrint is CPU bound and holds
+    the GIL). Nothing is written into ``out_dir`` unless every document
+    printed: a failure raises ``BuildError`` with a problem for each.
+    """
+    start = time.perf_counter()
+    report = RenderReport()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    font_sets: dict[tuple[str, ...], FontSet] = {}
+    jobs: list[_Job] = []
+    keys: dict[str, str] = {}
+    for doc in docs:
+        fonts = font_sets.setdefault(doc.stylesheets, installed_fonts(doc.stylesheets))
+        key = keys[doc.name] = input_hash(doc, fonts)
+        cached = _cached(cache_dir, doc.name)
+        key_file = cached.with_suffix(".key")
+        if cached.is_file() and key_file.is_file() and key_file.read_text() == key:
+            report.reused.append(doc.name)
+            continue
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        jobs.append(_Job(doc.name, doc.html, doc.stylesheets, doc.base_url,
+                         str(cached.with_name(f"{cached.name}.{os.getpid()}.tmp"))))
+
+    # Largest first: the whole notice takes as long as its attachments together.
+    jobs.sort(key=lambda j: len(j.html), reverse=True)
+    report.workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    results = _run(jobs, report.workers)
+
+    by_name = {d.name: d for d in docs}
+    failures = []
+    for name, error, logged in results:
+        report.warnings += [Problem.at(by_name[name].source, f"{name}: WeasyPrint: {m}", "warning")
+                            for m in dict.fromkeys(logged)]
+        if error:
+            failures.append(Problem.at(by_name[name].source, f"{name}: printing failed: {error}"))
+    failed = {name for name, error, _ in results if error}
+    for job in jobs:
+        tmp = Path(job.target)
+        if job.name in failed:
+            tmp.unlink(missing_ok=True)
+            continue
+        cached = _cached(cache_dir, job.name)
+        os.replace(tmp, cached)
+        cached.with_suffix(".key").write_text(keys[job.name])
+        report.rendered.append(job.name)
+    if failures:
+        raise BuildError(failures)
+
+    for doc in docs:
+        target = out_dir / doc.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_cached(cache_dir, doc.name), target)
+    report.rendered.sort()
+    report.reused.sort()
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _cached(cache_dir: Path, name: str) -> Path:
+    return cache_dir / "pdf" / name
+
+
+def _run(jobs: list[_Job], workers: int) -> list[tuple[str, str | None, list[str]]]:
+    if workers <= 1 or len(jobs) <= 1:
+        return [_render(job) for job in jobs]
+    # fork is cheapest (WeasyPrint is already imported), but is unsafe in a
+    # process that runs other threads (the dev server): spawn there.
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        return list(pool.map(_render, jobs))

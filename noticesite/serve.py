@@ -1,0 +1,94 @@
+"""Preview: the same build() into a private folder, served with live reload.
+
+The preview never writes to output/. On each change under content/, data/ or
+layouts/ it reloads and rebuilds; when that fails, every page of the preview
+shows the problems instead (rendered here, not from layouts/, because a broken
+template must still be reported), and the next good build replaces them.
+"""
+from __future__ import annotations
+
+import html
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .errors import BuildError, Problem
+from .site import BuildOptions, build, load
+
+WATCHED = ("content", "data", "layouts")
+# Editors write swap and backup files next to the real ones: they are not edits.
+IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".bak")
+
+
+class Preview:
+    def __init__(self, root: Path, options: BuildOptions):
+        self.root = root
+        self.options = options
+        self.folder = Path(tempfile.mkdtemp(prefix="noticesite-serve-")) / "site"
+        self.builds = 0
+
+    def rebuild(self) -> bool:
+        """Build into the preview folder; on failure show the problems on every page."""
+        started = time.perf_counter()
+        self.builds += 1
+        site, problems = load(self.root)
+        for p in sorted(problems):
+            print(p, file=sys.stderr)
+        if site is not None:
+            try:
+                build(site, self.folder, self.options)
+                print(f"rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+                return True
+            except BuildError as exc:
+                problems = exc.problems
+                for p in problems:
+                    print(p, file=sys.stderr)
+        self._show_problems([p for p in problems if p.severity == "error"])
+        return False
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        page = error_page(problems)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        pages = list(self.folder.rglob("*.html")) or [self.folder / "index.html"]
+        for path in pages:
+            path.write_text(page, encoding="utf-8")
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder.parent, ignore_errors=True)
+
+
+def error_page(problems: list[Problem]) -> str:
+    items = "\n".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in sorted(problems))
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>构建失败 - 预览</title>
+<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328}}
+h1{{color:#b4141b}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;overflow-wrap:anywhere}}</style></head>
+<body><main><h1>构建失败：数据有误</h1>
+<p>修改下列文件后保存，页面会自动刷新。output/ 文件夹未被改动。</p>
+<ol class="build-problems">{items}</ol></main></body></html>
+"""
+
+
+def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, options: BuildOptions | None = None) -> int:
+    from livereload import Server
+
+    preview = Preview(root, options or BuildOptions(pdf=False))
+    preview.rebuild()
+    server = Server()
+    for name in WATCHED:
+        # One watch per folder and one rebuild per change seen: a save touches one folder.
+        server.watch(str(root / name), preview.rebuild, ignore=_ignored)
+    print(f"serving http://{host}:{port}/ — press Ctrl+C to stop", file=sys.stderr)
+    try:
+        server.serve(host=host, port=port, root=str(preview.folder), open_url_delay=None)
+    finally:
+        preview.close()
+    return 0
+
+
+def _ignored(path: str) -> bool:
+    name = Path(path).name
+    return name.startswith(".") or name.endswith(IGNORED_SUFFIXES)

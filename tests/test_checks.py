@@ -1,0 +1,233 @@
+"""One test per data check: each names the file, the line and what is wrong."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, Project
+from noticesite.errors import Problem
+from noticesite.site import load
+
+SCHEDULE = "data/2012-104/schedule.yaml"
+OFFICES = "data/offices.yaml"
+NOTICE = "content/2012-104/notice.md"
+
+
+def errors_of(project: Project) -> list[Problem]:
+    site, problems = load(project.root)
+    assert site is None, "expected the site to fail its checks"
+    return problems.errors
+
+
+def only_error(project: Project) -> Problem:
+    errors = errors_of(project)
+    assert len(errors) == 1, "\n".join(map(str, errors))
+    return errors[0]
+
+
+def col(project: Project, rel: str, line: int, needle: str) -> int:
+    return project.read(rel).splitlines()[line - 1].index(needle) + 1
+
+
+def test_example_passes_with_warnings_only(project: Project):
+    site, problems = load(project.root)
+    assert site is not None, "\n".join(map(str, problems))
+    assert not problems.errors
+    assert problems.warnings
+
+
+def test_yaml_syntax_error_names_the_line(project: Project):
+    project.replace(SCHEDULE, "location: 南校区6号楼一楼学术报告厅", "location: [南校区6号楼")
+    error = only_error(project)
+    assert error.path == SCHEDULE
+    assert error.line in (5, 6)
+    assert error.message.startswith("YAML syntax error:")
+
+
+def test_duplicate_key_names_both_lines(project: Project):
+    project.replace(SCHEDULE, "location: 南校区6号楼一楼学术报告厅", "location: 南校区6号楼一楼学术报告厅\nlocation: 北校区")
+    error = only_error(project)
+    assert (error.path, error.line, error.column) == (SCHEDULE, 6, 1)
+    assert error.message == "duplicate key 'location' (first at line 5)"
+
+
+def test_missing_field(project: Project):
+    project.replace(SCHEDULE, "college: 政法学院,   ", "")
+    line = project.line_of(SCHEDULE, "person: 胡美玲")
+    error = only_error(project)
+    assert (error.path, error.line, error.column) == (SCHEDULE, line, 5)
+    assert error.message == "session 1: missing field 'college' (学院 (text))"
+
+
+def test_unknown_field_suggests_the_right_one(project: Project):
+    project.replace(SCHEDULE, "students: 169", "studnets: 169")
+    errors = errors_of(project)
+    line = project.line_of(SCHEDULE, "studnets")
+    assert f"{SCHEDULE}:{line}:{col(project, SCHEDULE, line, 'studnets')}: " \
+           "session 1: unknown field 'studnets'; did you mean 'students'?" in map(str, errors)
+
+
+def test_mistyped_field_says_expected_and_got(project: Project):
+    project.replace(SCHEDULE, "college: 政法学院", "college: [政法, 学院]")
+    line = project.line_of(SCHEDULE, "college: [政法")
+    error = only_error(project)
+    assert (error.line, error.column) == (line, col(project, SCHEDULE, line, "[政法"))
+    assert error.message == "session 1: college: expected text, got a list"
+
+
+def test_time_not_hh_mm(project: Project):
+    project.replace(SCHEDULE, "start: 08:00, end: 08:40", "start: 8点, end: 08:40")
+    line = project.line_of(SCHEDULE, "8点")
+    error = only_error(project)
+    assert (error.path, error.line, error.column) == (SCHEDULE, line, col(project, SCHEDULE, line, "8点"))
+    assert error.message == "session 1: start: expected a time as HH:MM on the 24-hour clock, got '8点'"
+
+
+def test_session_ending_before_it_starts(project: Project):
+    project.replace(SCHEDULE, "start: 08:40, end: 09:20", "start: 08:40, end: 08:20")
+    line = project.line_of(SCHEDULE, "end: 08:20")
+    error = only_error(project)
+    assert (error.path, error.line) == (SCHEDULE, line)
+    assert error.column == col(project, SCHEDULE, line, "08:20")
+    assert error.message == "session 2: ends at 08:20, which is not after its start at 08:40"
+
+
+def test_overlapping_sessions_in_one_place(project: Project):
+    project.replace(SCHEDULE, "start: 08:40, end: 09:20", "start: 08:30, end: 09:20")
+    line = project.line_of(SCHEDULE, "start: 08:30")
+    first = project.line_of(SCHEDULE, "start: 08:00")
+    error = only_error(project)
+    assert (error.path, error.line, error.column) == (SCHEDULE, line, 5)
+    assert error.message == (f"session from 08:30 to 09:20 on 2013-01-03 overlaps the session from 08:00 to "
+                             f"08:40 (line {first}) in 南校区6号楼一楼学术报告厅")
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "12.5", "很多"])
+def test_counts_must_be_positive_whole_numbers(project: Project, value: str):
+    project.replace(SCHEDULE, "students: 169", f"students: {value}")
+    error = only_error(project)
+    assert error.path == SCHEDULE
+    assert error.line == project.line_of(SCHEDULE, f"students: {value}")
+    assert error.message == f"session 1: students: expected a positive whole number, got '{value}'"
+
+
+@pytest.mark.parametrize("phone", ["12345", "0731-123", "2345678901234", "0731—8225-0811"])
+def test_phone_numbers_must_be_chinese_landline_or_mobile(project: Project, phone: str):
+    project.replace(OFFICES, "022—23678033", phone)
+    error = only_error(project)
+    line = project.line_of(OFFICES, phone)
+    assert (error.path, error.line, error.column) == (OFFICES, line, col(project, OFFICES, line, phone))
+    assert error.message.startswith(f"office '天津分社': phone: '{phone}' is not a Chinese landline")
+
+
+def test_duplicate_office_names(project: Project):
+    project.replace(OFFICES, "name: 江西分社", "name: 天津分社")
+    error = only_error(project)
+    assert error.path == OFFICES
+    assert error.line == project.line_of(OFFICES, "0791—8536738")
+    assert error.message == f"office '天津分社' is listed twice (first at line {project.line_of(OFFICES, '022—')})"
+
+
+def test_attachment_data_file_that_does_not_exist(project: Project):
+    project.replace(NOTICE, "data: 2012-104/procedure.yaml", "data: 2012-104/procedures.yaml")
+    error = only_error(project)
+    line = project.line_of(NOTICE, "procedures.yaml")
+    assert (error.path, error.line, error.column) == (NOTICE, line, col(project, NOTICE, line, "2012-104/p"))
+    assert error.message == "procedure: data/2012-104/procedures.yaml does not exist"
+
+
+def test_attachment_page_that_does_not_exist(project: Project):
+    project.replace(NOTICE, "page: instructions.md", "page: instruction.md")
+    error = only_error(project)
+    assert (error.path, error.line) == (NOTICE, project.line_of(NOTICE, "instruction.md"))
+    assert error.message == "page: content/2012-104/instruction.md does not exist"
+
+
+def test_body_names_an_attachment_that_does_not_exist(project: Project):
+    project.replace(NOTICE, "具体时间安排见附件1。", "具体时间安排见附件7。")
+    error = only_error(project)
+    line = project.line_of(NOTICE, "附件7")
+    assert (error.path, error.line, error.column) == (NOTICE, line, col(project, NOTICE, line, "附件7"))
+    assert error.message == "'附件7' names an attachment this notice does not have (it has 4)"
+
+
+def test_shared_data_file_that_does_not_exist(project: Project):
+    project.path("data/colleges.yaml").unlink()
+    error = only_error(project)
+    assert error.path == "data/2012-104/makeup.yaml"
+    assert error.line == project.line_of("data/2012-104/makeup.yaml", "college_codes:")
+    assert error.message == "colleges: data/colleges.yaml does not exist"
+
+
+def test_mixed_dash_styles_are_warnings_on_each_odd_number(project: Project):
+    site, problems = load(project.root)
+    assert site is not None
+    dashes = [w for w in problems.warnings if "separates the area code" in w.message]
+    lines = {w.line for w in dashes}
+    assert project.line_of(OFFICES, "0898--68527569") in lines
+    assert project.line_of(OFFICES, "0931-8863079") in lines
+    assert project.line_of(OFFICES, "022—23678033") not in lines
+    hainan = next(w for w in dashes if "0898" in w.message)
+    assert hainan.message == ("phone '0898--68527569' separates the area code with two hyphens '--', while most "
+                              "numbers here use an em dash '—'; the site shows '0898-68527569'")
+
+
+def test_hunan_contact_and_directory_row_disagree_is_a_warning(project: Project):
+    _, problems = load(project.root)
+    hunan = [w for w in problems.warnings if "湖南新华分社" in w.message]
+    assert len(hunan) == 1 and "湖南分社" in hunan[0].message
+    assert hunan[0].path == "data/2012-104/makeup.yaml"
+
+
+def test_all_problems_reported_in_one_run_sorted(project: Project):
+    project.replace(SCHEDULE, "students: 169", "students: 0")
+    project.replace(OFFICES, "022—23678033", "12345")
+    project.replace(NOTICE, "具体时间安排见附件1。", "具体时间安排见附件9。")
+    errors = errors_of(project)
+    assert [e.path for e in errors] == sorted([NOTICE, SCHEDULE, OFFICES])
+    assert errors == sorted(errors)
+
+
+def test_data_path_may_not_leave_the_project(project: Project):
+    project.replace(NOTICE, "data: 2012-104/schedule.yaml", "data: ../../../../etc/passwd")
+    error = only_error(project)
+    assert error.message == "schedule: '../../../../etc/passwd' is outside data/"
+    project.replace(NOTICE, "data: ../../../../etc/passwd", "data: /etc/passwd")
+    assert only_error(project).message == "schedule: '/etc/passwd' is outside data/"
+
+
+def test_python_tags_are_refused(project: Project):
+    project.replace(SCHEDULE, "location: 南校区6号楼一楼学术报告厅", "location: !!python/str 南校区")
+    error = only_error(project)
+    assert error.message == "YAML tag 'tag:yaml.org,2002:python/str' is not allowed in data files"
+    assert (error.line, error.column) == (5, 11)
+
+
+def test_front_matter_error_lines_count_from_the_top_of_the_file(project: Project):
+    project.replace(NOTICE, "addressees: 校属各教学院", "addresees: 校属各教学院")
+    errors = errors_of(project)
+    line = project.line_of(NOTICE, "addresees")
+    assert f"{NOTICE}:{line}:1: notice: unknown field 'addresees'; did you mean 'addressees'?" in map(str, errors)
+    assert f"{NOTICE}:2:1: notice: missing field 'addressees' (to whom the notice is addressed, e.g. 校属各教学院)" \
+        in map(str, errors)
+
+
+def test_check_command_exits_non_zero_and_names_file_and_line(project: Project):
+    project.replace(SCHEDULE, "start: 08:40, end: 09:20", "start: 08:40, end: 08:20")
+    line = project.line_of(SCHEDULE, "end: 08:20")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project", str(project.root)],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 1
+    assert f"{SCHEDULE}:{line}:" in result.stderr
+    assert "ends at 08:20, which is not after its start at 08:40" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_command_on_the_example_succeeds(project: Project):
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project", str(project.root)],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert "no errors" in result.stdout
+    assert "warning:" in result.stderr
