@@ -263,12 +263,19 @@ def _write_pages(site: Site, staging: Path, ctx: BuildContext) -> None:
         ctx.report.pages += 1
 
 
-def _template_problem(project: Project, exc: Exception):
+def _template_problem(project: Project, exc: Exception) -> "Problem":
+    """Locate a template error: syntax errors carry a line; runtime errors have it in the traceback."""
     from .errors import Problem
 
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "layouts"
-    line = getattr(exc, "lineno", 0) or 0
-    shown = project.shown(Path(name)) if name and os.path.isabs(str(name)) else f"layouts/{name}"
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
+    if name is None:  # e.g. an undefined name: Jinja maps the template's frames to its lines
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(str(project.layouts)):
+                name, line = filename, tb.tb_lineno
+            tb = tb.tb_next
+    shown = project.shown(Path(name)) if name else "layouts"
     return Problem(shown, line, 1 if line else 0, f"template error: {exc}")
 
 

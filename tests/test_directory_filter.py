@@ -64,9 +64,17 @@ class Tab:
         assert hosts == {"127.0.0.1"}, self.requests
 
 
+@pytest.fixture(scope="module")
+def context(browser):
+    # one context for the module, a new page per test: the page state the
+    # script keeps (the query, the URL) is per page
+    c = browser.new_context()
+    yield c
+    c.close()
+
+
 @pytest.fixture
-def tab(browser, site):
-    context = browser.new_context()
+def tab(context, site):
     page = context.new_page()
     t = Tab(page)
     page.goto(site)
@@ -74,7 +82,7 @@ def tab(browser, site):
     yield t
     t.assert_local()
     assert t.dialogs == []
-    context.close()
+    page.close()
 
 
 def type_query(tab: Tab, text: str) -> None:

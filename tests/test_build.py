@@ -1,0 +1,142 @@
+"""Building: atomic output, escaping, the second fixture notice, the command line."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Project, soup
+from noticesite.site import BuildOptions, build, load
+
+HTML_ONLY = BuildOptions(pdf=False, search=False)
+
+
+def run_cli(project: Project, *args: str) -> subprocess.CompletedProcess:
+    fast = ["--no-pdf", "--no-search"] if args[0] == "build" else []
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args, "--project", str(project.root), *fast],
+                          capture_output=True, text=True, cwd=REPO)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_failed_build_leaves_previous_output_exactly_as_it_was(project: Project):
+    assert run_cli(project, "build").returncode == 0
+    output = project.path("output")
+    before = snapshot(output)
+    project.replace("data/2012-104/schedule.yaml", "end: 08:40", "end: 07:40")
+    result = run_cli(project, "build")
+    assert result.returncode == 1
+    assert "data/2012-104/schedule.yaml:" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(output) == before
+    leftovers = [p.name for p in project.root.iterdir() if p.name.startswith(".output-")]
+    assert leftovers == []
+
+
+def test_template_error_mid_build_leaves_previous_output(project: Project):
+    assert run_cli(project, "build").returncode == 0
+    before = snapshot(project.path("output"))
+    project.replace("layouts/attachments/text.html", "{{ attachment.body_html|safe }}", "{{ attachment.no_such_field }}")
+    result = run_cli(project, "build")
+    assert result.returncode == 1
+    assert "layouts/attachments/text.html" in result.stderr and "template error" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project.path("output")) == before
+
+
+def test_no_file_from_an_earlier_build_survives(project: Project):
+    output = project.path("output")
+    output.mkdir()
+    (output / "stale.html").write_text("old")
+    assert run_cli(project, "build").returncode == 0
+    assert not (output / "stale.html").exists()
+    assert (output / "index.html").exists()
+
+
+def test_yaml_and_markdown_cannot_inject_markup(project: Project):
+    project.replace("data/offices.yaml", "name: 天津分社", "name: '<script>alert(1)</script>天津分社'")
+    project.replace("content/2012-104/notice.md", "title: 关于做好", "title: <img src=x onerror=alert(1)>关于做好")
+    project.replace("content/2012-104/notice.md", "接新华社湖南分社通知", "<script>alert(2)</script>接新华社湖南分社通知")
+    site, problems = load(project.root)
+    assert site is not None, problems
+    build(site, project.path("output"), HTML_ONLY)
+    for page in project.path("output").rglob("*.html"):
+        doc = soup(page)
+        assert not [s for s in doc.find_all("script") if "alert" in s.get_text()], page
+        assert not doc.find("img", onerror=True), page
+    notice = soup(project.path("output/2012-104/index.html"))
+    assert notice.h1.get_text().startswith("<img src=x onerror=alert(1)>")
+    assert "<script>alert(2)</script>接新华社" in notice.select_one(".notice-body p").get_text()
+    directory = soup(project.path("output/2012-104/attachment-3.html"))
+    assert directory.select_one("#office-directory tbody th").get_text(strip=True) == "<script>alert(1)</script>天津分社"
+
+
+def test_second_fixture_notice_with_other_schedule_columns(exam_project: Project):
+    site, problems = load(exam_project.root)
+    assert site is not None, "\n".join(map(str, problems))
+    build(site, exam_project.path("output"), HTML_ONLY)
+    notice = site.notices[0]
+    page = exam_project.path(f"output/{notice.slug}/attachment-1.html")
+    table = soup(page).select_one("table.schedule")
+    headers = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+    schedule = notice.attachments[0].data
+    assert headers == ["时间"] + [c.label for c in schedule.columns]
+    assert "教学楼" in headers and "教室" in headers and "座位数" in headers
+    rows = [tr for tr in table.select("tbody tr") if not set(tr.get("class", [])) & {"group-row", "subtotal"}]
+    assert len(rows) == len(schedule.sessions)
+    seats = [c for c in schedule.columns if c.type == "count"][0]
+    total = int(table.tfoot.select_one("td.col-count").get_text())
+    assert total == sum(s.values[seats.key] for s in schedule.sessions)
+
+
+def test_overlap_in_a_room_is_found_through_place_columns(exam_project: Project):
+    site, _ = load(exam_project.root)
+    schedule = site.notices[0].attachments[0].data
+    first = schedule.sessions[0]
+    rel = next(str(p.relative_to(exam_project.root)) for p in exam_project.root.glob("data/*/schedule.yaml"))
+    text = exam_project.read(rel)
+    # Move every session into the first session's slot and place: now they overlap.
+    place_keys = [c.key for c in schedule.columns if c.type == "place"]
+    assert place_keys, "the fixture declares place columns"
+    site2, problems = load(exam_project.root)
+    assert site2 is not None
+    second = schedule.sessions[1]
+    lines = text.splitlines()
+    line = lines[second.location.line - 1]
+    for key in place_keys:
+        line = line.replace(f"{key}: {second.values[key]}", f"{key}: {first.values[key]}")
+    line = line.replace(f"date: {second.date}", f"date: {first.date}")
+    line = line.replace(f"start: {second.start:%H:%M}", f"start: {first.start:%H:%M}")
+    line = line.replace(f"end: {second.end:%H:%M}", f"end: {first.end:%H:%M}")
+    lines[second.location.line - 1] = line
+    exam_project.write(rel, "\n".join(lines) + "\n")
+    _, problems = load(exam_project.root)
+    overlaps = [p for p in problems.errors if "overlaps" in p.message]
+    assert overlaps and overlaps[0].path == rel
+
+
+def test_help_on_every_command():
+    for args in ([], ["build"], ["check"], ["serve"]):
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), *args, "--help"],
+                                capture_output=True, text=True, cwd=REPO)
+        assert result.returncode == 0
+        assert "usage:" in result.stdout
+
+
+def test_missing_site_yaml_is_a_message_not_a_traceback(project: Project):
+    project.path("data/site.yaml").unlink()
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    assert "data/site.yaml: file not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_not_utf8_is_a_message(project: Project):
+    project.path("data/offices.yaml").write_bytes("offices: 天津".encode("gbk"))
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    assert "data/offices.yaml: not UTF-8 text" in result.stderr
+    assert "Traceback" not in result.stderr
