@@ -68,9 +68,9 @@ TRACK = 12  # between parallel vertical lines (bus and return tracks)
 ARROW_LEN = 9
 ARROW_HALF = 4
 
-MAIN_EM = 15  # widest line of a main step, in em, when there is a side column
+MAIN_EM = 17  # widest line of a main step, in em, when there is a side column
 MAIN_EM_ALONE = 22  # ... when there is none
-SIDE_EM = 12
+SIDE_EM = 14
 LABEL_EM = 7  # branch labels
 MIN_MAIN_W = 12 * FONT + 2 * PAD_X  # so a condition's note has room beside the arrow
 
@@ -201,65 +201,75 @@ def text_width(text: str, size: float) -> float:
 def wrap(text: str, max_width: float, size: float, *, balance: bool = True) -> list[str]:
     """Break ``text`` into lines no wider than ``max_width``.
 
-    Breaks fall between CJK characters, at spaces, and inside a URL only when
-    it cannot fit on a line of its own. With ``balance`` the lines are made as
-    even as the same number of lines allows, so no line is left with one
-    character.
+    Chinese may break between any two characters, but a box label reads better
+    when lines end at punctuation, so breaks have costs: none after ，。、 or at
+    a space, a little between two characters, more inside a URL (after a slash
+    or before a dot, only when it will not fit whole). Closing punctuation never
+    starts a line and opening punctuation never ends one. With ``balance`` the
+    fewest lines are chosen to be as even as possible, so no line is left with
+    one character; without it lines are filled greedily, as in a paragraph.
     """
     chunks = _chunks(" ".join(text.split()), max_width, size)
-    lines = _greedy(chunks, max_width, size)
-    if balance and len(lines) > 1:
-        lo = int(max(text_width(line, size) for line in lines) / len(lines) * 0.9)
-        hi = int(max_width)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if len(_greedy(chunks, mid, size)) <= len(lines):
-                hi = mid
-            else:
-                lo = mid + 1
-        lines = _greedy(chunks, hi, size)
-    return lines or [""]
+    if not chunks:
+        return [""]
+    greedy = _greedy(chunks, max_width, size)
+    if not balance or len(greedy) == 1:
+        return [_line(chunks[i:j]) for i, j in greedy]
+    return [_line(chunks[i:j]) for i, j in _balanced(chunks, len(greedy), max_width, size)]
 
 
-def _chunks(text: str, max_width: float, size: float) -> list[str]:
-    """Unbreakable pieces of ``text``; " " marks a space that may break."""
-    atoms: list[str] = []
+@dataclass
+class _Chunk:
+    text: str  # never broken inside
+    space: bool  # a space before it (dropped at the start of a line)
+    cost: float  # of a line break before it
+
+
+def _chunks(text: str, max_width: float, size: float) -> list[_Chunk]:
+    atoms: list[str] = []  # single wide characters, runs of anything else, " "
     i = 0
     while i < len(text):
-        ch = text[i]
-        if ch == " " or _wide(ch):
-            atoms.append(ch)
-            i += 1
-            continue
-        j = i
-        while j < len(text) and text[j] != " " and not _wide(text[j]):
-            j += 1
+        j = i + 1
+        if text[i] != " " and not _wide(text[i]):
+            while j < len(text) and text[j] != " " and not _wide(text[j]):
+                j += 1
         atoms.append(text[i:j])
         i = j
-    chunks: list[str] = []
+    chunks: list[_Chunk] = []
+    space = False
     for a in atoms:
-        if a != " " and chunks and chunks[-1] != " " and (a[0] in CLOSERS or chunks[-1][-1] in OPENERS):
-            chunks[-1] += a
+        if a == " ":
+            space = True
+            continue
+        prev = chunks[-1].text[-1] if chunks else ""
+        pieces = _split_long(a, max_width, size) if text_width(a, size) > max_width or "/" in a else [a]
+        if chunks and not space and (a[0] in CLOSERS or prev in OPENERS):
+            chunks[-1].text += pieces[0]  # kinsoku: no break here
         else:
-            chunks.append(a)
-    out: list[str] = []
-    for c in chunks:
-        out.extend(_split_long(c, max_width, size) if text_width(c, size) > max_width else [c])
-    return out
+            cost = 0.0 if space or prev in CLOSERS else (BREAK_CJK if prev and _wide(prev) and _wide(a[0]) else BREAK_MIXED)
+            chunks.append(_Chunk(pieces[0], space, cost))
+        chunks.extend(_Chunk(p, False, BREAK_URL) for p in pieces[1:])
+        space = False
+    return chunks
+
+
+BREAK_CJK = 30.0  # between two Chinese characters: allowed, but a box reads better at punctuation
+BREAK_MIXED = 15.0  # between Chinese and Latin
+BREAK_URL = 200.0  # inside a URL
 
 
 def _split_long(word: str, max_width: float, size: float) -> list[str]:
-    """Split a word too long for any line: a URL after a slash or before a dot, else anywhere."""
+    """Break points in a URL: after a slash (not inside //), before a dot, ?, & or #."""
     pieces, cur = [], ""
     for i, ch in enumerate(word):
         prev = word[i - 1] if i else ""
-        if cur and ((prev == "/" and ch != "/") or (ch in ".?&#=-_~" and prev not in "/:")):
+        if cur and ((prev == "/" and ch != "/") or (ch in ".?&#" and prev not in "/:")):
             pieces.append(cur)
             cur = ""
         cur += ch
     pieces.append(cur)
     out: list[str] = []
-    for p in pieces:
+    for p in pieces:  # a piece still too long is cut anywhere
         while text_width(p, size) > max_width and len(p) > 1:
             n = len(p) - 1
             while n > 1 and text_width(p[:n], size) > max_width:
@@ -270,21 +280,61 @@ def _split_long(word: str, max_width: float, size: float) -> list[str]:
     return out
 
 
-def _greedy(chunks: list[str], max_width: float, size: float) -> list[str]:
-    lines: list[str] = []
-    cur = ""
-    for c in chunks:
-        if c == " ":
-            if cur:
-                cur += " "
-        elif not cur or text_width(cur + c, size) <= max_width:
-            cur += c
-        else:
-            lines.append(cur.rstrip())
-            cur = c
-    if cur.strip():
-        lines.append(cur.rstrip())
+def _line(chunks: list[_Chunk]) -> str:
+    return "".join((" " if c.space and k else "") + c.text for k, c in enumerate(chunks))
+
+
+class _Widths:
+    """Widths of runs of chunks in O(1): a space before the first chunk of a line does not count."""
+
+    def __init__(self, chunks: list[_Chunk], size: float):
+        self.space = [char_em(" ") * size if c.space else 0.0 for c in chunks]
+        self.sums = [0.0]
+        for c, sp in zip(chunks, self.space):
+            self.sums.append(self.sums[-1] + sp + text_width(c.text, size))
+
+    def __call__(self, i: int, j: int) -> float:
+        return self.sums[j] - self.sums[i] - self.space[i]
+
+
+def _greedy(chunks: list[_Chunk], max_width: float, size: float) -> list[tuple[int, int]]:
+    width = _Widths(chunks, size)
+    lines, start = [], 0
+    for j in range(1, len(chunks)):
+        if width(start, j + 1) > max_width:
+            lines.append((start, j))
+            start = j
+    lines.append((start, len(chunks)))
     return lines
+
+
+def _balanced(chunks: list[_Chunk], n_lines: int, max_width: float, size: float) -> list[tuple[int, int]]:
+    """The ``n_lines`` lines with the least cost: break costs plus how far each
+    line's width strays from the average, in em squared."""
+    n = len(chunks)
+    width = _Widths(chunks, size)
+    avg = width(0, n) / n_lines / size
+    inf = float("inf")
+    # best[k][j]: cost of putting chunks[:j] on k lines, and where the last line starts
+    best = [[(inf, 0)] * (n + 1) for _ in range(n_lines + 1)]
+    best[0][0] = (0.0, 0)
+    for k in range(1, n_lines + 1):
+        for j in range(1, n + 1):
+            for i in range(j - 1, -1, -1):
+                w = width(i, j)
+                if w > max_width and i < j - 1:
+                    break
+                if best[k - 1][i][0] == inf:
+                    continue
+                cost = best[k - 1][i][0] + (w / size - avg) ** 2 + (chunks[i].cost if i else 0.0)
+                if cost < best[k][j][0]:
+                    best[k][j] = (cost, i)
+    lines, j = [], n
+    for k in range(n_lines, 0, -1):
+        i = best[k][j][1]
+        lines.append((i, j))
+        j = i
+    return lines[::-1]
 
 
 # ---- layout --------------------------------------------------------------------
@@ -578,7 +628,7 @@ def render_svg(proc: Procedure, *, title: str, notes: bool = True) -> str:
     uid = "flow-" + hashlib.sha1(ids.encode("utf-8")).hexdigest()[:8]
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="flow-chart" viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="flow-chart" width="100%" viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"'
         f' role="img" aria-labelledby="{uid}-title {uid}-desc" style="max-width:100%;height:auto"'
         f' font-family="{_esc(FONT_FAMILY)}" font-size="{FONT}" fill="{INK}">',
         f'<title id="{uid}-title">{_esc(title)}</title>',

@@ -1,0 +1,90 @@
+"""The live-reload preview: serves the site, rebuilds once per save, shows data errors in the page."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Project
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"timed out; last result: {last!r}")
+
+
+@pytest.fixture
+def server(project: Project, tmp_path: Path):
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w+")
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--project", str(project.root),
+                             "--port", str(port), "--no-pdf", "--no-search"],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: "notice-list" in fetch(base + "index.html"))
+        yield base, project, tmp_path / "serve.log"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def rebuilds(log: Path) -> int:
+    text = log.read_text()
+    return text.count("rebuilt in") + text.count("构建失败")  # successful and failed rebuilds
+
+
+def test_serve_shows_the_site_with_live_reload(server):
+    base, project, _ = server
+    page = fetch(base + "2012-104/index.html")
+    assert "关于做好2014届预计毕业生图像信息采集工作的通知" in page
+    assert "livereload" in page
+    assert not project.path("output").exists(), "the preview must not touch output/"
+
+
+def test_data_error_shows_in_the_page_then_recovers(server):
+    base, project, log = server
+    schedule = "data/2012-104/schedule.yaml"
+    project.replace(schedule, "start: 08:40, end: 09:20", "start: 08:40, end: 08:20")
+    line = project.line_of(schedule, "end: 08:20")
+    page = wait_for(lambda: (p := fetch(base + "2012-104/attachment-1.html")) and "构建失败" in p and p)
+    assert f"{schedule}:{line}:" in page
+    assert "ends at 08:20, which is not after its start at 08:40" in page
+    project.replace(schedule, "end: 08:20", "end: 09:20")
+    wait_for(lambda: "table" in fetch(base + "2012-104/attachment-1.html"))
+
+
+def test_one_rebuild_per_save(server):
+    base, project, log = server
+    time.sleep(1.5)
+    before = log.read_text().count("rebuilt in")
+    project.replace("content/2012-104/instructions.md", "各高校毕业生：", "各高校毕业生（更新）：")
+    wait_for(lambda: "各高校毕业生（更新）" in fetch(base + "2012-104/attachment-2.html"))
+    time.sleep(2.5)  # any second rebuild for the same save would have happened by now
+    assert log.read_text().count("rebuilt in") - before == 1
