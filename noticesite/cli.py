@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from .errors import BuildError, Problem
+from .cache import LoadCache
 from .site import BuildOptions, build, load
 
 EXIT_PROBLEMS = 1
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
 
 def _options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(pdf=not getattr(args, "no_pdf", False), search=not getattr(args, "no_search", False),
-                        workers=getattr(args, "jobs", None))
+                        workers=getattr(args, "jobs", None), incremental=not getattr(args, "clean", False))
 
 
 def _parser(default_root: Path) -> argparse.ArgumentParser:
@@ -42,7 +43,9 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     outputs = argparse.ArgumentParser(add_help=False)
     outputs.add_argument("--no-pdf", action="store_true", help="skip the PDF attachments (faster previews)")
     outputs.add_argument("--no-search", action="store_true", help="skip the site search index")
-    outputs.add_argument("-j", "--jobs", type=int, metavar="N", help="processes for PDFs (default: all cores)")
+    outputs.add_argument("-j", "--jobs", type=int, metavar="N", help="processes for rendering (default: all cores)")
+    outputs.add_argument("--clean", action="store_true",
+                         help="ignore what earlier builds cached and render every file")
 
     parser = argparse.ArgumentParser(
         prog="build.py", parents=[common, outputs],
@@ -83,20 +86,24 @@ def check(root: Path) -> int:
 
 def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
     started = time.perf_counter()
-    site, problems = load(root)
+    cache = LoadCache.open(root) if options.incremental else LoadCache()
+    site, problems = load(root, cache)
     print_problems(problems)
     if site is None:
         print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        report = build(site, out_dir, options)
+        report = build(site, out_dir, options, cache.hasher)
     except BuildError as exc:
         print_problems(exc.problems)
         print(f"build failed; {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
+    cache.save(root)
     elapsed = time.perf_counter() - started
     pdfs = ""
     if options.pdf:
-        pdfs = f", {report.pdfs_rendered} PDF(s) rendered, {report.pdfs_reused} unchanged"
-    print(f"built {len(site.notices)} notice(s): {report.pages} page(s){pdfs} into {out_dir} in {elapsed:.2f} s")
+        pdfs = f"; {report.pdfs_rendered} PDF(s) rendered, {report.pdfs_reused} unchanged"
+    print(f"built {len(site.notices)} notice(s), {report.pages} page(s), {report.files} file(s): "
+          f"{report.rendered} rendered, {report.reused} unchanged, {report.removed} removed{pdfs}; "
+          f"into {out_dir} in {elapsed:.2f} s")
     return 0

@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .errors import Problem, Problems
 from .model import Procedure, Step
@@ -66,6 +67,7 @@ SIDE_GAP = 30  # between side paths: room for the next branch label
 MARGIN = 10  # around the drawing
 TRACK = 12  # between parallel vertical lines (bus and return tracks)
 ARROW_LEN = 9
+HEX_DEPTH = 18  # how far a hexagon's side corners stick out
 ARROW_HALF = 4
 
 MAIN_EM = 17  # widest line of a main step, in em, when there is a side column
@@ -181,6 +183,7 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WFA"
 
 
+@lru_cache(maxsize=4096)
 def char_em(ch: str) -> float:
     """Width of one character in em: an upper bound of Noto Sans CJK SC's advance."""
     if ch.isspace():
@@ -355,9 +358,7 @@ class _Node:
     note_box: tuple[float, float, float, float] | None = None  # a condition's note: x, y, w, h
     cond_note_lines: list[str] = field(default_factory=list)
 
-    @property
-    def shape(self) -> str:
-        return {"condition": "diamond", "end": "end"}.get(self.step.kind, "rect")
+    shape: str = "rect"  # rect, end, diamond, or hexagon (a condition too long for a diamond)
 
     @property
     def cx(self) -> float:
@@ -380,7 +381,19 @@ class _Node:
         because its right corner is where branches leave."""
         if self.shape == "diamond":
             return self.cx + self.w / 4, self.cy - self.h / 4
+        if self.shape == "hexagon":
+            return self.right - HEX_DEPTH / 2, self.cy - self.h / 4
         return self.right, self.cy
+
+    def outline(self) -> list[tuple[float, float]]:
+        """A condition's corners, clockwise from the top."""
+        if self.shape == "diamond":
+            return [(self.cx, self.y), (self.right, self.cy), (self.cx, self.bottom), (self.x, self.cy)]
+        d = HEX_DEPTH
+        return [
+            (self.x + d, self.y), (self.right - d, self.y), (self.right, self.cy),
+            (self.right - d, self.bottom), (self.x + d, self.bottom), (self.x, self.cy),
+        ]
 
 
 @dataclass
@@ -413,28 +426,37 @@ def _measure(step: Step, column: str, max_em: float) -> _Node:
     h = len(lines) * LINE + 2 * PAD_Y
     if note_lines:
         h += 9 + len(note_lines) * SMALL_LINE
-    return _Node(step, column, lines, note_lines, text_w, text_w + 2 * PAD_X, h)
+    return _Node(step, column, lines, note_lines, text_w, text_w + 2 * PAD_X, h, shape="end" if step.kind == "end" else "rect")
 
 
 def _measure_condition(step: Step, max_em: float) -> _Node:
     """The narrowest diamond that holds the label, trying each wrap width.
 
     A text block tw x th fits a diamond W x H when (tw/2+px)/(W/2) + (th/2+py)/(H/2) <= 1;
-    with H = W/2 that gives W = tw + 2px + 2(th + 2py).
+    with H = W/2 that gives W = tw + 2px + 2(th + 2py). A line break inside a
+    run of characters costs as much as 60 units of width, so that 是否已结清学费、/
+    住宿费？ beats 是否已结清学/费、住宿费？ (244 wide against 212).
     """
-    best: tuple[float, list[str]] | None = None
+    cap = max_em * FONT + 2 * PAD_X  # as wide as a main step may be
+    best: tuple[float, float, list[str]] | None = None
     em = 3.0
     while em <= max_em:
-        lines = wrap(step.label, em * FONT, FONT, balance=False)
+        lines = wrap(step.label, em * FONT, FONT)
         tw = max(text_width(line, FONT) for line in lines)
         w = tw + 12 + 2 * (len(lines) * LINE + 8)
-        if best is None or w < best[0] - 0.01:
-            best = (w, lines)
+        score = w + sum(2 * BREAK_CJK for a, b in zip(lines, lines[1:]) if a[-1] not in CLOSERS and b[0] != " ")
+        if w <= cap and (best is None or score < best[0] - 0.01):
+            best = (score, w, lines)
+        if len(lines) == 1:
+            break  # wider is all the same
         em += 0.5
-    assert best is not None
-    w, lines = best
-    node = _Node(step, "main", lines, [], max(text_width(line, FONT) for line in lines), w, w / 2)
-    return node
+    if best is not None:
+        _, w, lines = best
+        return _Node(step, "main", lines, [], max(text_width(line, FONT) for line in lines), w, w / 2, shape="diamond")
+    # Too long for a diamond that fits the column: a hexagon holds a paragraph.
+    lines = wrap(step.label, cap - 2 * HEX_DEPTH - 2 * PAD_X, FONT)
+    tw = max(text_width(line, FONT) for line in lines)
+    return _Node(step, "main", lines, [], tw, tw + 2 * HEX_DEPTH + 2 * PAD_X, len(lines) * LINE + 2 * PAD_Y, shape="hexagon")
 
 
 def _layout(proc: Procedure) -> _Layout:
@@ -448,13 +470,13 @@ def _layout(proc: Procedure) -> _Layout:
     # One width per column, so the boxes line up like a printed form.
     main_w = max([MIN_MAIN_W, *(n.w for n in main)])
     for n in main:
-        if n.shape != "diamond":
+        if n.step.kind != "condition":
             n.w = main_w
     side_w = max([0.0, *(n.w for n in side_nodes)])
     for n in side_nodes:
         n.w = side_w
     for n in main:
-        if n.shape == "diamond" and n.step.note.strip():
+        if n.step.kind == "condition" and n.step.note.strip():
             n.cond_note_lines = wrap(n.step.note, main_w / 2 - 10 - 2 * 8, SMALL)
 
     # ---- vertical pass
@@ -468,6 +490,10 @@ def _layout(proc: Procedure) -> _Layout:
         if n.step.id in rejoined:
             # the returning line runs left at entry y: keep it below every side box
             top = max(top, side_bottom + 24 - (n.entry()[1] - n.y))
+        elif n.step.branches and (head := side.get(n.step.branches[0].to)) and not head.placed:
+            # a condition waits until the side column is free beside it, so that its
+            # first branch runs straight across and no two buses share the corridor
+            top = max(top, max(side_floor, side_bottom + SIDE_GAP) + head.h / 2 - n.h / 2)
         n.y, n.placed = top, True
         if n.step.id in rejoined:
             side_floor = max(side_floor, n.entry()[1] + 14)
@@ -476,7 +502,7 @@ def _layout(proc: Procedure) -> _Layout:
             nh = len(n.cond_note_lines) * SMALL_LINE + 10
             n.note_box = (0.0, n.bottom + 8, 0.0, nh)  # x and w set in the horizontal pass
             y = max(y, n.bottom + 8 + nh + 10)
-        if n.shape != "diamond":
+        if n.step.kind != "condition":
             continue
         level: dict[str, bool] = {}  # first box of each branch: level with the diamond?
         for j, b in enumerate(n.step.branches):
@@ -650,9 +676,8 @@ def render_svg(proc: Procedure, *, title: str, notes: bool = True) -> str:
 def _draw_node(n: _Node) -> list[str]:
     s = n.step
     out = [f'<g class="flow-node flow-{s.kind}" data-step="{_esc(s.id)}">']
-    if n.shape == "diamond":
-        pts = [(n.cx, n.y), (n.right, n.cy), (n.cx, n.bottom), (n.x, n.cy)]
-        out.append(f'<polygon class="flow-box" points="{_pts(pts)}" fill="#ffffff" stroke="{INK}" stroke-width="1.4"/>')
+    if n.shape in ("diamond", "hexagon"):
+        out.append(f'<polygon class="flow-box" points="{_pts(n.outline())}" fill="#ffffff" stroke="{INK}" stroke-width="1.4"/>')
     elif n.shape == "end":
         out.append(
             f'<rect class="flow-box" x="{_n(n.x)}" y="{_n(n.y)}" width="{_n(n.w)}" height="{_n(n.h)}" rx="{_n(min(n.h / 2, 20))}"'
@@ -665,7 +690,7 @@ def _draw_node(n: _Node) -> list[str]:
         )
     text_h = len(n.lines) * LINE + (9 + len(n.note_lines) * SMALL_LINE if n.note_lines else 0)
     top = n.cy - text_h / 2
-    out.append(_text_block(n.lines, n.cx, top, n.text_w, FONT, LINE, "flow-label"))
+    out.append(_text_block(n.lines, n.cx, top, n.text_w, FONT, LINE, "flow-label", centre=n.step.kind == "condition"))
     if n.note_lines:
         rule_y = top + len(n.lines) * LINE + 4
         out.append(
@@ -685,9 +710,12 @@ def _draw_node(n: _Node) -> list[str]:
     return out
 
 
-def _text_block(lines: list[str], cx: float, top: float, block_w: float, size: int, line_h: int, cls: str, fill: str = "") -> str:
-    """Lines centred on ``cx``; three or more lines read better as a left-aligned block."""
-    anchor = "middle" if len(lines) <= 2 else "start"
+def _text_block(
+    lines: list[str], cx: float, top: float, block_w: float, size: int, line_h: int, cls: str, fill: str = "",
+    *, centre: bool = False,
+) -> str:
+    """Lines centred on ``cx``; in a box, three or more lines read better as a left-aligned block."""
+    anchor = "middle" if centre or len(lines) <= 2 else "start"
     x = cx if anchor == "middle" else cx - block_w / 2
     base = top + (line_h - size) / 2 + ASCENT * size
     color = f' fill="{fill}"' if fill else ""

@@ -56,7 +56,7 @@ class Column:
     type: ColumnType
 
 
-@dataclass
+@dataclass(eq=False)  # an entity: hashed by identity, so templates can key links by session
 class Session:
     date: dt.date
     start: dt.time
@@ -220,6 +220,7 @@ class Notice:
     attachments: list[Attachment]
     source: Location
     key_dates: list[KeyDate] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)  # every file it was read from -> content hash
 
     @property
     def sort_key(self) -> tuple:
@@ -234,6 +235,7 @@ class SiteConfig:
     language: str
     title: str
     source: Location
+    per_page: int = 20  # notices on each page of the index
 
 
 @dataclass

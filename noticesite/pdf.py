@@ -44,10 +44,11 @@ from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Si
 STYLESHEET = "print.css"  # found through the environment's loader, like the templates
 TEMPLATES = "print"
 
-# How wide a character is, in em, when deciding whether a table fits the text
-# area: CJK characters are full-width, Latin letters and digits in Noto CJK are
-# proportional, a little over half an em.
+# How wide a character is, in em, when deciding whether a table or a line fits:
+# CJK characters are full-width; Noto CJK's Latin letters and digits are
+# proportional (digits 0.56 em, colon and full stop 0.33 em, the dash 0.89 em).
 _NARROW_EM = 0.6
+_WIDTHS = {**dict.fromkeys("0123456789", 0.56), **dict.fromkeys(":.,-;' ", 0.33), "—": 0.89}
 # Text columns (addresses, names of things) may wrap; they need at least this
 # many characters a line to stay readable.
 _MIN_WRAP_EM = 8
@@ -259,6 +260,8 @@ def _attachment_context(notice: Notice, a: Attachment) -> AttachmentContext:
                             title_lines=balance_lines(a.title, _TITLE_CHARS))
     if isinstance(a.data, Schedule):
         ctx.table = schedule_table(a.data)
+        if ctx.table.caption == a.title:
+            ctx.table.caption = ""  # the attachment's title already says it
     elif isinstance(a.data, Makeup):
         ctx.makeup = a.data
         ctx.table = directory_table(a.data)
@@ -307,7 +310,8 @@ def _cell_text(value: object) -> str:
 
 
 def _em_width(text: str) -> float:
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else _NARROW_EM for ch in text)
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else _WIDTHS.get(ch, _NARROW_EM)
+               for ch in text)
 
 
 def _too_wide(columns: list[str], groups: list[RowGroup], header_columns: int) -> bool:
@@ -334,32 +338,54 @@ def _too_wide(columns: list[str], groups: list[RowGroup], header_columns: int) -
     return need * _TABLE_FONT_PT > _TEXT_WIDTH_PT
 
 
-_NO_BREAK_AFTER = set("（《“‘〔【")
-_NO_BREAK_BEFORE = set("）》”’〕】，、。：；？！")
+_NO_BREAK_AFTER = set("（《“‘〔【各")  # 各 belongs to the word after it
+_NO_BREAK_BEFORE = set("）》”’〕】，、。：；？！（")  # a bracket belongs to the word before it
+# A title line may well end after these (particles, counters, closing marks).
+_GOOD_BREAK_AFTER = set("的及和与届生表、）》")
+# Words of notice titles that a line break must not cut: there is no Chinese
+# word segmenter among the dependencies, and titles draw on a small vocabulary.
+_TITLE_WORDS = (
+    "毕业生 毕业 学生 学院 学历 学位 学期 学年 证书 电子 注册 图像 信息 采集 工作 通知 安排 时间 地址 电话 "
+    "联系 须知 全国 高等 教育 预计 做好 关于 新华社 分社 自治区 补拍 校外 考试 报名 课程 教学 教务 管理 "
+    "组织 开展 实施 办法 规定 意见 方案 计划 申报 推荐 评选 名单 结果 论文 答辩 实习 选课 成绩 流程图 流程 "
+    "核对 校对 电子注册 图像采集 信息采集 说明 问题").split()
 
 
 def balance_lines(text: str, per_line: int) -> list[str]:
     """Splits a title into the fewest lines of at most ``per_line`` characters, balanced.
 
     §7.3.1 asks for titles 回行时词意完整，排列对称 in a trapezoid or a
-    diamond: the lines come out nearly equal, the first one never longer, and
-    no break falls inside a run of Latin letters or digits or next to
-    brackets and punctuation that must stay attached.
+    diamond: each break is scored by how far it is from an even split, with a
+    cost for a first line longer than the next and for cutting a known word,
+    and a bonus after a particle or closing mark; no break falls inside a run
+    of Latin letters or digits or next to punctuation that must stay attached.
     """
     total = _em_width(text)
     if total <= per_line:
         return [text]
     count = int(-(-total // per_line))
+    inside = set()
+    for word in _TITLE_WORDS:
+        for m in re.finditer(re.escape(word), text):
+            inside.update(range(m.start() + 1, m.end()))
     breaks = [i for i in range(1, len(text))
               if not (text[i - 1].isascii() and text[i].isascii() and text[i - 1].isalnum() and text[i].isalnum())
               and text[i - 1] not in _NO_BREAK_AFTER and text[i] not in _NO_BREAK_BEFORE]
     lines, start = [], 0
     for k in range(1, count):
         target = total * k / count
-        best = min((b for b in breaks if b > start), default=None,
-                   key=lambda b: (abs(_em_width(text[:b]) - target), _em_width(text[:b]) > target))
-        if best is None:
+        rest = count - k + 1  # lines left for text[start:]
+
+        def cost(b: int) -> float:
+            first, after = _em_width(text[start:b]), _em_width(text[b:]) / (rest - 1)
+            longer = 0.5 + (first - after) * 0.5 if first > after else 0.0
+            return (abs(_em_width(text[:b]) - target) + longer + 4 * (b in inside)
+                    - (text[b - 1] in _GOOD_BREAK_AFTER))
+
+        fitting = [b for b in breaks if b > start and _em_width(text[start:b]) <= per_line]
+        if not fitting:
             break
+        best = min(fitting, key=cost)
         lines.append(text[start:best])
         start = best
     lines.append(text[start:])

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import jinja2
 
-from .model import Attachment, Notice, Schedule, Session, Site
+from .flow import render_svg
+from .model import Attachment, Notice, Procedure, Schedule, Session, Site
 
 _HALF_DAY_ORDER = {"上午": 0, "下午": 1, "晚上": 2}
 
@@ -30,8 +31,15 @@ def environment(layouts: Path) -> jinja2.Environment:
     env.filters["zh_date"] = zh_date
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
     env.filters["kb"] = lambda size: f"{max(1, round(size / 1024))} KB"
+    env.filters["atom_date"] = atom_date
     env.globals["schedule_days"] = schedule_days
     return env
+
+
+def atom_date(notice: Notice) -> str:
+    """RFC 3339 time of a notice for Atom: its date (or the end of its year) at 00:00 in Beijing time."""
+    day = notice.date or dt.date(notice.year, 12, 31)
+    return f"{day.isoformat()}T00:00:00+08:00"
 
 
 def zh_date(day: dt.date | None) -> str:
@@ -96,8 +104,7 @@ class Page:
 
 
 def site_pages(site: Site) -> list[Page]:
-    pages = [Page("index.html", "index.html", {"notices": site.notices}),
-             Page("404.html", "404.html", {})]
+    pages = index_pages(site) + archive_pages(site) + [Page("404.html", "404.html", {})]
     for notice in site.notices:
         pages.append(Page(f"{notice.slug}/index.html", "notice.html", {"notice": notice}))
         for attachment in notice.attachments:
@@ -105,10 +112,57 @@ def site_pages(site: Site) -> list[Page]:
     return pages
 
 
+@dataclass
+class Pagination:
+    number: int  # 1-based
+    count: int
+    first_href: str  # from the site's root
+    prev_href: str | None
+    next_href: str | None
+
+
+def page_path(number: int) -> str:
+    return "index.html" if number == 1 else f"page/{number}/index.html"
+
+
+def index_pages(site: Site) -> list[Page]:
+    """The notices, newest first, per_page a page: index.html, page/2/index.html, …"""
+    per_page = site.config.per_page
+    chunks = [site.notices[i:i + per_page] for i in range(0, len(site.notices), per_page)] or [[]]
+    pages = []
+    for number, notices in enumerate(chunks, 1):
+        pagination = Pagination(number, len(chunks), page_path(1),
+                                page_path(number - 1) if number > 1 else None,
+                                page_path(number + 1) if number < len(chunks) else None)
+        pages.append(Page(page_path(number), "index.html", {"notices": notices, "pagination": pagination,
+                                                           "years": notice_years(site)}))
+    return pages
+
+
+def notice_years(site: Site) -> list[tuple[int, int]]:
+    """(year, number of notices), newest year first."""
+    counts: dict[int, int] = {}
+    for notice in site.notices:
+        counts[notice.year] = counts.get(notice.year, 0) + 1
+    return sorted(counts.items(), reverse=True)
+
+
+def archive_pages(site: Site) -> list[Page]:
+    years = notice_years(site)
+    pages = [Page("archive/index.html", "archive.html", {"years": years, "year": None, "notices": []})]
+    for year, _ in years:
+        notices = [n for n in site.notices if n.year == year]
+        pages.append(Page(f"archive/{year}/index.html", "archive.html",
+                          {"years": years, "year": year, "notices": notices}))
+    return pages
+
+
 def attachment_page(notice: Notice, attachment: Attachment) -> Page:
     context: dict = {"notice": notice, "attachment": attachment}
     if isinstance(attachment.data, Schedule):
         context["totals"] = schedule_totals(attachment.data)
+    if isinstance(attachment.data, Procedure):
+        context["flow_svg"] = render_svg(attachment.data, title=attachment.data.title or attachment.title)
     return Page(f"{notice.slug}/{attachment.slug}.html", f"attachments/{attachment.type}.html", context)
 
 

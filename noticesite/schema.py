@@ -31,6 +31,7 @@ SITE_FIELDS = [
     Field("title", "the site's title"),
     Field("base_url", "the published address, e.g. https://jwc.example.edu.cn/ (may carry a sub-path)"),
     Field("language", "the language of the notices, zh-CN", required=False),
+    Field("per_page", "notices on each page of the index (default 20)", required=False),
 ]
 
 
@@ -44,10 +45,11 @@ def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
     if base_url and not (base_url.startswith("https://") or base_url.startswith("http://")):
         problems.error(rec["base_url"].loc, f"site: base_url: expected an http:// or https:// address, got '{base_url}'")
         base_url = None
-    if None in values.values() or base_url is None:
+    per_page = f.count(rec.get("per_page"), "site: per_page", problems) if "per_page" in rec else 20
+    if None in values.values() or base_url is None or per_page is None:
         return None
     return SiteConfig(values["school"], values["office"], base_url.rstrip("/") + "/",  # type: ignore[arg-type]
-                      language, values["title"], node.loc)  # type: ignore[arg-type]
+                      language, values["title"], node.loc, per_page)  # type: ignore[arg-type]
 
 
 # ---- schedules -----------------------------------------------------------------

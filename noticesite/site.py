@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Callable
 
 from . import content, schema, yamlio
+from .cache import CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest
 from .errors import BuildError, Problems
 from .model import Location, Makeup, Notice, Procedure, Site
-from .render import environment, render_page, site_pages
+from .outputs import Output, plan
+from .render import environment
 from .yamlio import Node
 
-# Files in layouts/ that are not copied to the site: templates and their folders.
-_TEMPLATE_SUFFIXES = {".html", ".xml", ".txt", ".j2"}
-_TEMPLATE_DIRS = {"partials", "attachments", "print"}
 
 
 @dataclass
@@ -54,6 +53,9 @@ class _DataFiles:
     def __init__(self, project: Project, problems: Problems):
         self.project, self.problems = project, problems
         self.loaded: dict[tuple[Path, str], object] = {}
+        self.files_read: dict[tuple[Path, str], set[Path]] = {}  # each data file and what it pulled in
+        self.file_problems: dict[tuple[Path, str], list] = {}  # and the problems found in them
+        self.reading: list[set[Path]] = []  # the files read on behalf of each notice being loaded
 
     def inside(self, ref: Node, base: Path, what: str) -> Path | None:
         """The file a reference names, if it stays inside ``base`` (no absolute paths, no '..' out)."""
@@ -62,6 +64,8 @@ class _DataFiles:
             self.problems.error(ref.loc, f"{what}: expected a file name, got {ref.describe()}")
             return None
         candidate = (base / raw).resolve()
+        for files in self.reading:  # a missing file is an input too: creating it must rebuild
+            files.add(base.resolve() / raw)
         if os.path.isabs(raw) or not candidate.is_relative_to(base.resolve()):
             self.problems.error(ref.loc, f"{what}: '{raw}' is outside {self.project.shown(base)}/")
             return None
@@ -76,7 +80,16 @@ class _DataFiles:
             return None
         key = (path, kind)
         if key not in self.loaded:
+            outer, self.problems = self.problems, Problems()
+            self.reading.append({path})
             self.loaded[key] = self._read(path, kind)
+            self.files_read[key] = self.reading.pop()
+            self.file_problems[key] = list(self.problems)
+            self.problems = outer
+        for files in self.reading:
+            files.update(self.files_read[key])
+        # Every notice that uses a file carries its problems: a cached notice still reports them.
+        self.problems.extend(self.file_problems[key])
         return self.loaded[key]
 
     def _read(self, path: Path, kind: str) -> object:
@@ -118,35 +131,54 @@ def _checked_procedure(proc: Procedure | None, problems: Problems) -> Procedure 
 _ATTACHMENT_DATA_KIND = {"schedule": "schedule", "directory": "makeup", "procedure": "procedure"}
 
 
-def load(root: Path) -> tuple[Site | None, Problems]:
-    """Read and check the whole project. Returns the site, or None with the problems."""
+def load(root: Path, cache: LoadCache | None = None) -> tuple[Site | None, Problems]:
+    """Read and check the whole project. Returns the site, or None with the problems.
+
+    With a cache, a notice whose files all hash as before is taken from it
+    instead of being parsed again (its problems come back with it).
+    """
     project = Project(root)
     problems = Problems()
     node, found = yamlio.read(project.data / "site.yaml", project.root)
     problems.extend(found)
     config = schema.load_site_config(node, problems) if node else None
     data = _DataFiles(project, problems)
+    hasher = cache.hasher if cache else Hasher()
     notices = []
-    for path in sorted(project.content.glob("*/notice.md")) if project.content.is_dir() else []:
-        notice = _load_notice(project, path, data, problems)
-        if notice:
-            notices.append(notice)
+    paths = sorted(project.content.glob("*/notice.md")) if project.content.is_dir() else []
+    for path in paths:
+        shown = project.shown(path)
+        entry = cache.get(shown, project.root) if cache else None
+        if entry is None:
+            entry = _load_notice(project, path, data, hasher)
+            if cache:
+                cache.put(shown, entry)
+        problems.extend(entry.problems)
+        if entry.notice:
+            notices.append(entry.notice)
+    if cache:
+        cache.prune(project.shown(p) for p in paths)
     if not project.content.is_dir():
         problems.error(Location(project.shown(project.content)), "the content/ folder is missing")
     _check_unique(notices, problems)
+    problems = Problems(sorted(set(problems)))  # a shared file's problems arrive once per notice
     if problems.failed or config is None:
         return None, problems
     notices.sort(key=lambda n: n.sort_key, reverse=True)
     return Site(config, notices, str(project.root)), problems
 
 
-def _load_notice(project: Project, path: Path, data: _DataFiles, problems: Problems) -> Notice | None:
+def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher) -> LoadEntry:
     folder = path.parent
+    problems = Problems()
+    data.problems = problems
+    data.reading.append({path})
 
     def read_page(ref: Node) -> tuple[str, str] | None:
         page = data.inside(ref, folder, "page")
         if page is None:
             return None
+        data.reading[-1].add(page)
         return page.read_text(encoding="utf-8-sig"), project.shown(page)
 
     def load_data(ref: Node, attachment_type: str) -> object:
@@ -156,21 +188,37 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, problems: Probl
         notice = content.load_notice(path, project.shown(path), load_data, read_page, problems)
     except UnicodeDecodeError as exc:
         problems.error(Location(project.shown(path)), f"not UTF-8 text (byte {exc.start})")
-        return None
+        notice = None
+    files = data.reading.pop()
     if notice is not None:
         _attach_key_dates(notice, problems)
-    return notice
+    inputs = {project.shown(f): hasher.file(f) or "missing" for f in sorted(files)}
+    if notice is not None:
+        notice.inputs = inputs
+    return LoadEntry(inputs, notice, list(problems))
 
 
 def _attach_key_dates(notice: Notice, problems: Problems) -> None:
-    nodes = getattr(notice, "key_date_nodes", None)
-    if nodes is None:
+    from .keydates import parse_key_dates
+
+    node = getattr(notice, "key_date_nodes", None)
+    if hasattr(notice, "key_date_nodes"):
+        del notice.key_date_nodes  # YAML nodes stay out of the cache and the model
+    if node is None:
         return
-    try:
-        from .keydates import read_key_dates
-    except ImportError:
+    if not node.is_seq:
+        problems.error(node.loc, f"notice: key_dates: expected a list, got {node.describe()}")
         return
-    notice.key_dates = read_key_dates(nodes, problems)
+    items, locations = [], []
+    for item in node.value:
+        if not item.is_map:
+            problems.error(item.loc, f"key date: expected a mapping of fields, got {item.describe()}")
+            continue
+        items.append({k: (v.value if v.is_scalar or v.value is None else v.describe()) for k, v in item.value.items()})
+        locations.append(item.loc)
+    key_dates, found = parse_key_dates(items, locations)
+    problems.extend(found)
+    notice.key_dates = key_dates
 
 
 def _check_unique(notices: list[Notice], problems: Problems) -> None:
@@ -190,19 +238,20 @@ def _check_unique(notices: list[Notice], problems: Problems) -> None:
 class BuildOptions:
     pdf: bool = True
     search: bool = True
-    workers: int | None = None
+    workers: int | None = None  # processes for rendering; default: all cores
+    incremental: bool = True  # reuse files of the previous output whose inputs did not change
 
 
 @dataclass
 class BuildReport:
     pages: int = 0
     files: int = 0
+    rendered: int = 0  # files made by this build
+    reused: int = 0  # files taken unchanged from the previous output
+    removed: int = 0  # files of the previous output that no longer have a source
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
     timings: dict[str, float] = field(default_factory=dict)
-
-
-OutputStage = Callable[[Site, Path, "BuildContext"], None]
 
 
 @dataclass
@@ -214,53 +263,113 @@ class BuildContext:
     options: BuildOptions
     report: BuildReport
     cache: Path
+    hasher: Hasher
+    previous: Path | None  # the output folder being replaced, if any
     pdf_links: dict[str, tuple[str, int]] = field(default_factory=dict)  # page path -> (pdf href, bytes)
 
 
-def build(site: Site, out_dir: Path, options: BuildOptions | None = None) -> BuildReport:
+# Below this many files to render, forking workers costs more than it saves.
+_PARALLEL_THRESHOLD = 200
+
+
+def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher: Hasher | None = None) -> BuildReport:
     """Write the whole site into ``out_dir``, atomically. Raises BuildError on failure."""
     options = options or BuildOptions()
     project = Project(Path(site.root))
     report = BuildReport()
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest.for_output(project.root, out_dir)
+    previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
     staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
-    ctx = BuildContext(project, environment(project.layouts), options, report,
-                       project.root / ".noticesite-cache")
+    env = environment(project.layouts)
+    ctx = BuildContext(project, env, options, report, project.root / CACHE_DIR, hasher or Hasher(), previous)
     try:
-        for name, stage in _stages(options):
-            started = time.perf_counter()
-            stage(site, staging, ctx)
-            report.timings[name] = time.perf_counter() - started
+        if options.pdf:  # first: pages show the size of their PDF
+            _timed(report, "pdf", lambda: _write_pdfs(site, staging, ctx))
+        outputs = plan(site, env, project.layouts, ctx.hasher, ctx.pdf_links)
+        _timed(report, "files", lambda: _write_outputs(outputs, staging, manifest, ctx))
+        if options.search:
+            _timed(report, "search", lambda: _write_search_index(site, staging, ctx))
+        manifest.forget()
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    report.removed = len(set(manifest.outputs) - {o.path for o in outputs}) if previous else 0
+    manifest.save({o.path: o.key for o in outputs})
     return report
 
 
-def _stages(options: BuildOptions) -> list[tuple[str, OutputStage]]:
-    stages: list[tuple[str, OutputStage]] = []
-    if options.pdf:
-        stages.append(("pdf", _write_pdfs))  # first: pages link to the PDFs with their sizes
-    stages += [("html", _write_pages), ("assets", _copy_assets)]
-    if options.search:
-        stages.append(("search", _write_search_index))
-    return stages
+def _timed(report: BuildReport, name: str, work: Callable[[], None]) -> None:
+    started = time.perf_counter()
+    work()
+    report.timings[name] = time.perf_counter() - started
 
 
-def _write_pages(site: Site, staging: Path, ctx: BuildContext) -> None:
+def _write_outputs(outputs: list[Output], staging: Path, manifest: Manifest, ctx: BuildContext) -> None:
+    todo: list[Output] = []
+    for output in outputs:
+        old = ctx.previous / output.path if ctx.previous else None
+        if old is not None and manifest.outputs.get(output.path) == output.key and old.is_file():
+            target = staging / output.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old, target)  # files are never written in place, so sharing the inode is safe
+            ctx.report.reused += 1
+        else:
+            todo.append(output)
+    workers = ctx.options.workers or os.cpu_count() or 1
+    if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD:
+        _render_in_parallel(todo, staging, workers, ctx)
+    else:
+        for output in todo:
+            _render_one(output, staging, ctx)
+    ctx.report.rendered += len(todo)
+    ctx.report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    ctx.report.files = len(outputs)
+
+
+def _render_one(output: Output, staging: Path, ctx: BuildContext) -> None:
     import jinja2
 
-    for page in site_pages(site):
-        try:
-            html = render_page(ctx.env, site, page, {"pdf_links": ctx.pdf_links})  # type: ignore[arg-type]
-        except jinja2.TemplateError as exc:
-            raise BuildError([_template_problem(ctx.project, exc)]) from exc
-        target = staging / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-        ctx.report.pages += 1
+    try:
+        data = output.make()
+    except jinja2.TemplateError as exc:
+        raise BuildError([_template_problem(ctx.project, exc)]) from exc
+    target = staging / output.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+_FORKED: tuple[list[Output], Path, BuildContext] | None = None
+
+
+def _render_in_parallel(todo: list[Output], staging: Path, workers: int, ctx: BuildContext) -> None:
+    """Fork workers that inherit the plan (no pickling of the model) and render slices of it."""
+    import multiprocessing
+
+    global _FORKED
+    for output in todo:  # folders first, so workers never race to create them
+        (staging / output.path).parent.mkdir(parents=True, exist_ok=True)
+    _FORKED = (todo, staging, ctx)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            failures = [f for f in pool.map(_render_slice, [(i, workers) for i in range(workers)]) if f]
+    finally:
+        _FORKED = None
+    if failures:
+        raise BuildError(failures[0])
+
+
+def _render_slice(args: tuple[int, int]):
+    index, count = args
+    todo, staging, ctx = _FORKED  # type: ignore[misc]
+    try:
+        for output in todo[index::count]:
+            _render_one(output, staging, ctx)
+    except BuildError as exc:
+        return exc.problems
+    return None
 
 
 def _template_problem(project: Project, exc: Exception) -> "Problem":
@@ -279,26 +388,11 @@ def _template_problem(project: Project, exc: Exception) -> "Problem":
     return Problem(shown, line, 1 if line else 0, f"template error: {exc}")
 
 
-def _copy_assets(site: Site, staging: Path, ctx: BuildContext) -> None:
-    layouts = ctx.project.layouts
-    for path in sorted(layouts.rglob("*")):
-        rel = path.relative_to(layouts)
-        if path.is_dir() or rel.parts[0] in _TEMPLATE_DIRS or path.suffix in _TEMPLATE_SUFFIXES:
-            continue
-        if path.name.startswith("."):
-            continue
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        ctx.report.files += 1
-
-
 def _write_pdfs(site: Site, staging: Path, ctx: BuildContext) -> None:
-    try:
-        from . import pdf
-    except ImportError:
-        return
-    pdf.write_site_pdfs(site, staging, ctx)
+    from . import pdf
+
+    if hasattr(pdf, "write_site_pdfs"):  # until the PDF stage is wired in
+        pdf.write_site_pdfs(site, staging, ctx)
 
 
 def _write_search_index(site: Site, staging: Path, ctx: BuildContext) -> None:

@@ -101,7 +101,14 @@ def twenty_steps() -> Procedure:
             s("thesis", "提交毕业论文电子版至学校论文检测系统（http://check.example.edu.cn/upload?year=2014）", line=21),
             s("defence", "参加论文答辩", line=23),
             s("committee", "学院学位评定分委员会审议", note="每年6月、12月各召开一次", line=25),
-            s("approve-ok", "校学位评定委员会是否审议通过？", kind="condition", branches=[("未通过", "appeal")], line=27),
+            s(
+                "approve-ok",
+                "校学位评定委员会是否审议通过？",
+                kind="condition",
+                note="审议结果另行书面通知",
+                branches=[("未通过", "appeal")],
+                line=27,
+            ),
             s("publish", "学位授予名单在校园网公示7天", line=32),
             s("register", "教务处办理学位证书电子注册", line=34),
             s("photo", "核对学位证书照片与学信网图像信息", line=36),
@@ -116,4 +123,46 @@ def twenty_steps() -> Procedure:
             s("appeal-end", "申诉未获支持的，本次不授予学位", kind="end", line=56),
         ],
         notes=["各环节办理时间以学院通知为准。", "Contact: degree-office@example.edu.cn"],
+    )
+
+
+def tangled() -> Procedure:
+    """Everything the layout must route round: three branches from one diamond,
+    a side path looping back up to the first step, one returning to its own
+    condition, a condition too long for a diamond (a hexagon), notes, <script>."""
+    p = "data/tangled/procedure.yaml"
+
+    def s(*args, **kw):
+        return step(*args, path=p, **kw)
+
+    return procedure(
+        title="<script>alert(1)</script> & co",
+        steps=[
+            s("start", "提交申请 <script>alert('x')</script>", line=3),
+            s(
+                "check",
+                "材料是否齐全？",
+                kind="condition",
+                note="以受理窗口的清单为准",
+                branches=[("缺少材料", "add"), ("材料有误需重填", "redo"), ("不符合条件", "refuse")],
+                line=5,
+            ),
+            s("review", "窗口工作人员受理并当场审核", line=12),
+            s(
+                "long-cond",
+                "申请人是否已在规定期限内（2014年5月31日前）提交全部材料并通过资格审查？",
+                kind="condition",
+                branches=[("逾期", "late")],
+                line=14,
+            ),
+            s("finish", "办结，短信通知申请人领取（详见https://example.edu.cn/notice/2014/apply-result.html）", kind="end", line=18),
+        ],
+        side_steps=[
+            s("add", "补齐材料", next="add-2", line=22),
+            s("add-2", "重新排队取号", note="当日有效", next="start", line=24),
+            s("redo", "按要求重新填写申请表", next="check", line=27),
+            s("refuse", "不予受理，说明理由", kind="end", line=30),
+            s("late", "提交逾期说明，经批准后补办", next="finish", line=33),
+        ],
+        notes=["本流程仅用于测试。"],
     )

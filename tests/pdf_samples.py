@@ -155,7 +155,9 @@ def _t(text: str) -> dt.time:
 
 
 def _link_attachments(html: str, numbers: range) -> str:
-    """附件N → a link, as the content loader does."""
+    """附件N and bare URLs → links, as the content loader does."""
+    html = re.sub(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+",
+                  lambda m: f'<a href="{m[0]}" rel="external noopener">{m[0]}</a>', html)
     return re.sub(r"附件(\d+)", lambda m: (f'<a href="attachment-{m[1]}.html">{m[0]}</a>'
                                           if int(m[1]) in numbers else m[0]), html)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from conftest import soup
 
@@ -63,7 +63,7 @@ def test_no_internal_link_is_broken(built_example: Path):
             parts = urlsplit(href)
             if parts.scheme or href.startswith("#"):
                 continue
-            target = (page.parent / parts.path).resolve()
+            target = (page.parent / unquote(parts.path)).resolve()
             assert target.exists(), f"{page.relative_to(built_example)} links to missing {href}"
 
 
