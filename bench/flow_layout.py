@@ -105,13 +105,17 @@ def read_ours(svg: str) -> tuple[dict, list]:
         cls = g.get("class", "")
         if "flow-node" in cls.split():
             box = g.find(f"*[@class='flow-box']")
+            note = g.find(f"*[@class='flow-note-box']")  # a condition's note, in a dashed box below it
             outline = _rect_outline(box) if box.tag == SVG + "rect" else _points(box.get("points"))
-            lines = []
+            lines, note_lines = [], []
             for text in g.iter(SVG + "text"):
                 size = float(text.get("font-size"))
+                into = note_lines if note is not None and text.get("class") == "flow-note" else lines
                 for t in text.iter(SVG + "tspan"):
-                    lines.append((float(t.get("x")), float(t.get("y")), text.get("text-anchor"), t.text or "", size))
+                    into.append((float(t.get("x")), float(t.get("y")), text.get("text-anchor"), t.text or "", size))
             nodes[g.get("data-step")] = (outline, lines)
+            if note is not None:
+                nodes[g.get("data-step") + " (note)"] = (_rect_outline(note), note_lines)
         elif "flow-edge" in cls.split():
             edges.append((g.get("data-from"), g.get("data-to"), _path_points(g.find(SVG + "path").get("d"))))
     return nodes, edges

@@ -36,8 +36,8 @@ Decisions, so that the data format stays small:
 * a side step that no branch or ``next:`` leads to is a warning, not an error.
 
 Text is measured with fixed widths per character (CJK and full-width
-punctuation 1 em, Latin letters and digits about 0.57 em, never less than
-Noto Sans CJK's real advances), so a build needs no font file and the same
+punctuation 1 em, Latin letters and digits 0.36 to 0.98 em by class, never
+less than Noto Sans CJK's real advances), so a build needs no font file and the same
 input gives the same bytes.
 """
 from __future__ import annotations
@@ -185,16 +185,27 @@ def _wide(ch: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def char_em(ch: str) -> float:
-    """Width of one character in em: an upper bound of Noto Sans CJK SC's advance."""
+    """Width of one character in em: an upper bound of Noto Sans CJK SC's advance.
+
+    CJK and full-width punctuation are 1 em; Latin letters and digits come in a
+    few classes rounded up from the font (digits 0.555, b/d/p/q 0.62, H 0.73),
+    so estimates run a little wide, never narrow (tests/test_flow.py checks).
+    """
     if ch.isspace():
         return 0.3
-    if _wide(ch):
+    if _wide(ch) or not ch.isascii():
         return 1.0
+    if ch in "ijlIf.,:;!|'":
+        return 0.36
+    if ch in "rt()[]{}/\\-\"?*":
+        return 0.5
+    if ch.isdigit():
+        return 0.58
     if ch in "mwMW@%":
-        return 0.95
-    if ch.isupper():
-        return 0.72
-    return 0.57
+        return 0.98
+    if ch.isupper() or ch == "&":
+        return 0.76
+    return 0.64
 
 
 def text_width(text: str, size: float) -> float:
@@ -460,153 +471,175 @@ def _measure_condition(step: Step, max_em: float) -> _Node:
 
 
 def _layout(proc: Procedure) -> _Layout:
-    has_side = bool(proc.side_steps)
-    main_em = MAIN_EM if has_side else MAIN_EM_ALONE
-    main = [_measure(s, "main", main_em) for s in proc.steps]
-    side = {s.id: _measure(s, "side", SIDE_EM) for s in reversed(proc.side_steps)}
-    side_nodes = [side[s.id] for s in proc.side_steps if side[s.id].step is s]
-    by_id = {**side, **{n.step.id: n for n in main}}
+    placer = _Placer(proc)
+    placer.vertical()
+    placer.horizontal()
+    edges = placer.edges()
+    return placer.finish(edges)
 
-    # One width per column, so the boxes line up like a printed form.
-    main_w = max([MIN_MAIN_W, *(n.w for n in main)])
-    for n in main:
-        if n.step.kind != "condition":
-            n.w = main_w
-    side_w = max([0.0, *(n.w for n in side_nodes)])
-    for n in side_nodes:
-        n.w = side_w
-    for n in main:
-        if n.step.kind == "condition" and n.step.note.strip():
-            n.cond_note_lines = wrap(n.step.note, main_w / 2 - 10 - 2 * 8, SMALL)
 
-    # ---- vertical pass
-    rejoined = {s.next for s in proc.side_steps if s.next in {m.step.id for m in main}}
-    y = float(MARGIN)
-    side_bottom = float("-inf")  # lowest side box so far
-    side_floor = float(MARGIN)  # no side box may start above this
-    chains: list[tuple[_Node, dict[str, bool]]] = []
-    for n in main:
-        top = y
-        if n.step.id in rejoined:
-            # the returning line runs left at entry y: keep it below every side box
-            top = max(top, side_bottom + 24 - (n.entry()[1] - n.y))
-        elif n.step.branches and (head := side.get(n.step.branches[0].to)) and not head.placed:
-            # a condition waits until the side column is free beside it, so that its
-            # first branch runs straight across and no two buses share the corridor
-            top = max(top, max(side_floor, side_bottom + SIDE_GAP) + head.h / 2 - n.h / 2)
-        n.y, n.placed = top, True
-        if n.step.id in rejoined:
-            side_floor = max(side_floor, n.entry()[1] + 14)
-        y = n.bottom + GAP
-        if n.cond_note_lines:
-            nh = len(n.cond_note_lines) * SMALL_LINE + 10
-            n.note_box = (0.0, n.bottom + 8, 0.0, nh)  # x and w set in the horizontal pass
-            y = max(y, n.bottom + 8 + nh + 10)
-        if n.step.kind != "condition":
-            continue
-        level: dict[str, bool] = {}  # first box of each branch: level with the diamond?
-        for j, b in enumerate(n.step.branches):
-            head = side.get(b.to)
-            if head is None or b.to in level:
+class _Placer:
+    """Places the boxes of one procedure: down the page first, then across, then the arrows."""
+
+    def __init__(self, proc: Procedure):
+        self.proc = proc
+        has_side = bool(proc.side_steps)
+        self.main = [_measure(s, "main", MAIN_EM if has_side else MAIN_EM_ALONE) for s in proc.steps]
+        side = {s.id: _measure(s, "side", SIDE_EM) for s in reversed(proc.side_steps)}  # first of a duplicate id wins
+        self.side = side
+        self.side_nodes = [side[s.id] for s in proc.side_steps if side[s.id].step is s]
+        self.by_id = {**side, **{n.step.id: n for n in self.main}}
+
+        # One width per column, so the boxes line up like a printed form.
+        self.main_w = max([MIN_MAIN_W, *(n.w for n in self.main)])
+        for n in self.main:
+            if n.step.kind != "condition":
+                n.w = self.main_w
+            elif n.step.note.strip():
+                n.cond_note_lines = wrap(n.step.note, self.main_w / 2 - 10 - 2 * 8, SMALL)
+        self.side_w = max([0.0, *(n.w for n in self.side_nodes)])
+        for n in self.side_nodes:
+            n.w = self.side_w
+        self.x_main = float(MARGIN)
+        self.x_side = self.x_main + self.main_w + (40 if has_side else 0)
+        self.chains: list[tuple[_Node, dict[str, bool]]] = []  # condition, {first box of a branch: level with it?}
+        self.bus_x: dict[str, float] = {}
+        self.track_x: dict[str, float] = {}
+
+    def vertical(self) -> None:
+        """One pass down the main path, placing side paths as their conditions come."""
+        rejoined = {s.next for s in self.proc.side_steps if s.next in {m.step.id for m in self.main}}
+        y = float(MARGIN)
+        side_bottom = float("-inf")  # lowest side box so far
+        side_floor = float(MARGIN)  # no side box may start above this
+        for n in self.main:
+            top = y
+            head = self.side.get(n.step.branches[0].to) if n.step.branches else None
+            if n.step.id in rejoined:
+                # the returning line runs left at the entry's height: keep it below every side box
+                top = max(top, side_bottom + 24 - (n.entry()[1] - n.y))
+            elif head is not None and not head.placed:
+                # a condition waits until the side column is free beside it, so that its first
+                # branch runs straight across and no two buses share the corridor
+                top = max(top, max(side_floor, side_bottom + SIDE_GAP) + head.h / 2 - n.h / 2)
+            n.y, n.placed = top, True
+            if n.step.id in rejoined:
+                side_floor = max(side_floor, n.entry()[1] + 24)  # room for a branch label under the line
+            y = n.bottom + GAP
+            if n.cond_note_lines:
+                nh = len(n.cond_note_lines) * SMALL_LINE + 10
+                n.note_box = (0.0, n.bottom + 8, 0.0, nh)  # x and width come with the horizontal pass
+                y = max(y, n.bottom + 8 + nh + 10)
+            if n.step.kind != "condition":
                 continue
-            if head.placed:
-                level[b.to] = False
+            level: dict[str, bool] = {}
+            for j, b in enumerate(n.step.branches):
+                first = self.side.get(b.to)
+                if first is None or b.to in level:
+                    continue
+                if first.placed:  # shared with an earlier branch
+                    level[b.to] = False
+                    continue
+                want = n.cy - first.h / 2 if j == 0 else float("-inf")
+                top = max(want, side_floor, side_bottom + SIDE_GAP)
+                level[b.to] = top == want
+                side_bottom = _place_chain(first, top, self.side)
+            self.chains.append((n, level))
+        for n in self.side_nodes:  # side steps no branch leads to (a warning): drawn last
+            if not n.placed:
+                side_bottom = _place_chain(n, max(side_floor, side_bottom + SIDE_GAP), self.side)
+
+    def horizontal(self) -> None:
+        for n in self.main:
+            n.x = self.x_main + (self.main_w - n.w) / 2
+            if n.note_box:
+                nx = n.cx + 10
+                n.note_box = (nx, n.note_box[1], self.x_main + self.main_w - nx, n.note_box[3])
+        buses = []  # condition, top and bottom of its vertical line in the corridor
+        for cond, level in self.chains:
+            ys = [self.side[k].cy for k, lv in level.items() if not lv]
+            if ys:
+                buses.append((cond, min(cond.cy, *ys), max(cond.cy, *ys)))
+        self.bus_x = _tracks(buses, self.x_main + self.main_w + 14, TRACK)
+        for cond, level in self.chains:
+            start = self.bus_x.get(cond.step.id, cond.right)
+            for b in cond.step.branches:
+                if b.to in level:
+                    # the label sits on the last stretch, clear of the bus and the arrowhead
+                    lw = max(text_width(line, SMALL) for line in wrap(b.when, LABEL_EM * SMALL, SMALL))
+                    self.x_side = max(self.x_side, start + lw + 16 + ARROW_LEN)
+        for n in self.side_nodes:
+            n.x = self.x_side
+
+    def edges(self) -> list[_Edge]:
+        edges = [
+            _Edge(a.step.id, b.step.id, "main", [(a.cx, a.bottom), (b.cx, b.y)]) for a, b in zip(self.main, self.main[1:])
+        ]
+        for cond, level in self.chains:
+            vx, vy = cond.right, cond.cy
+            start = self.bus_x.get(cond.step.id, vx)
+            for b in cond.step.branches:
+                if b.to not in level:
+                    continue
+                first = self.side[b.to]
+                if level[b.to]:
+                    pts = [(vx, vy), (first.x, vy)]
+                else:
+                    pts = [(vx, vy), (start, vy), (start, first.cy), (first.x, first.cy)]
+                lines = wrap(b.when, LABEL_EM * SMALL, SMALL)
+                at = ((start + first.x - ARROW_LEN) / 2, first.cy - 5)
+                edges.append(_Edge(cond.step.id, first.step.id, "branch", pts, lines, at))
+
+        # A side step's next: straight down to the side step under it; down and left into
+        # a main step when nothing is in the way; else out right, along a track, and back.
+        returns: list[tuple[_Node, _Node, tuple[float, float]]] = []
+        for n in self.side_nodes:
+            dst = self.by_id.get(n.step.next) if n.step.next else None
+            if dst is None:
                 continue
-            want = n.cy - head.h / 2 if j == 0 else float("-inf")
-            top = max(want, side_floor, side_bottom + SIDE_GAP)
-            level[b.to] = top == want
-            side_bottom = _place_chain(head, top, side)
-        chains.append((n, level))
-    for n in side_nodes:  # side steps no branch leads to (a warning): draw them last
-        if not n.placed:
-            side_bottom = _place_chain(n, max(side_floor, side_bottom + SIDE_GAP), side)
-
-    # ---- horizontal pass
-    x_main = float(MARGIN)
-    for n in main:
-        n.x = x_main + (main_w - n.w) / 2
-        if n.note_box:
-            nx = n.cx + 10
-            n.note_box = (nx, n.note_box[1], x_main + main_w - nx, n.note_box[3])
-    buses: list[tuple[_Node, float, float]] = []  # condition, top, bottom of its vertical line
-    for cond, level in chains:
-        ys = [side[k].cy for k, lv in level.items() if not lv]
-        if ys:
-            buses.append((cond, min(cond.cy, *ys), max(cond.cy, *ys)))
-    bus_x = _tracks(buses, x_main + main_w + 14, TRACK)
-    x_side = x_main + main_w + (40 if has_side else 0)
-    branches: list[tuple[_Node, _Node, list[str], bool, float]] = []
-    for cond, level in chains:
-        for b in cond.step.branches:
-            if b.to not in level or any(h.step.id == b.to for c, h, *_ in branches if c is cond):
+            if dst.column == "side" and abs(dst.y - (n.bottom + GAP)) < 0.01:
+                edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.cx, n.bottom), (dst.cx, dst.y)]))
                 continue
-            # the label sits on the last horizontal stretch, after the bus if there is one
-            start = bus_x.get(cond.step.id, cond.right)
-            lines = wrap(b.when, LABEL_EM * SMALL, SMALL)
-            lw = max(text_width(line, SMALL) for line in lines)
-            x_side = max(x_side, start + lw + 16)
-            branches.append((cond, side[b.to], lines, level[b.to], start))
-    for n in side_nodes:
-        n.x = x_side
+            # into a side step from the right, above the middle, where its own way out leaves
+            ex, ey = dst.entry() if dst.column == "main" else (dst.right, dst.y + min(dst.h / 4, 12))
+            blocked = any(o is not n and o.y < ey + 1 and o.bottom > n.bottom for o in self.side_nodes)
+            if dst.column == "main" and ey > n.bottom + 12 and not blocked:
+                edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.cx, n.bottom), (n.cx, ey), (ex, ey)]))
+            else:
+                returns.append((n, dst, (ex, ey)))
+        spans: dict[str, tuple[float, float]] = {}
+        for n, dst, (_, ey) in returns:
+            lo, hi = sorted((n.cy, ey))
+            top, bottom = spans.get(dst.step.id, (lo, hi))
+            spans[dst.step.id] = (min(top, lo), max(bottom, hi))
+        # the shortest span on the nearest track, so that nested returns do not cross
+        order = sorted(spans, key=lambda k: (spans[k][1] - spans[k][0], spans[k][0]))
+        self.track_x = {k: self.x_side + self.side_w + 14 + i * TRACK for i, k in enumerate(order)}
+        for n, dst, (ex, ey) in returns:
+            rx = self.track_x[dst.step.id]
+            edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.right, n.cy), (rx, n.cy), (rx, ey), (ex, ey)]))
+        return edges
 
-    # ---- edges
-    edges: list[_Edge] = []
-    for a, b in zip(main, main[1:]):
-        edges.append(_Edge(a.step.id, b.step.id, "main", [(a.cx, a.bottom), (b.cx, b.y)]))
-    for cond, head, lines, is_level, start in branches:
-        vx, vy = cond.right, cond.cy
-        if is_level:
-            pts = [(vx, vy), (head.x, vy)]
-        else:
-            pts = [(vx, vy), (start, vy), (start, head.cy), (head.x, head.cy)]
-        edges.append(_Edge(cond.step.id, head.step.id, "branch", pts, lines, ((start + head.x) / 2, head.cy - 5)))
-
-    returns: list[tuple[_Node, _Node]] = []
-    for n in side_nodes:
-        dst = by_id.get(n.step.next) if n.step.next else None
-        if dst is None:
-            continue
-        if dst.column == "side" and abs(dst.y - (n.bottom + GAP)) < 0.01:
-            edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.cx, n.bottom), (dst.cx, dst.y)]))
-            continue
-        ex, ey = dst.entry()
-        blocked = any(o is not n and o.y < ey + 1 and o.bottom > n.bottom for o in side_nodes)
-        if dst.column == "main" and ey > n.bottom + 12 and not blocked:
-            edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.cx, n.bottom), (n.cx, ey), (ex, ey)]))
-        else:
-            returns.append((n, dst))
-    spans = {}
-    for n, dst in returns:
-        lo, hi = sorted((n.cy, dst.entry()[1]))
-        top, bottom = spans.get(dst.step.id, (lo, hi))
-        spans[dst.step.id] = (min(top, lo), max(bottom, hi))
-    # shortest span on the nearest track, so that nested returns do not cross
-    order = sorted(spans, key=lambda k: (spans[k][1] - spans[k][0], spans[k][0]))
-    track_x = {k: x_side + side_w + 14 + i * TRACK for i, k in enumerate(order)}
-    for n, dst in returns:
-        ex, ey = dst.entry()
-        rx = track_x[dst.step.id]
-        edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.right, n.cy), (rx, n.cy), (rx, ey), (ex, ey)]))
-
-    right = max([x_main + main_w, *(n.right for n in side_nodes), *(x + 4 for x in track_x.values())])
-    width = right + MARGIN
-    bottom = max([*(n.bottom for n in [*main, *side_nodes]), *(n.note_box[1] + n.note_box[3] for n in main if n.note_box)])
-
-    notes: list[tuple[float, float, str]] = []
-    if proc.notes:
+    def finish(self, edges: list[_Edge]) -> _Layout:
+        """Measure the whole, and set the procedure's notes under it."""
+        right = max([self.x_main + self.main_w, *(n.right for n in self.side_nodes), *(x + 4 for x in self.track_x.values())])
+        width = right + MARGIN
+        bottom = max(
+            [*(n.bottom for n in [*self.main, *self.side_nodes]), *(n.note_box[1] + n.note_box[3] for n in self.main if n.note_box)]
+        )
+        notes: list[tuple[float, float, str]] = []
+        items = self.proc.notes if len(self.proc.notes) == 1 else [f"{i}. {t}" for i, t in enumerate(self.proc.notes, 1)]
+        lead, indent = "注：", text_width("注：", SMALL)
         y = bottom + 20
-        items = proc.notes if len(proc.notes) == 1 else [f"{i}. {t}" for i, t in enumerate(proc.notes, 1)]
-        lead = "注："
-        indent = text_width(lead, SMALL)
-        for k, item in enumerate(items):
-            for m, line in enumerate(wrap(item, width - 2 * MARGIN - indent, SMALL, balance=False)):
-                if k == 0 and m == 0:
-                    notes.append((x_main, y + ASCENT * SMALL, lead))
-                notes.append((x_main + indent, y + ASCENT * SMALL, line))
+        for item in items:
+            for line in wrap(item, width - 2 * MARGIN - indent, SMALL, balance=False):
+                if not notes:
+                    notes.append((self.x_main, y + ASCENT * SMALL, lead))
+                notes.append((self.x_main + indent, y + ASCENT * SMALL, line))
                 y += SMALL_LINE
-        bottom = y
-    height = bottom + MARGIN
-    return _Layout(width, height, [*main, *side_nodes], edges, notes)
+        if notes:
+            bottom = y
+        return _Layout(width, bottom + MARGIN, [*self.main, *self.side_nodes], edges, notes)
 
 
 def _place_chain(head: _Node, top: float, side: dict[str, _Node]) -> float:
@@ -756,23 +789,32 @@ def _summary(proc: Procedure) -> str:
     side = {s.id: s for s in reversed(proc.side_steps)}
     parts = []
     for i, s in enumerate(proc.steps, 1):
-        text = f"{i}. {s.label.strip()}"
+        text = f"{i}. {_clause(s.label)}"
         if s.note.strip():
-            text += f"（{s.note.strip()}）"
+            text += f"（{_clause(s.note)}）"
         for b in s.branches:
-            text += f"；{b.when.strip()}：" + _side_path(side, b.to, number)
+            sep = "" if text.endswith(("？", "?")) else "；"
+            text += f"{sep}若{_clause(b.when)}，" + _side_path(side, b.to, number, i)
         parts.append(text)
-    return f"流程共{len(proc.steps)}步，从上到下：" + "；".join(parts) + "。"
+    out = f"流程共{len(proc.steps)}步，从上到下：" + "；".join(parts) + "。"
+    if proc.notes:
+        out += "注：" + "；".join(_clause(n) for n in proc.notes) + "。"
+    return out
 
 
-def _side_path(side: dict[str, Step], start: str, number: dict[str, int]) -> str:
+def _clause(text: str) -> str:
+    return " ".join(text.split()).rstrip("。；，、 ")
+
+
+def _side_path(side: dict[str, Step], start: str, number: dict[str, int], at: int) -> str:
     words, seen = [], set()
     cur = side.get(start)
     while cur is not None and cur.id not in seen:
         seen.add(cur.id)
-        words.append(cur.label.strip().rstrip("。；"))
+        words.append(_clause(cur.label) + (f"（{_clause(cur.note)}）" if cur.note.strip() else ""))
         if cur.next in number:
-            words.append(f"然后回到第{number[cur.next]}步")
+            n = number[cur.next]
+            words.append(f"然后{'回到' if n <= at else '进入'}第{n}步")
             break
         cur = side.get(cur.next) if cur.next else None
     else:

@@ -19,7 +19,6 @@ import bisect
 import datetime as dt
 import hashlib
 import html as htmlmod
-import importlib.util
 import multiprocessing
 import os
 import re
@@ -136,7 +135,8 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
       paragraph by two characters (§7.3.3), and typed spaces would double it.
     * Links to attachments point inside the PDF when the attachments are in it
       (``internal``), else become plain text, like every other relative link;
-      absolute links stay.
+      absolute links stay, and a URL shown as text may break after its
+      punctuation.
     """
     slugs = {a.slug: a for a in attachments}
 
@@ -152,6 +152,12 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
 
     def link(m: re.Match) -> str:
         href, text = m[1], m[2]
+        if re.match(r"(?i)https?://", text):
+            # WeasyPrint breaks inside a word only when it must, even with
+            # word-break: break-all (Kozea/WeasyPrint#2267): offer breaks after
+            # the URL's punctuation, or a long URL leaves a gap at the line's end.
+            text = re.sub(r"([/.?&=_-]+)(?=[^/.?&=_-])", r"\1<wbr>", text)
+            return m[0].replace(f">{m[2]}</a>", f">{text}</a>")
         if re.match(r"(?i)(https?|mailto|tel):", href):
             return m[0]
         stem = href.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".pdf")
@@ -273,10 +279,12 @@ def _attachment_context(notice: Notice, a: Attachment) -> AttachmentContext:
 
 def _flow_svg(proc: Procedure, title: str) -> Markup | None:
     """The flow chart from ``noticesite.flow``, or None while that module is missing."""
-    if importlib.util.find_spec("noticesite.flow") is None:
+    try:
+        from . import flow  # noqa: PLC0415 (written separately; the list stands in until it exists)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.flow":
+            raise
         return None
-    from . import flow  # noqa: PLC0415 (optional: written separately)
-
     return Markup(flow.render_svg(proc, title=title))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import jinja2
@@ -104,7 +105,9 @@ class Page:
 
 
 def site_pages(site: Site) -> list[Page]:
-    pages = index_pages(site) + archive_pages(site) + [Page("404.html", "404.html", {})]
+    # The 404 page is served at any depth: its links start from the site's own path, not "../".
+    base_path = urlsplit(site.config.base_url).path or "/"
+    pages = index_pages(site) + archive_pages(site) + [Page("404.html", "404.html", {"root": base_path})]
     for notice in site.notices:
         pages.append(Page(f"{notice.slug}/index.html", "notice.html", {"notice": notice}))
         for attachment in notice.attachments:
@@ -168,5 +171,7 @@ def attachment_page(notice: Notice, attachment: Attachment) -> Page:
 
 def render_page(env: jinja2.Environment, site: Site, page: Page, extra: dict | None = None) -> str:
     template = env.get_template(page.template)
-    return template.render(site=site, config=site.config, root=page.root, page_path=page.path,
-                           **page.context, **(extra or {}))
+    values = {"site": site, "config": site.config, "root": page.root, "page_path": page.path}
+    values.update(page.context)
+    values.update(extra or {})
+    return template.render(values)

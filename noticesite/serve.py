@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .cache import LoadCache
 from .errors import BuildError, Problem
 from .site import BuildOptions, build, load
 
@@ -28,17 +29,19 @@ class Preview:
         self.options = options
         self.folder = Path(tempfile.mkdtemp(prefix="noticesite-serve-")) / "site"
         self.builds = 0
+        # The loaded notices stay in memory between rebuilds: an edit re-reads only its notice.
+        self.cache = LoadCache()
 
     def rebuild(self) -> bool:
         """Build into the preview folder; on failure show the problems on every page."""
         started = time.perf_counter()
         self.builds += 1
-        site, problems = load(self.root)
+        site, problems = load(self.root, self.cache)
         for p in sorted(problems):
             print(p, file=sys.stderr)
         if site is not None:
             try:
-                build(site, self.folder, self.options)
+                build(site, self.folder, self.options, self.cache.hasher)
                 print(f"rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr)
                 return True
             except BuildError as exc:

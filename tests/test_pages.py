@@ -58,6 +58,8 @@ def test_body_references_and_attachment_list_link_to_existing_pages(built_exampl
 
 def test_no_internal_link_is_broken(built_example: Path):
     for page in built_example.rglob("*.html"):
+        if page.name == "404.html":  # links from the site's own path: see test_archive
+            continue
         for a in soup(page).find_all("a", href=True):
             href = a["href"]
             parts = urlsplit(href)

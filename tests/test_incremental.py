@@ -1,0 +1,150 @@
+"""Incremental builds write exactly what a clean build writes, for every kind of edit."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import Project
+from noticesite.cache import LoadCache
+from noticesite.site import BuildOptions, build, load
+
+INCREMENTAL = BuildOptions(pdf=False, search=False, incremental=True)
+CLEAN = BuildOptions(pdf=False, search=False, incremental=False)
+
+
+def add_second_notice(project: Project) -> None:
+    shutil.copytree(project.path("content/2012-104"), project.path("content/2012-105"))
+    project.replace("content/2012-105/notice.md", "104号", "105号")
+    project.replace("content/2012-105/notice.md", "关于做好2014届", "关于补充做好2014届")
+
+
+def run(project: Project, out: str, options: BuildOptions, cache: LoadCache | None = None):
+    site, problems = load(project.root, cache)
+    assert site is not None, "\n".join(map(str, problems))
+    return build(site, project.path(out), options, cache.hasher if cache else None)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit_content(p: Project):
+    p.replace("content/2012-104/notice.md", "现将有关安排及注意事项通知如下", "现将有关安排及注意事项通知如下（已更新）")
+
+
+def edit_text_attachment(p: Project):
+    p.replace("content/2012-104/instructions.md", "各高校毕业生", "各高等学校毕业生")
+
+
+def edit_notice_data(p: Project):
+    p.replace("data/2012-104/schedule.yaml", "students: 169", "students: 170")
+
+
+def edit_shared_data(p: Project):
+    p.replace("data/offices.yaml", "天津市南天区迎水道新华园", "天津市南开区迎水道新华园")
+
+
+def edit_template(p: Project):
+    p.replace("layouts/attachments/text.html", '<div class="attachment-body">', '<div class="attachment-body text">')
+
+
+def edit_partial(p: Project):
+    p.replace("layouts/partials/schedule.html", "小计", "合计（当日）")
+
+
+def edit_stylesheet(p: Project):
+    p.write("layouts/style.css", p.read("layouts/style.css") + "\n/* edited */\n")
+
+
+def delete_notice(p: Project):
+    shutil.rmtree(p.path("content/2012-105"))
+
+
+def edit_site_settings(p: Project):
+    p.replace("data/site.yaml", "https://jwc.example.edu.cn/", "https://example.edu.cn/jwc/")
+
+
+EDITS = [edit_content, edit_text_attachment, edit_notice_data, edit_shared_data, edit_template,
+         edit_partial, edit_stylesheet, delete_notice, edit_site_settings]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
+def test_incremental_build_equals_clean_build(project: Project, edit):
+    add_second_notice(project)
+    first = run(project, "output", INCREMENTAL, LoadCache())
+    assert first.reused == 0
+    edit(project)
+    cache = LoadCache()  # as a new command would: nothing from the first run but the disk
+    report = run(project, "output", INCREMENTAL, cache)
+    run(project, "clean", CLEAN)
+    assert snapshot(project.path("output")) == snapshot(project.path("clean"))
+    assert report.reused > 0, "an incremental build should reuse something"
+
+
+def test_unchanged_rebuild_renders_nothing(project: Project):
+    run(project, "output", INCREMENTAL)
+    report = run(project, "output", INCREMENTAL)
+    assert report.rendered == 0 and report.reused == report.files
+
+
+def test_shared_data_edit_rerenders_only_notices_that_use_it(project: Project):
+    add_second_notice(project)
+    project.replace("content/2012-105/notice.md", "    type: directory\n    data: 2012-104/makeup.yaml\n",
+                    "    type: text\n    page: instructions.md\n")
+    run(project, "output", INCREMENTAL)
+    before = snapshot(project.path("output"))
+    edit_shared_data(project)
+    report = run(project, "output", INCREMENTAL)
+    after = snapshot(project.path("output"))
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert "2012-104/attachment-3.html" in changed
+    assert not any(path.startswith("2012-105/") for path in changed)
+    assert report.rendered < report.files
+
+
+def test_template_edit_rerenders_only_pages_that_use_it(project: Project):
+    run(project, "output", INCREMENTAL)
+    edit_template(project)
+    report = run(project, "output", INCREMENTAL)
+    assert report.rendered == 1  # the one text attachment
+
+
+def test_removed_notice_leaves_no_output(project: Project):
+    add_second_notice(project)
+    run(project, "output", INCREMENTAL)
+    assert project.path("output/2012-105/index.html").exists()
+    delete_notice(project)
+    report = run(project, "output", INCREMENTAL)
+    assert not project.path("output/2012-105").exists()
+    assert report.removed > 0
+
+
+def test_load_cache_reuses_unchanged_notices_and_keeps_their_warnings(project: Project):
+    cache = LoadCache()
+    site1, problems1 = load(project.root, cache)
+    site2, problems2 = load(project.root, cache)
+    assert site2.notices[0] is site1.notices[0]  # taken from the cache, not parsed again
+    assert problems1 == problems2 and problems1.warnings
+    edit_shared_data(project)
+    site3, _ = load(project.root, cache)
+    assert site3.notices[0] is not site1.notices[0]
+
+
+def test_a_broken_file_is_still_reported_with_a_warm_cache(project: Project):
+    cache = LoadCache()
+    load(project.root, cache)
+    project.replace("data/2012-104/schedule.yaml", "students: 169", "students: 0")
+    site, problems = load(project.root, cache)
+    assert site is None and problems.errors
+
+
+def test_parallel_cold_build_equals_serial(project: Project):
+    for i in range(40):  # enough files to cross the threshold for forking workers
+        shutil.copytree(project.path("content/2012-104"), project.path(f"content/n{i:03d}"))
+        project.replace(f"content/n{i:03d}/notice.md", "104号", f"{200 + i}号")
+    parallel = run(project, "par", BuildOptions(pdf=False, search=False, incremental=False, workers=2))
+    run(project, "ser", BuildOptions(pdf=False, search=False, incremental=False, workers=1))
+    assert parallel.rendered >= 200
+    assert snapshot(project.path("par")) == snapshot(project.path("ser"))

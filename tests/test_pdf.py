@@ -1,0 +1,362 @@
+"""The print PDFs: what a reader sees in them, what they say about themselves, and the cache.
+
+The sample notice is rendered once per module (WeasyPrint takes seconds);
+page 1 of every PDF is also written as a PNG to tests/artifacts/pdf/ for a
+person to look at.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+from pypdf import PdfReader
+
+import noticesite
+from noticesite import pdf
+from noticesite.errors import BuildError
+from noticesite.model import Column
+
+sys.path.insert(0, str(Path(__file__).parent))
+import pdf_samples  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts" / "pdf"
+A4 = (595.28, 841.89)
+
+
+def make_env() -> jinja2.Environment:
+    """As the build makes it: a loader on layouts/, autoescape, StrictUndefined."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "layouts")),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    pdf.register_filters(env)
+    return env
+
+
+def documents(**options) -> list[pdf.PrintDocument]:
+    site = pdf_samples.site(**options)
+    return pdf.print_documents(site, site.notices[0], make_env())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample's five PDFs, rendered once: (docs, out_dir, cache_dir, report)."""
+    docs = documents()
+    base = tmp_path_factory.mktemp("pdf")
+    report = pdf.render_pdfs(docs, base / "out", base / "cache")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for doc in docs:
+        stem = ARTIFACTS / doc.name.replace("/", "-").removesuffix(".pdf")
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                        str(base / "out" / doc.name), str(stem)], check=True)
+    return docs, base / "out", base / "cache", report
+
+
+def reader(built, name: str) -> PdfReader:
+    return PdfReader(built[1] / "2012-104" / name)
+
+
+def text_of(built, name: str) -> str:
+    return "\n".join(page.extract_text() for page in reader(built, name).pages)
+
+
+# ---- the documents ----------------------------------------------------------------------
+
+
+def test_one_document_per_attachment_and_one_for_the_notice():
+    docs = documents()
+    assert [d.name for d in docs] == ["2012-104/notice.pdf"] + [f"2012-104/attachment-{n}.pdf" for n in range(1, 5)]
+    assert docs[0].title == "关于做好2014届预计毕业生图像信息采集工作的通知"
+    assert docs[1].title == "附件1：2014届预计毕业生图像信息采集时间安排表"
+    for d in docs:
+        # Without lang, WeasyPrint picks Noto CJK's Japanese glyph forms.
+        assert '<html lang="zh-CN">' in d.html
+        assert d.stylesheets == (str(ROOT / "layouts" / "print.css"),)
+        assert d.metadata.author == "湖南理工学院教务处"
+
+
+def test_the_stylesheet_names_simplified_chinese_fonts_only():
+    families = pdf.stylesheet_families((ROOT / "layouts" / "print.css").read_text(encoding="utf-8"))
+    assert {"Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN"} <= set(families)
+    assert not [f for f in families if re.search(r"\b(JP|KR|TC|HK)\b", f)]
+
+
+def test_date_is_written_in_full_without_zero_padding():
+    assert pdf.print_date(dt.date(2012, 12, 5)) == "2012年12月5日"
+    assert pdf.print_date(dt.date(2013, 1, 3)) == "2013年1月3日"
+    assert pdf.print_date(None) == ""
+
+
+def test_a_notice_without_a_date_is_signed_by_the_issuer_only():
+    notice = documents(date=None)[0]
+    assert '<p class="issuer">湖南理工学院教务处</p>' in notice.html
+    assert 'class="date"' not in notice.html and "dcterms.created" not in notice.html
+    assert notice.metadata.date is None
+
+
+def test_long_titles_break_into_balanced_lines_between_words():
+    assert pdf.balance_lines("关于做好2014届预计毕业生图像信息采集工作的通知", 20) == [
+        "关于做好2014届预计毕业生", "图像信息采集工作的通知"]
+    assert pdf.balance_lines("全国高等教育学历证书电子注册图像采集工作毕业生须知", 20) == [
+        "全国高等教育学历证书", "电子注册图像采集工作毕业生须知"]
+    assert pdf.balance_lines("毕业生图像采集流程图", 20) == ["毕业生图像采集流程图"]
+
+
+def test_body_headings_links_and_indents_are_prepared_for_print():
+    attachments = pdf_samples.notice().attachments
+    html = pdf.print_body('<p>一、图像信息采集对象</p><p>（一）信息核对</p>'
+                          '<p>（一）本次信息采集关系到学生一生的形象。</p><p>\u3000\u3000为了确保</p>'
+                          '<p>见<a href="attachment-1.html">附件1</a>，'
+                          '登录<a href="http://www.chsi.com.cn/">http://www.chsi.com.cn/</a></p>',
+                          attachments, internal=True)
+    assert '<p class="heading-1">一、图像信息采集对象</p>' in html
+    assert '<p class="heading-2">（一）信息核对</p>' in html
+    assert "<p>（一）本次信息采集关系到学生一生的形象。</p>" in html  # a paragraph, not a heading
+    assert "<p>为了确保</p>" in html
+    assert '<a href="#attachment-1">附件1</a>' in html
+    assert 'href="http://www.chsi.com.cn/">http://<wbr>www.<wbr>chsi.<wbr>com.<wbr>cn/</a>' in html
+    assert "见附件1" in pdf.print_body('<p>见<a href="attachment-1.html">附件1</a></p>', attachments)
+
+
+def test_the_attachment_list_has_names_without_punctuation():
+    html = documents()[0].html
+    items = re.findall(r'<li><span class="n">(\d+)\.</span><a href="#attachment-\d">([^<]*)</a></li>', html)
+    assert [n for n, _ in items] == ["1", "2", "3", "4"]
+    assert items[2][1] == "学生校外补拍信息及新华社各省（自治区）分社地址及联系电话表"
+    assert not [name for _, name in items if name[-1] in "。，；、.,;"]
+
+
+def test_a_procedure_without_the_flow_module_prints_its_steps_as_a_list(monkeypatch):
+    monkeypatch.setitem(sys.modules, "noticesite.flow", None)
+    monkeypatch.delattr(noticesite, "flow", raising=False)
+    html = documents()[4].html
+    assert '<ol class="steps">' in html and "<svg" not in html
+    for step in pdf_samples.procedure().steps:
+        assert step.label in html
+    assert "信息有误：携带本人身份证原件及复印件" in html
+
+
+def test_a_wide_schedule_goes_on_landscape_pages():
+    schedule = pdf_samples.schedule()
+    assert not pdf.schedule_table(schedule).landscape
+    extra = [Column(f"c{i}", f"第{i}项备注", "text") for i in range(4)]
+    for s in schedule.sessions:
+        s.values.update({c.key: "需携带身份证原件" for c in extra})
+    wide = dataclasses.replace(schedule, columns=schedule.columns + extra)
+    assert pdf.schedule_table(wide).landscape
+
+
+# ---- fonts -------------------------------------------------------------------------------
+
+
+def test_the_sample_needs_no_font_it_does_not_have():
+    assert pdf.check_fonts(documents()) == []
+
+
+def test_a_character_no_installed_font_has_stops_the_build():
+    doc = documents()[2]
+    odd = dataclasses.replace(doc, html=doc.html.replace("各高校毕业生", "各高校\U0010FFFD毕业生"))
+    problems = pdf.check_fonts([doc, odd])
+    assert len(problems) == 1
+    p = problems[0]
+    assert p.severity == "error" and p.path == "content/2012-104/instructions.md"
+    assert "2012-104/attachment-2.pdf: no installed font has 1 character: '\U0010FFFD' U+10FFFD" in p.message
+    assert "Noto Serif CJK SC" in p.message
+
+
+def test_characters_missing_from_the_print_fonts_are_named_with_the_fonts():
+    doc = documents()[2]
+    pretend = pdf.FontSet((pdf.Font("Pretend Song", ("/nonexistent.ttf",), ((0x20, 0x7E), (0x4E00, 0x9FFF))),))
+    problems = pdf.check_fonts([doc], pretend)
+    assert [p.severity for p in problems] == ["error"]
+    message = problems[0].message
+    assert message.startswith("2012-104/attachment-2.pdf: no installed font has ")
+    assert "'（' U+FF08" in message and "'，' U+FF0C" in message
+    assert "(print fonts: Pretend Song)" in message
+
+
+def test_characters_only_other_installed_fonts_have_are_a_warning():
+    doc = documents()[2]
+    pretend = pdf.FontSet((pdf.Font("Pretend Song", (), ((0x20, 0xFFFF),)),),
+                          fallback=lambda cp: ["DejaVu Sans"] if cp == 0x1F600 else [])
+    odd = dataclasses.replace(doc, html=doc.html.replace("各高校毕业生", "各高校毕业生\U0001F600"))
+    [problem] = pdf.check_fonts([odd], pretend)
+    assert problem.severity == "warning"
+    assert "lack 1 character: '\U0001F600' U+1F600; they would print in DejaVu Sans" in problem.message
+
+
+# ---- the PDFs ----------------------------------------------------------------------------
+
+
+def test_every_page_is_a4_with_its_page_number(built):
+    for doc in built[0]:
+        r = PdfReader(built[1] / doc.name)
+        for i, page in enumerate(r.pages, start=1):
+            size = (float(page.mediabox.width), float(page.mediabox.height))
+            assert abs(size[0] - A4[0]) <= 1 and abs(size[1] - A4[1]) <= 1, (doc.name, i, size)
+            assert f"— {i} —" in page.extract_text(), (doc.name, i)
+
+
+def test_page_counts_and_numbering_running_through_the_attachments(built):
+    pages = {n: len(reader(built, f"attachment-{n}.pdf").pages) for n in range(1, 5)}
+    assert pages == {1: 1, 2: 2, 3: 3, 4: 1}
+    notice = reader(built, "notice.pdf")
+    firsts = [i for i, page in enumerate(notice.pages, start=1)
+              if re.match(r"附件\d", page.extract_text().strip())]
+    body_pages = firsts[0] - 1
+    assert body_pages == 4
+    # Each attachment starts a page, and lays out as it does on its own.
+    assert firsts == [body_pages + 1 + sum(pages[m] for m in range(1, n)) for n in range(1, 5)]
+    assert len(notice.pages) == body_pages + sum(pages.values())
+    assert f"— {len(notice.pages)} —" in notice.pages[-1].extract_text()
+
+
+def test_the_notice_reads_as_an_official_document(built):
+    text = text_of(built, "notice.pdf")
+    first = reader(built, "notice.pdf").pages[0].extract_text()
+    for line in ["湖南理工学院教务处", "校教通〔2012〕104号", "关于做好2014届预计毕业生", "图像信息采集工作的通知",
+                 "校属各教学院："]:
+        assert line in first
+    assert "附件：1. 2014届预计毕业生图像信息采集时间安排表" in text.replace("附件：\n", "附件：")
+    assert "湖南理工学院教务处\n2012年12月5日" in text
+
+
+def test_the_schedule_pdf_has_every_college(built):
+    text = text_of(built, "attachment-1.pdf")
+    assert text.startswith("附件1")
+    for date, start, end, college, students, person, phone in pdf_samples.SESSIONS:
+        assert college in text and phone in text and str(students) in text
+    for row in ["8:00—8:40 政法学院 169 胡美玲 15973010514", "14:35—16:00 机械学院 319 蔡妍 13627306510"]:
+        assert row in text
+    assert "合计 2881" in text and "地点：南校区6号楼一楼学术报告厅" in text
+
+
+def test_the_directory_pdf_has_every_office_and_repeats_its_header(built):
+    r = reader(built, "attachment-3.pdf")
+    text = text_of(built, "attachment-3.pdf")
+    for name, _, address in pdf_samples.OFFICES:
+        assert name in text and address[:8] in text
+    assert "0731-82250811" in text and "政法学院：01" in text
+    table_pages = [p.extract_text() for p in r.pages if "名称 电话 地址" in p.extract_text()]
+    assert len(table_pages) == 2
+
+
+def test_the_pdf_says_what_it_is(built):
+    r = reader(built, "notice.pdf")
+    meta = r.metadata
+    assert meta.title == "关于做好2014届预计毕业生图像信息采集工作的通知"
+    assert meta.author == "湖南理工学院教务处"
+    assert meta.subject == "校教通〔2012〕104号"
+    assert meta.creation_date.date() == dt.date(2012, 12, 5)
+    root = r.trailer["/Root"]
+    assert root["/Lang"] == "zh-CN"
+    assert reader(built, "attachment-3.pdf").metadata.title.startswith("附件3：学生校外补拍信息")
+
+
+def test_fonts_are_embedded_and_subset(built):
+    seen = set()
+    for doc in built[0]:
+        for page in PdfReader(built[1] / doc.name).pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                descendant = font["/DescendantFonts"][0].get_object()
+                descriptor = descendant["/FontDescriptor"].get_object()
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
+                name = str(font["/BaseFont"])
+                assert re.match(r"/[A-Z]{6}\+", name), name  # the subset tag
+                seen.add(name[8:])
+    assert {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC", "AR-PL-UKai-CN"} <= seen
+
+
+def test_the_pdf_is_tagged_with_table_headers(built):
+    r = reader(built, "attachment-1.pdf")
+    root = r.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+    tags: dict[str, list] = {}
+
+    def walk(node) -> None:
+        node = node.get_object()
+        tags.setdefault(str(node.get("/S")), []).append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None and not isinstance(kid, int) and "/S" in kid.get_object():
+                walk(kid)
+
+    walk(root["/StructTreeRoot"]["/K"])
+    assert len(tags["/Table"]) == 1 and len(tags["/THead"]) == 1
+    assert len(tags["/TH"]) == 6 + 4 + 14 + 1  # column heads, half-days, times, 合计
+    ids = {str(th["/ID"]) for th in tags["/TH"]}
+    for td in tags["/TD"]:
+        assert td["/A"]["/Headers"] and {str(h) for h in td["/A"]["/Headers"]} <= ids
+
+
+def test_body_text_keeps_the_grid_of_28_characters_and_22_lines(built):
+    """§5.2.3, measured: lines of only CJK characters that a paragraph continues after carry 28."""
+    xml = subprocess.run(["pdftotext", "-f", "2", "-l", "4", "-bbox-layout",
+                          str(built[1] / "2012-104" / "notice.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    text_bottom = (37 + 225) / 25.4 * 72
+    full, per_page = [], []
+    for page in re.findall(r"<page .*?</page>", xml, re.S):
+        lines = [(float(x0), float(y0), "".join(re.findall(r">([^<]*)</word>", inner)))
+                 for x0, y0, inner in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)".*?>(.*?)</line>', page, re.S)]
+        body = [line for line in lines if line[1] < text_bottom]
+        per_page.append(len(body))
+        left = min(x for x, _, _ in body)
+        for (x, _, text), nxt in zip(body, body[1:]):
+            indent = round((x - left) / 15.79)
+            if abs(nxt[0] - left) < 1 and all(ord(c) >= 0x2E80 for c in text):
+                full.append(indent + len(text))
+    assert len(full) >= 10 and set(full) == {28}
+    assert max(per_page) == 22
+
+
+def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(built, tmp_path):
+    docs, _, cache, first = built
+    assert sorted(first.rendered) == sorted(d.name for d in docs) and first.reused == []
+    again = pdf.render_pdfs(documents(), tmp_path / "out", cache)
+    assert again.rendered == [] and len(again.reused) == 5
+    assert (tmp_path / "out" / "2012-104" / "attachment-3.pdf").read_bytes() == \
+        (built[1] / "2012-104" / "attachment-3.pdf").read_bytes()
+
+    offices = [("天津分社", "022-23678099", "天津市南开区迎水道新华园"), *pdf_samples.OFFICES[1:]]
+    edited = pdf.render_pdfs(documents(offices=offices), tmp_path / "out", cache)
+    assert edited.rendered == ["2012-104/attachment-3.pdf", "2012-104/notice.pdf"]
+    assert len(edited.reused) == 3
+    assert "022-23678099" in text_of((None, tmp_path / "out"), "attachment-3.pdf")
+
+
+def test_a_failed_document_writes_no_pdf_at_all(tmp_path, monkeypatch):
+    docs = documents()
+    broken = dataclasses.replace(docs[2], name="2012-104/broken.pdf")
+    render = pdf._render
+
+    def failing(job):
+        if job.name == broken.name:
+            return job.name, "ValueError: pretend failure", []
+        return render(job)
+
+    monkeypatch.setattr(pdf, "_render", failing)
+    with pytest.raises(BuildError) as info:
+        pdf.render_pdfs([docs[2], broken], tmp_path / "out", tmp_path / "cache", workers=1)
+    assert str(info.value) == ("content/2012-104/instructions.md:1:1: "
+                               "2012-104/broken.pdf: printing failed: ValueError: pretend failure")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_render_report_reads_well():
+    report = pdf.RenderReport(["a.pdf"], ["b.pdf", "c.pdf"], 1.234, 2)
+    assert str(report) == "PDF: 1 rendered, 2 reused in 1.23 s (2 workers)"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _poppler():
+    if not shutil.which("pdftoppm") or not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftoppm, pdftotext) is not installed")
