@@ -42,6 +42,7 @@ input gives the same bytes.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
@@ -120,6 +121,9 @@ def check_procedure(proc: Procedure) -> list[Problem]:
             problems.error(s.location, f"{_who(s)}: a condition needs at least one branch (branches: is empty)")
         if s.kind != "condition" and s.branches:
             problems.error(s.location, f"{_who(s)}: only a condition has branches (this step has kind: {s.kind})")
+        targets = [b.to for b in s.branches]
+        for to in sorted({t for t in targets if targets.count(t) > 1}, key=targets.index):
+            problems.error(s.location, f"{_who(s)}: branches: two branches lead to '{to}'; give them one when:")
         for b in s.branches:
             if not b.when.strip():
                 problems.error(s.location, f"{_who(s)}: branches: when: is empty (the branch to '{b.to}')")
@@ -673,16 +677,20 @@ def _tracks(spans: list[tuple[_Node, float, float]], x0: float, step: float) -> 
 # ---- SVG -----------------------------------------------------------------------
 
 
-def render_svg(proc: Procedure, *, title: str, notes: bool = True) -> str:
+def render_svg(proc: Procedure, *, title: str, notes: bool = False) -> str:
     """The procedure as an inline ``<svg>`` string; same input, same bytes.
 
     ``proc`` must pass ``check_procedure`` without errors (ValueError otherwise).
-    With ``notes`` the procedure's notes are drawn under the chart as "注：…".
+    Step notes are drawn with their steps. The procedure's own notes are left to
+    the page, which lists them under the chart; with ``notes`` they are drawn
+    under the chart as "注：…" too, for a chart that must stand alone.
     """
     errors = [p for p in check_procedure(proc) if p.severity == "error"]
     if errors:
         raise ValueError("procedure has problems:\n" + "\n".join(str(p) for p in errors))
-    lay = _layout(proc if notes else Procedure(proc.title, proc.steps, proc.side_steps, [], proc.source))
+    if not notes:
+        proc = dataclasses.replace(proc, notes=[])
+    lay = _layout(proc)
     ids = "\n".join([title, *(s.id for s in [*proc.steps, *proc.side_steps])])
     uid = "flow-" + hashlib.sha1(ids.encode("utf-8")).hexdigest()[:8]
 

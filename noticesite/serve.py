@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .cache import LoadCache
+from .cache import LoadCache, Manifest
 from .errors import BuildError, Problem
 from .site import BuildOptions, build, load
 
@@ -52,6 +52,8 @@ class Preview:
         return False
 
     def _show_problems(self, problems: list[Problem]) -> None:
+        # The pages are about to be overwritten: the next build must not reuse any of them.
+        Manifest.for_output(self.root, self.folder).forget()
         page = error_page(problems)
         self.folder.mkdir(parents=True, exist_ok=True)
         pages = list(self.folder.rglob("*.html")) or [self.folder / "index.html"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import content, schema, yamlio
+from . import content, pinyin, schema, yamlio
 from .cache import CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest
 from .errors import BuildError, Problems
 from .model import Location, Makeup, Notice, Procedure, Site
@@ -102,7 +102,10 @@ class _DataFiles:
         if kind == "procedure":
             return _checked_procedure(schema.load_procedure(node, self.problems), self.problems)
         if kind == "offices":
-            return schema.load_directory(node, self.problems)
+            directory = schema.load_directory(node, self.problems)
+            if directory:
+                pinyin.annotate(directory)  # search keys, computed once per build, not in the browser
+            return directory
         if kind == "colleges":
             return schema.load_colleges(node, self.problems)
         if kind == "makeup":

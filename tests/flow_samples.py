@@ -166,3 +166,30 @@ def tangled() -> Procedure:
         ],
         notes=["本流程仅用于测试。"],
     )
+
+
+def odd_shapes() -> Procedure:
+    """Allowed but unusual (warnings at most): no end step, two side paths that
+    meet in one side step, a side step nothing leads to, one that just stops."""
+    p = "data/odd/procedure.yaml"
+
+    def s(*args, **kw):
+        return step(*args, path=p, **kw)
+
+    return procedure(
+        title="Odd shapes",
+        steps=[
+            s("one", "First step, in English: check the form", line=3),
+            s("q1", "Form complete?", kind="condition", branches=[("no", "ask")], line=5),
+            s("two", "二", line=8),
+            s("q2", "是否需要复核？", kind="condition", branches=[("需要复核", "recheck"), ("材料遗失", "lost")], line=10),
+            s("three", "三", line=14),
+        ],
+        side_steps=[
+            s("ask", "Ask for the missing pages", next="meet", line=18),
+            s("recheck", "复核", next="meet", line=20),
+            s("meet", "汇总后统一处理", next="three", line=22),
+            s("lost", "登记遗失", line=24),
+            s("orphan", "无人到达的步骤", next="two", line=26),
+        ],
+    )

@@ -24,8 +24,9 @@ from tests import flow_samples as fs
 from tests.flow_samples import PATH, procedure, step
 
 SVG = "{http://www.w3.org/2000/svg}"
+REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts" / "flow"
-SAMPLES = {"example": fs.example, "twenty": fs.twenty_steps, "tangled": fs.tangled}
+SAMPLES = {"example": fs.example, "twenty": fs.twenty_steps, "tangled": fs.tangled, "odd": fs.odd_shapes}
 ALLOWED = {"svg", "rect", "path", "polygon", "line", "text", "tspan", "g", "title", "desc", "defs", "marker"}
 
 
@@ -158,8 +159,7 @@ def test_one_box_per_step(sample):
             assert float(box.get("stroke-width")) > 2 and box.get("fill") != "#ffffff"
 
 
-def test_no_two_boxes_overlap(sample):
-    _, _, d = sample
+def assert_no_overlap(d: Drawing) -> None:
     shapes = [*d.boxes.values(), *d.notes]
     for i, a in enumerate(shapes):
         for b in shapes[i + 1 :]:
@@ -168,8 +168,7 @@ def test_no_two_boxes_overlap(sample):
             assert ax2 <= bx1 or bx2 <= ax1 or ay2 <= by1 or by2 <= ay1, (a, b)
 
 
-def test_every_arrow_starts_and_ends_on_its_boxes(sample):
-    proc, _, d = sample
+def assert_arrows_on_their_boxes(d: Drawing) -> None:
     assert d.edges
     for src, dst, _, path, tip in d.edges:
         assert _dist_to_outline(path[0], d.boxes[src]) <= 1, (src, dst, path[0])
@@ -178,14 +177,26 @@ def test_every_arrow_starts_and_ends_on_its_boxes(sample):
         assert path[-1][0] == pytest.approx(tip[0], abs=0.2) or path[-1][1] == pytest.approx(tip[1], abs=0.2)
 
 
-def test_no_arrow_crosses_a_box(sample):
-    _, _, d = sample
+def assert_no_arrow_through_a_box(d: Drawing) -> None:
+    """Not even through its own ends: an arrow touches its boxes only at their edges."""
     for src, dst, _, path, tip in d.edges:
         for p in _along([*path, tip]):
             for sid, outline in d.boxes.items():
                 assert not _inside(p, outline), f"arrow {src}->{dst} runs through {sid} at {p}"
             for outline in d.notes:
                 assert not _inside(p, outline, 0.0), f"arrow {src}->{dst} runs through a note at {p}"
+
+
+def test_no_two_boxes_overlap(sample):
+    assert_no_overlap(sample[2])
+
+
+def test_every_arrow_starts_and_ends_on_its_boxes(sample):
+    assert_arrows_on_their_boxes(sample[2])
+
+
+def test_no_arrow_crosses_a_box(sample):
+    assert_no_arrow_through_a_box(sample[2])
 
 
 def test_edges_follow_the_procedure(sample):
@@ -195,6 +206,26 @@ def test_edges_follow_the_procedure(sample):
     want |= {(s.id, b.to, "flow-branch") for s in proc.steps for b in s.branches}
     want |= {(s.id, s.next, "flow-rejoin") for s in proc.side_steps if s.next}
     assert got == want
+
+
+def test_branch_labels_touch_no_box_and_no_other_line(sample):
+    _, _, d = sample
+    for g in d.root.iter(SVG + "g"):
+        if "flow-branch" not in g.get("class", ""):
+            continue
+        text = g.find(SVG + "text")
+        size = float(text.get("font-size"))
+        for t in text.iter(SVG + "tspan"):
+            w, x, y = text_width(t.text, size), float(t.get("x")), float(t.get("y"))
+            x1, x2, y1, y2 = x - w / 2, x + w / 2, y - 0.88 * size, y + 0.12 * size
+            for outline in [*d.boxes.values(), *d.notes]:
+                bx1, by1, bx2, by2 = _bbox(outline)
+                assert x2 <= bx1 or bx2 <= x1 or y2 <= by1 or by2 <= y1, (t.text, outline)
+            for src, dst, _, path, tip in d.edges:
+                if (src, dst) == (g.get("data-from"), g.get("data-to")):
+                    continue
+                for px, py in _along([*path, tip]):
+                    assert not (x1 < px < x2 and y1 < py < y2), (t.text, src, dst)
 
 
 def _joined(el) -> str:
@@ -264,6 +295,8 @@ def test_twenty_steps_three_branches():
     assert len(proc.steps) + len(proc.side_steps) == 20
     assert sum(len(s.branches) for s in proc.steps) == 3
     d = read(render_svg(proc, title=proc.title))
+    assert_no_overlap(d)
+    assert_no_arrow_through_a_box(d)
     main_x = {round(sum(p[0] for p in d.boxes[s.id]) / len(d.boxes[s.id])) for s in proc.steps}
     assert len(main_x) == 1  # the main path is one straight column
     right_of_main = max(_bbox(d.boxes[s.id])[2] for s in proc.steps)
@@ -278,10 +311,34 @@ def test_render_refuses_a_broken_procedure():
         render_svg(proc, title="x")
 
 
-def test_notes_can_be_left_to_the_page():
+def test_procedure_notes_are_left_to_the_page_unless_asked():
     proc = fs.example()
-    assert "注：" in render_svg(proc, title=proc.title)
-    assert "注：" not in render_svg(proc, title=proc.title, notes=False)
+    assert "注：" not in render_svg(proc, title=proc.title)
+    svg = render_svg(proc, title=proc.title, notes=True)
+    root = ET.fromstring(svg)
+    assert "注：" in svg and proc.notes[0] in root.find(SVG + "desc").text
+    notes = root.find(f"{SVG}g[@class='flow-notes']")
+    assert "".join(t.text for t in notes.iter(SVG + "tspan")).startswith("注：信息有误的")
+    # under the chart, clear of every box
+    top = min(float(t.get("y")) for t in notes.iter(SVG + "tspan")) - 13
+    assert all(_bbox(o)[3] < top for o in read(svg).boxes.values())
+
+
+def test_the_example_project_procedure():
+    """data/2012-104/procedure.yaml, as the site loads it, draws as soundly as the samples."""
+    site = pytest.importorskip("noticesite.site")
+    built, _ = site.load(REPO)
+    procs = [a.data for n in (built.notices if built else []) for a in n.attachments if a.type == "procedure" and a.data]
+    if not procs:
+        pytest.skip("the example project has no procedure yet")
+    for proc in procs:
+        assert [p for p in check_procedure(proc) if p.severity == "error"] == []
+        svg = render_svg(proc, title=proc.title)
+        d = read(svg)
+        assert list(d.boxes) == [s.id for s in [*proc.steps, *proc.side_steps]]
+        assert_no_overlap(d)
+        assert_arrows_on_their_boxes(d)
+        assert_no_arrow_through_a_box(d)
 
 
 # ---- wrapping ----------------------------------------------------------------------
@@ -323,8 +380,24 @@ def test_width_estimates_cover_the_real_font():
 
 
 def test_samples_pass_the_checks():
-    for make in SAMPLES.values():
+    for make in (fs.example, fs.twenty_steps, fs.tangled):
         assert check_procedure(make()) == []
+    assert [(p.line, p.severity) for p in check_procedure(fs.odd_shapes())] == [(24, "warning"), (26, "warning")]
+
+
+def test_a_column_alone_without_side_steps():
+    proc = procedure([step("a", "第一步"), step("b", "第二步"), step("c", "完成", kind="end")])
+    d = read(render_svg(proc, title="x"))
+    assert len(d.edges) == 2
+    assert _nums(d.root.get("viewBox"))[2] < 400
+
+
+def test_two_branches_to_one_side_step():
+    proc = procedure(
+        [step("ok", "正确？", kind="condition", branches=[("否", "a"), ("不知道", "a")], line=3), step("q", "排队", line=7)],
+        [step("a", "甲", next="q", line=10)],
+    )
+    assert _messages(proc) == [f"{PATH}:3:5: procedure step 'ok': branches: two branches lead to 'a'; give them one when:"]
 
 
 def _messages(proc) -> list[str]:

@@ -289,7 +289,7 @@ def test_the_pdf_is_tagged_with_table_headers(built):
             if kid is not None and not isinstance(kid, int) and "/S" in kid.get_object():
                 walk(kid)
 
-    walk(root["/StructTreeRoot"]["/K"])
+    walk(root["/StructTreeRoot"]["/K"][0])
     assert len(tags["/Table"]) == 1 and len(tags["/THead"]) == 1
     assert len(tags["/TH"]) == 6 + 4 + 14 + 1  # column heads, half-days, times, 合计
     ids = {str(th["/ID"]) for th in tags["/TH"]}
