@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from noticesite.flow import FONT, render_svg, wrap  # noqa: E402
+from noticesite.flow import FONT, MAIN_EM, SIDE_EM, render_svg, wrap  # noqa: E402
 from noticesite.model import Procedure  # noqa: E402
 from tests import flow_samples  # noqa: E402
 
@@ -196,9 +196,9 @@ def to_dot(proc: Procedure) -> str:
            'edge [fontname="Noto Sans CJK SC" fontsize=13];']
     for s in proc.steps:
         shape = {"condition": "diamond", "end": "box"}.get(s.kind, "box")
-        out.append(f'"{s.id}" [label="{label(s, 17 if s.kind != "condition" else 8)}" shape={shape} group=main];')
+        out.append(f'"{s.id}" [label="{label(s, MAIN_EM if s.kind != "condition" else 8)}" shape={shape} group=main];')
     for s in proc.side_steps:
-        out.append(f'"{s.id}" [label="{label(s, 14)}"];')
+        out.append(f'"{s.id}" [label="{label(s, SIDE_EM)}"];')
     for a, b in zip(proc.steps, proc.steps[1:]):
         out.append(f'"{a.id}" -> "{b.id}" [weight=10];')
     for s in [*proc.steps, *proc.side_steps]:

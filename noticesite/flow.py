@@ -6,10 +6,14 @@ problem points at the offending step's line.
 
 ``render_svg()`` lays the procedure out and writes one ``<svg>`` with no script
 and no ``foreignObject``, so browsers, WeasyPrint and screen readers all get the
-same drawing. The layout is our own, not Graphviz: Graphviz would be a system
-dependency for a chart that is always "one column plus detours", and its DOT
-output still needs every label wrapped by hand. ``bench/flow_layout.py``
-measures both on the example and on a 20-step flow.
+same drawing.
+
+The layout is our own, not Graphviz (``bench/flow_layout.py`` measures both on
+the example and on a 20-step flow). Graphviz would be a system dependency, it
+does not wrap labels, it measures Chinese well only when built with Pango (a
+line spills out of its box without), and its splines and edge labels go where
+its ranking puts them; this chart is always one column plus detours, which a
+short pass lays out the way printed official flow charts look.
 
 The layout, in one pass down the page:
 
@@ -37,8 +41,8 @@ Decisions, so that the data format stays small:
 
 Text is measured with fixed widths per character (CJK and full-width
 punctuation 1 em, Latin letters and digits 0.36 to 0.98 em by class, never
-less than Noto Sans CJK's real advances), so a build needs no font file and the same
-input gives the same bytes.
+less than Noto Sans CJK's real advances), so a build needs no font file and
+the same input gives the same bytes.
 """
 from __future__ import annotations
 
@@ -68,12 +72,12 @@ SIDE_GAP = 30  # between side paths: room for the next branch label
 MARGIN = 10  # around the drawing
 TRACK = 12  # between parallel vertical lines (bus and return tracks)
 ARROW_LEN = 9
-HEX_DEPTH = 18  # how far a hexagon's side corners stick out
 ARROW_HALF = 4
+HEX_DEPTH = 18  # how far a hexagon's side corners stick out
 
-MAIN_EM = 17  # widest line of a main step, in em, when there is a side column
+MAIN_EM = 16  # widest line of a main step, in em, when there is a side column
 MAIN_EM_ALONE = 22  # ... when there is none
-SIDE_EM = 14
+SIDE_EM = 13
 LABEL_EM = 7  # branch labels
 MIN_MAIN_W = 12 * FONT + 2 * PAD_X  # so a condition's note has room beside the arrow
 
@@ -84,6 +88,11 @@ NOTE_INK = "#4a4a4a"
 # line, and the openers never end one.
 CLOSERS = set("，。、；：？！）》」』】〕〉”’…—·％,.;:?!)]}%")
 OPENERS = set("（《「『【〔〈“‘([{")
+# What a line break costs in wrap(), against the squared em by which lines differ
+BREAK_CJK = 30.0  # between two Chinese characters: allowed, but a box reads better at punctuation
+BREAK_MIXED = 15.0  # between Chinese and Latin
+BREAK_NUMBER = 80.0  # between a number and its unit or date: 12月19|日, 208|办公室
+BREAK_URL = 200.0  # inside a URL
 
 
 # ---- checks on meaning ---------------------------------------------------------
@@ -264,16 +273,18 @@ def _chunks(text: str, max_width: float, size: float) -> list[_Chunk]:
         if chunks and not space and (a[0] in CLOSERS or prev in OPENERS):
             chunks[-1].text += pieces[0]  # kinsoku: no break here
         else:
-            cost = 0.0 if space or prev in CLOSERS else (BREAK_CJK if prev and _wide(prev) and _wide(a[0]) else BREAK_MIXED)
-            chunks.append(_Chunk(pieces[0], space, cost))
+            chunks.append(_Chunk(pieces[0], space, _break_cost(prev, a[0], space)))
         chunks.extend(_Chunk(p, False, BREAK_URL) for p in pieces[1:])
         space = False
     return chunks
 
 
-BREAK_CJK = 30.0  # between two Chinese characters: allowed, but a box reads better at punctuation
-BREAK_MIXED = 15.0  # between Chinese and Latin
-BREAK_URL = 200.0  # inside a URL
+def _break_cost(prev: str, ch: str, space: bool) -> float:
+    if not prev or space or prev in CLOSERS:
+        return 0.0
+    if prev.isdigit() and _wide(ch):
+        return BREAK_NUMBER
+    return BREAK_CJK if _wide(prev) and _wide(ch) else BREAK_MIXED
 
 
 def _split_long(word: str, max_width: float, size: float) -> list[str]:
@@ -372,7 +383,6 @@ class _Node:
     placed: bool = False
     note_box: tuple[float, float, float, float] | None = None  # a condition's note: x, y, w, h
     cond_note_lines: list[str] = field(default_factory=list)
-
     shape: str = "rect"  # rect, end, diamond, or hexagon (a condition too long for a diamond)
 
     @property

@@ -48,9 +48,11 @@ TEMPLATES = "print"
 # proportional (digits 0.56 em, colon and full stop 0.33 em, the dash 0.89 em).
 _NARROW_EM = 0.6
 _WIDTHS = {**dict.fromkeys("0123456789", 0.56), **dict.fromkeys(":.,-;' ", 0.33), "—": 0.89}
-# Text columns (addresses, names of things) may wrap; they need at least this
-# many characters a line to stay readable.
+# Text columns (addresses, remarks) may wrap; they need at least this many
+# characters a line to stay readable. Columns whose every cell is at most
+# _NOWRAP_EM wide (names of colleges and offices) never wrap.
 _MIN_WRAP_EM = 8
+_NOWRAP_EM = 6
 # Width of the text area in points: 156 mm (GB/T 9704-2012 §5.2.1); tables are
 # set in 4号 (14 pt), see print.css.
 _TEXT_WIDTH_PT = 156 / 25.4 * 72
@@ -175,6 +177,7 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
 class Cell:
     text: str
     kind: str = "text"  # column type: text, count, person, phone, place; drives alignment
+    nowrap: bool = False  # short in every row: a college's name is never broken
 
 
 @dataclass
@@ -301,7 +304,8 @@ def schedule_table(schedule: Schedule) -> PrintTable:
         totals = [Cell(str(sum(s.values[c.key] for s in schedule.sessions)) if c.type == "count" else "",
                        c.type) for c in schedule.columns]
     columns = ["日期", "时间", *(c.label for c in schedule.columns)]
-    return PrintTable(schedule.title, columns, groups, totals, _too_wide(columns, groups, 2))
+    _mark_short_columns(groups)
+    return PrintTable(schedule.title, columns, groups, totals, _too_wide(columns, groups))
 
 
 def directory_table(makeup: Makeup) -> PrintTable:
@@ -309,7 +313,16 @@ def directory_table(makeup: Makeup) -> PrintTable:
     rows = [Row(o.name, [Cell(o.phone.display, "phone"), Cell(o.address, "place")]) for o in d.offices]
     columns = ["名称", "电话", "地址"]
     groups = [RowGroup([], rows)]
-    return PrintTable(d.title, columns, groups, None, _too_wide(columns, groups, 1))
+    _mark_short_columns(groups)
+    return PrintTable(d.title, columns, groups, None, _too_wide(columns, groups))
+
+
+def _mark_short_columns(groups: list[RowGroup]) -> None:
+    rows = [r for g in groups for r in g.rows]
+    for i in range(len(rows[0].cells) if rows else 0):
+        if max(_em_width(r.cells[i].text) for r in rows) <= _NOWRAP_EM:
+            for r in rows:
+                r.cells[i].nowrap = True
 
 
 def _cell_text(value: object) -> str:
@@ -322,25 +335,24 @@ def _em_width(text: str) -> float:
                for ch in text)
 
 
-def _too_wide(columns: list[str], groups: list[RowGroup], header_columns: int) -> bool:
+def _too_wide(columns: list[str], groups: list[RowGroup]) -> bool:
     """Whether the table needs a landscape page to keep every column readable.
 
-    Numbers, phones, times and names must not wrap; text columns (places,
-    addresses) may wrap down to ``_MIN_WRAP_EM`` characters a line.
+    Short cells (``nowrap``), numbers, phones and times must not wrap; longer
+    text (places, addresses, remarks) may wrap down to ``_MIN_WRAP_EM``
+    characters a line.
     """
     widths = [_em_width(label) for label in columns]
     wraps = [False] * len(columns)
+    first = 1 if any(g.label for g in groups) else 0  # a spanning group header comes first
     for g in groups:
-        for lines in [g.label]:
-            if header_columns == 2 and lines:
-                widths[0] = max(widths[0], *(_em_width(x) for x in lines))
+        if g.label:
+            widths[0] = max(widths[0], *(_em_width(line) for line in g.label))
         for r in g.rows:
-            texts = [r.header, *(c.text for c in r.cells)]
-            kinds = ["text", *(c.kind for c in r.cells)]
-            offset = len(columns) - len(texts)
-            for i, (text, kind) in enumerate(zip(texts, kinds), start=offset):
+            cells = [(r.header, False), *((c.text, not c.nowrap and c.kind in ("text", "place")) for c in r.cells)]
+            for i, (text, may_wrap) in enumerate(cells, start=first):
                 widths[i] = max(widths[i], _em_width(text))
-                wraps[i] = wraps[i] or kind in ("place", "text") and _em_width(text) > _MIN_WRAP_EM * 2
+                wraps[i] = wraps[i] or may_wrap
     need = sum(min(w, _MIN_WRAP_EM) if wrap else w for w, wrap in zip(widths, wraps))
     need += _CELL_PADDING_EM * len(columns)
     return need * _TABLE_FONT_PT > _TEXT_WIDTH_PT

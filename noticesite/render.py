@@ -107,7 +107,8 @@ class Page:
 def site_pages(site: Site) -> list[Page]:
     # The 404 page is served at any depth: its links start from the site's own path, not "../".
     base_path = urlsplit(site.config.base_url).path or "/"
-    pages = index_pages(site) + archive_pages(site) + [Page("404.html", "404.html", {"root": base_path})]
+    pages = index_pages(site) + archive_pages(site) + [Page("404.html", "404.html", {"root": base_path}),
+                                                       Page("search/index.html", "search.html", {})]
     for notice in site.notices:
         pages.append(Page(f"{notice.slug}/index.html", "notice.html", {"notice": notice}))
         for attachment in notice.attachments:

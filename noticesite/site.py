@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import content, pinyin, schema, yamlio
+from . import content, pinyin, schema, search, yamlio
 from .cache import CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest
 from .errors import BuildError, Problems
 from .model import Location, Makeup, Notice, Procedure, Site
@@ -269,6 +269,7 @@ class BuildContext:
     hasher: Hasher
     previous: Path | None  # the output folder being replaced, if any
     pdf_links: dict[str, tuple[str, int]] = field(default_factory=dict)  # page path -> (pdf href, bytes)
+    search_records: list = field(default_factory=list)  # extra search results, e.g. the text of each PDF
 
 
 # Below this many files to render, forking workers costs more than it saves.
@@ -292,22 +293,25 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
             _timed(report, "pdf", lambda: _write_pdfs(site, staging, ctx))
         outputs = plan(site, env, project.layouts, ctx.hasher, ctx.pdf_links)
         _timed(report, "files", lambda: _write_outputs(outputs, staging, manifest, ctx))
+        keys = {o.path: o.key for o in outputs}
         if options.search:
-            _timed(report, "search", lambda: _write_search_index(site, staging, ctx))
+            keys[search.INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
+                site, staging, ctx, keys, manifest.outputs.get(search.INDEX_DIR + "/")))
         manifest.forget()
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    report.removed = len(set(manifest.outputs) - {o.path for o in outputs}) if previous else 0
-    manifest.save({o.path: o.key for o in outputs})
+    report.removed = len(set(manifest.outputs) - set(keys)) if previous else 0
+    manifest.save(keys)
     return report
 
 
-def _timed(report: BuildReport, name: str, work: Callable[[], None]) -> None:
+def _timed(report: BuildReport, name: str, work: Callable[[], object]) -> object:
     started = time.perf_counter()
-    work()
+    result = work()
     report.timings[name] = time.perf_counter() - started
+    return result
 
 
 def _write_outputs(outputs: list[Output], staging: Path, manifest: Manifest, ctx: BuildContext) -> None:
@@ -398,12 +402,13 @@ def _write_pdfs(site: Site, staging: Path, ctx: BuildContext) -> None:
         pdf.write_site_pdfs(site, staging, ctx)
 
 
-def _write_search_index(site: Site, staging: Path, ctx: BuildContext) -> None:
-    try:
-        from . import search
-    except ImportError:
-        return
-    search.write_index(site, staging, ctx)
+def _write_search_index(site: Site, staging: Path, ctx: BuildContext, keys: dict[str, str],
+                        previous_key: str | None) -> str:
+    records = search.office_records(site) + list(ctx.search_records)
+    html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
+    key = search.index_key(html_keys, records)
+    search.write_index(staging, records, key, ctx.previous, previous_key)
+    return key
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

@@ -142,14 +142,29 @@ def test_a_procedure_without_the_flow_module_prints_its_steps_as_a_list(monkeypa
     assert "信息有误：携带本人身份证原件及复印件" in html
 
 
-def test_a_wide_schedule_goes_on_landscape_pages():
-    schedule = pdf_samples.schedule()
-    assert not pdf.schedule_table(schedule).landscape
-    extra = [Column(f"c{i}", f"第{i}项备注", "text") for i in range(4)]
-    for s in schedule.sessions:
+def test_a_wide_schedule_goes_on_landscape_pages_without_splitting_a_half_day(tmp_path):
+    site = pdf_samples.site()
+    attachment = site.notices[0].attachments[0]
+    assert not pdf.schedule_table(attachment.data).landscape
+    extra = [Column(f"c{i}", f"第{i}项备注", "text") for i in range(3)]
+    for s in attachment.data.sessions:
         s.values.update({c.key: "需携带身份证原件" for c in extra})
-    wide = dataclasses.replace(schedule, columns=schedule.columns + extra)
-    assert pdf.schedule_table(wide).landscape
+    attachment.data = dataclasses.replace(attachment.data, columns=attachment.data.columns + extra)
+    assert pdf.schedule_table(attachment.data).landscape
+    doc = pdf.print_documents(site, site.notices[0], make_env())[1]
+    pdf.render_pdfs([doc], tmp_path / "out", tmp_path / "cache")
+    r = PdfReader(tmp_path / "out" / doc.name)
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in r.pages]
+    assert sizes[0] == (595, 842) and set(sizes[1:]) == {(842, 595)}
+    texts = [p.extract_text() for p in r.pages[1:]]
+    for page in texts:
+        assert page.startswith("日期 时间 学院 在籍人数 负责人 联系电话 第0项备注")  # the header, on every page
+    halves = [pdf_samples.SESSIONS[0:5], pdf_samples.SESSIONS[5:9], pdf_samples.SESSIONS[9:12],
+              pdf_samples.SESSIONS[12:14]]
+    for half in halves:
+        # every college of a half-day on one page: no row group split
+        assert [all(s[3] in page for s in half) for page in texts].count(True) == 1
+    assert "计算机学院" in texts[0]  # five characters: never broken
 
 
 # ---- fonts -------------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""The site search index, built with Pagefind on every build.
+
+Pagefind (its extended binary segments Chinese) indexes the built HTML pages
+that carry ``data-pagefind-body`` (each notice and attachment), plus records
+we add: one per branch office, leading to the directory filtered on that
+office, and one per PDF with the text it prints. The index lives in
+``pagefind/`` and is fetched by the search page from the same host only.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from .cache import digest
+from .errors import BuildError, Problem
+from .model import Makeup, Site
+
+INDEX_DIR = "pagefind"
+LANGUAGE = "zh-cn"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A search result that is not an HTML page of its own."""
+
+    url: str  # from the site's root, without a leading slash
+    title: str
+    content: str
+
+
+def office_records(site: Site) -> list[Record]:
+    records = []
+    for notice in site.notices:
+        for attachment in notice.attachments:
+            if not isinstance(attachment.data, Makeup):
+                continue
+            for office in attachment.data.directory.offices:
+                records.append(Record(
+                    f"{notice.slug}/{attachment.slug}.html?q={quote(office.name)}",
+                    f"{office.name}（附件{attachment.number}：{attachment.title}）",
+                    f"{office.name} {office.province} {office.address} 电话 {office.phone.display}"))
+    return records
+
+
+def index_key(html_keys: dict[str, str], records: list[Record]) -> str:
+    return digest(sorted(html_keys.items()), [r.__dict__ for r in records])
+
+
+def write_index(staging: Path, records: list[Record], key: str, previous: Path | None,
+                previous_key: str | None) -> bool:
+    """Writes staging/pagefind; reuses the previous index when nothing it is made from changed.
+
+    Returns True when the index was built anew.
+    """
+    old = previous / INDEX_DIR if previous else None
+    if old is not None and previous_key == key and old.is_dir():
+        shutil.copytree(old, staging / INDEX_DIR, copy_function=os.link)
+        return False
+    try:
+        asyncio.run(_build(staging, records))
+    except Exception as exc:  # the Pagefind service is another process: report, don't crash
+        raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
+    return True
+
+
+def _without_poll_delay() -> None:
+    """Pagefind's Python service sleeps 0.1 s before reading each reply from its binary
+    (pagefind 1.5 ``_wait_for_responses``): 100 ms per record, 3 s for the example's 30
+    offices. The read that follows already waits for data, so the sleep is dropped, in
+    that module only."""
+    import types
+
+    import pagefind.service as service
+
+    if getattr(service.asyncio, "_noticesite", False):
+        return
+    real_sleep = asyncio.sleep
+
+    async def no_wait(delay: float, result=None):
+        return await real_sleep(0, result)
+
+    patched = types.SimpleNamespace(**{k: getattr(asyncio, k) for k in dir(asyncio) if not k.startswith("__")})
+    patched.sleep, patched._noticesite = no_wait, True
+    service.asyncio = patched
+
+
+async def _build(staging: Path, records: list[Record]) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    _without_poll_delay()
+    config = IndexConfig(force_language=LANGUAGE, output_path=str(staging / INDEX_DIR))
+    async with PagefindIndex(config=config) as index:
+        await index.add_directory(str(staging))
+        for record in records:
+            await index.add_custom_record(url="/" + record.url, content=record.content, language=LANGUAGE,
+                                          meta={"title": record.title})
