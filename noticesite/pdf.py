@@ -11,7 +11,8 @@ Three steps, each callable on its own:
   when every one succeeded.
 
 All the measurements of the page live in ``layouts/print.css``; this module
-only decides what goes on the page.
+decides what goes on the page, and estimates widths only to choose between
+layouts (a title's line breaks, a portrait or a landscape table).
 """
 from __future__ import annotations
 
@@ -212,12 +213,12 @@ def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list
               "title_lines": balance_lines(notice.title, _TITLE_CHARS)}
     whole = [_attachment_context(notice, a) for a in notice.attachments]
     docs = [_document(env, "notice.html", f"{notice.slug}/notice.pdf", notice.title,
-                      _metadata(site, notice, notice.title), stylesheet, content_dir, notice.source,
+                      _metadata(notice, notice.title), stylesheet, content_dir, notice.source,
                       common | {"attachments": whole})]
     for a, ctx in zip(notice.attachments, whole):
         title = f"附件{a.number}：{a.title}"
         docs.append(_document(env, "attachment.html", f"{notice.slug}/{a.slug}.pdf", title,
-                              _metadata(site, notice, title), stylesheet,
+                              _metadata(notice, title), stylesheet,
                               Path(site.root) / Path(a.source.path).parent, a.source,
                               common | {"attachment": ctx}))
     return docs
@@ -232,8 +233,14 @@ def _document(env: jinja2.Environment, template: str, name: str, title: str, met
     return PrintDocument(name, title, html, meta, (stylesheet,), str(base), source)
 
 
-def _metadata(site: Site, notice: Notice, title: str) -> PrintMetadata:
-    return PrintMetadata(title, notice.issuer, site.config.language or "zh-CN", notice.date, notice.number)
+# The print format is the mainland one, set in Simplified Chinese fonts: always
+# zh-CN, whatever the site's language tag (it also selects Noto CJK's
+# Simplified Chinese glyph forms; without it WeasyPrint picks Japanese ones).
+LANGUAGE = "zh-CN"
+
+
+def _metadata(notice: Notice, title: str) -> PrintMetadata:
+    return PrintMetadata(title, notice.issuer, LANGUAGE, notice.date, notice.number)
 
 
 def _loader_path(env: jinja2.Environment, name: str) -> str:
@@ -288,7 +295,21 @@ def _flow_svg(proc: Procedure, title: str) -> Markup | None:
         if exc.name != f"{__package__}.flow":
             raise
         return None
-    return Markup(flow.render_svg(proc, title=title))
+    return Markup(_natural_size(flow.render_svg(proc, title=title)))
+
+
+def _natural_size(svg: str) -> str:
+    """Gives the chart its viewBox as intrinsic size (1 unit = 1 CSS px = 0.75 pt).
+
+    The chart is drawn for the screen at width 100%; in print a short chart
+    would then blow its labels up past the body type. At its natural size
+    print.css only has to shrink it to the page.
+    """
+    m = re.search(r'<svg\b[^>]*\bviewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"', svg)
+    if not m:
+        return svg
+    tag = re.sub(r'\s(width|height)="[^"]*"', "", m[0])
+    return svg.replace(m[0], tag.replace("<svg", f'<svg width="{m[1]}" height="{m[2]}"', 1), 1)
 
 
 def schedule_table(schedule: Schedule) -> PrintTable:
@@ -359,7 +380,7 @@ def _too_wide(columns: list[str], groups: list[RowGroup]) -> bool:
 
 
 _NO_BREAK_AFTER = set("（《“‘〔【各")  # 各 belongs to the word after it
-_NO_BREAK_BEFORE = set("）》”’〕】，、。：；？！（")  # a bracket belongs to the word before it
+_NO_BREAK_BEFORE = set("）》”’〕】，、。：；？！（")  # （…） explains the word just before it
 # A title line may well end after these (particles, counters, closing marks).
 _GOOD_BREAK_AFTER = set("的及和与届生表、）》")
 # Words of notice titles that a line break must not cut: there is no Chinese
@@ -552,10 +573,12 @@ def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None) -> 
     problems: list[Problem] = []
     cache: dict[tuple[str, ...], FontSet] = {}
     for doc in docs:
-        fs = fonts or cache.setdefault(doc.stylesheets, installed_fonts(doc.stylesheets))
-        for family in fs.missing:
-            problems.append(Problem.at(doc.source, f"{doc.name}: the print font '{family}' named in "
-                                                   f"{STYLESHEET} is not installed", "warning"))
+        if fonts is None and doc.stylesheets not in cache:
+            cache[doc.stylesheets] = installed_fonts(doc.stylesheets)
+            for family in cache[doc.stylesheets].missing:
+                problems.append(Problem(", ".join(doc.stylesheets), 0, 0, f"the print font '{family}' "
+                                        "is not installed (fc-match finds another family)", "warning"))
+        fs = fonts or cache[doc.stylesheets]
         uncovered = sorted(ch for ch in document_characters(doc) if not fs.covers(ord(ch)))
         if not uncovered:
             continue

@@ -61,10 +61,23 @@ def write_index(staging: Path, records: list[Record], key: str, previous: Path |
         shutil.copytree(old, staging / INDEX_DIR, copy_function=os.link)
         return False
     try:
-        asyncio.run(_build(staging, records))
+        _run(_build(staging, records))
     except Exception as exc:  # the Pagefind service is another process: report, don't crash
         raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
     return True
+
+
+def _run(coroutine) -> None:
+    """asyncio.run, also when the caller already runs an event loop (a notebook, a test browser)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def _without_poll_delay() -> None:

@@ -132,6 +132,13 @@ def test_the_attachment_list_has_names_without_punctuation():
     assert not [name for _, name in items if name[-1] in "。，；、.,;"]
 
 
+def test_a_procedure_prints_its_flow_chart_at_natural_size():
+    html = documents()[4].html
+    svg = re.search(r'<figure class="flow"><svg ([^>]*)>', html)
+    assert svg and re.match(r'width="[\d.]+" height="[\d.]+" ', svg[1]) and 'width="100%"' not in svg[1]
+    assert '<div class="body notes">' not in html  # the chart draws the notes itself
+
+
 def test_a_procedure_without_the_flow_module_prints_its_steps_as_a_list(monkeypatch):
     monkeypatch.setitem(sys.modules, "noticesite.flow", None)
     monkeypatch.delattr(noticesite, "flow", raising=False)

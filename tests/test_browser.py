@@ -1,0 +1,179 @@
+"""The built example site in a real browser (Debian's Chromium driven by Playwright), served from
+output/ on 127.0.0.1: the office directory, site search, accessibility, requests, screenshots."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import ARTIFACTS, REPO, copy_project
+from directory_samples import CHROMIUM, CHROMIUM_ARGS, serve
+from noticesite.site import BuildOptions, build, load
+
+DIRECTORY = "2012-104/attachment-3.html"
+ROWS = "#office-directory tbody tr"
+SCREENS = ARTIFACTS / "screens"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    """The example built with its search index (and PDFs, as the README build does) and served."""
+    root = copy_project(REPO, tmp_path_factory.mktemp("browser") / "site")
+    site, problems = load(root)
+    assert site is not None, problems
+    build(site, root / "output", BuildOptions(pdf=True, search=True))
+    with serve(root / "output") as base:
+        yield base, root / "output"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests = []  # every URL the page asked for
+    page.on("request", lambda r: page.requests.append(r.url))
+    yield page
+    context.close()
+
+
+def html_pages(output: Path) -> list[str]:
+    return sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html")
+                  if not p.relative_to(output).as_posix().startswith("pagefind/"))
+
+
+def visible_offices(page) -> list[str]:
+    return page.locator(f"{ROWS}:visible th").all_inner_texts()
+
+
+def type_query(page, text: str) -> None:
+    box = page.locator("#office-directory-q")
+    box.fill("")
+    box.type(text, delay=20)
+
+
+def test_typing_hunan_shows_only_the_hunan_branch(page, site_url):
+    base, _ = site_url
+    page.goto(base + DIRECTORY)
+    type_query(page, "湖南")
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
+    assert visible_offices(page) == ["湖南分社"]
+    expect(page.locator("#office-directory-count")).to_have_text("找到 1 个分社")
+    assert page.locator(f"{ROWS}:visible mark").first.inner_text() == "湖南"
+
+
+def test_typing_an_area_code_matches_phone_digits(page, site_url):
+    base, _ = site_url
+    page.goto(base + DIRECTORY)
+    type_query(page, "0731")
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
+    assert visible_offices(page) == ["湖南分社"]
+    type_query(page, "0898-6852")  # typed with a dash, stored with two
+    assert visible_offices(page) == ["海南分社"]
+
+
+def test_pinyin_initials_match(page, site_url):
+    base, _ = site_url
+    page.goto(base + DIRECTORY)
+    type_query(page, "hn")
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(3)
+    assert sorted(visible_offices(page)) == sorted(["海南分社", "河南分社", "湖南分社"])
+    type_query(page, "hunan")
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
+
+
+def test_unknown_word_shows_the_no_match_message(page, site_url):
+    base, _ = site_url
+    page.goto(base + DIRECTORY)
+    type_query(page, "火星")
+    expect(page.locator("#office-directory-empty")).to_be_visible()
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(0)
+    page.locator(".directory-clear").click()
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(30)
+
+
+def test_query_in_the_url_restores_a_search(page, site_url):
+    base, _ = site_url
+    page.goto(base + DIRECTORY + "?q=" + quote("湖南"))
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
+    assert page.locator("#office-directory-q").input_value() == "湖南"
+    type_query(page, "四川")
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
+    expect(page).to_have_url(re.compile(re.escape("q=" + quote("四川"))))
+    page.reload()
+    assert visible_offices(page) == ["四川分社"]
+
+
+def test_without_javascript_all_thirty_rows_are_visible(browser, site_url):
+    base, _ = site_url
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + DIRECTORY + "?q=" + quote("湖南"))
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(30)
+    expect(page.locator("form.directory-search")).to_be_hidden()
+    context.close()
+
+
+def test_site_search_finds_the_example_notice(page, site_url):
+    base, _ = site_url
+    page.goto(base + "search/index.html")
+    page.locator("#site-search-q").fill("图像采集")
+    results = page.locator(".search-result-link")
+    expect(results.first).to_be_visible(timeout=10000)
+    titles = results.all_inner_texts()
+    assert "关于做好2014届预计毕业生图像信息采集工作的通知" in titles
+    assert any(t.startswith("附件4：毕业生图像采集流程图") for t in titles)
+    link = page.locator(".search-result-link", has_text="关于做好2014届").first
+    expect(page.locator("#site-search-status")).to_contain_text("找到")
+    expect(page).to_have_url(re.compile(re.escape("q=" + quote("图像采集"))))
+    assert urlsplit(link.get_attribute("href")).path == "/2012-104/"
+    assert all(urlsplit(u).hostname == "127.0.0.1" for u in page.requests)
+
+
+def test_site_search_finds_an_office_and_opens_the_filtered_directory(page, site_url):
+    base, _ = site_url
+    page.goto(base + "search/index.html?q=" + quote("湖南分社"))
+    link = page.locator(".search-result-link", has_text="湖南分社（附件3").first
+    expect(link).to_be_visible(timeout=10000)
+    link.click()
+    expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
+    assert visible_offices(page) == ["湖南分社"]
+
+
+def test_every_page_passes_axe_stays_on_this_host_and_is_screenshotted(browser, site_url):
+    base, output = site_url
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    axe = Axe()
+    failures = []
+    for path in html_pages(output):
+        for width in (360, 1280):
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            if width == 360:
+                results = axe.run(page)
+                serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+                failures += [f"{path}: {v['id']} ({v['impact']}): {v['help']}" for v in serious]
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                if scroll_width > width:
+                    failures.append(f"{path}: page is {scroll_width}px wide at {width}px")
+            name = path.replace("/", "_").removesuffix(".html")
+            page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+            outside = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith("data:")]
+            failures += [f"{path}: request to {u}" for u in outside]
+            context.close()
+    assert not failures, "\n".join(failures)
