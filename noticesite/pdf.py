@@ -735,6 +735,34 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path, cache_dir: Path,
     return report
 
 
+def write_site_pdfs(site: Site, out_dir: Path, ctx) -> RenderReport:
+    """The build's PDF stage: check the fonts, print every notice, and link the PDFs.
+
+    ``ctx`` is the build's context (``site.BuildContext``, not imported: the
+    build imports the outputs, not the other way round). Uses its template
+    environment, cache folder and worker count; adds to its report's PDF
+    counts, and fills ``pdf_links``, page path → (href from that page, size
+    in bytes), for the HTML pages to offer the print version. Raises
+    ``BuildError`` before printing anything when a character has no font.
+    """
+    register_filters(ctx.env)
+    docs = [doc for notice in site.notices for doc in print_documents(site, notice, ctx.env)]
+    problems = check_fonts(docs)
+    if any(p.severity == "error" for p in problems):
+        raise BuildError(p for p in problems if p.severity == "error")
+    report = render_pdfs(docs, out_dir, ctx.cache, ctx.options.workers)
+    report.warnings = [p for p in problems if p.severity == "warning"] + report.warnings
+    ctx.report.pdfs_rendered += len(report.rendered)
+    ctx.report.pdfs_reused += len(report.reused)
+    for notice in site.notices:
+        pages = {"notice": f"{notice.slug}/index.html",
+                 **{a.slug: f"{notice.slug}/{a.slug}.html" for a in notice.attachments}}
+        for stem, page in pages.items():
+            name = f"{notice.slug}/{stem}.pdf"  # beside the page: the href is the file name
+            ctx.pdf_links[page] = (f"{stem}.pdf", (out_dir / name).stat().st_size)
+    return report
+
+
 def _cached(cache_dir: Path, name: str) -> Path:
     return cache_dir / "pdf" / name
 

@@ -13,8 +13,8 @@ import pytest
 from directory_samples import CHROMIUM, CHROMIUM_ARGS, real_directory, serve, write_site
 from noticesite.pinyin import annotate
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-Axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe
+import playwright.sync_api as playwright_api
+from axe_playwright_python.sync_playwright import Axe
 
 ALL = [name for name, *_ in __import__("directory_samples").OFFICES]
 INPUT = "#office-directory-q"
