@@ -25,8 +25,8 @@ What makes the files behave in calendar clients:
   client needs no time zone database of its own.
 - All-day events use DATE values with an exclusive DTEND (RFC 5545 3.6.1):
   photographing on 2013-01-03..04 is DTSTART 20130103, DTEND 20130105.
-- The icalendar package escapes commas, semicolons, backslashes and
-  newlines in text, folds lines at 75 octets and ends them with CRLF.
+- Text escapes commas, semicolons, backslashes and newlines; lines are
+  folded at 75 octets and end with CRLF.
 """
 from __future__ import annotations
 
@@ -34,8 +34,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
-
-import icalendar
 
 from .model import Attachment, KeyDate, Notice, Phone, Schedule, Session
 
@@ -88,56 +86,78 @@ def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
 
 
 def event_calendar(events: list[CalendarEvent], *, calendar_name: str) -> bytes:
-    """The ``.ics`` file for ``events``: CRLF lines, folded at 75 octets."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", calendar_name)  # RFC 7986
-    cal.add("x-wr-calname", calendar_name)  # the same, for clients before RFC 7986
-    cal.add("x-wr-timezone", TZID)
-    cal.add_component(_shanghai())
+    """The ``.ics`` file for ``events``: CRLF lines, folded at 75 octets.
+
+    Written directly rather than through the icalendar package, which is a
+    hundred times slower and dominated builds of large archives (33 files a
+    notice); the tests read every file back with icalendar.
+    """
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"NAME:{_text(calendar_name)}",  # RFC 7986
+             f"X-WR-CALNAME:{_text(calendar_name)}",  # the same, for clients before RFC 7986
+             f"X-WR-TIMEZONE:{TZID}", *_SHANGHAI]
     for event in events:
-        cal.add_component(_vevent(event))
-    return cal.to_ical()
+        lines += _vevent(event)
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
-def _shanghai() -> icalendar.Timezone:
-    # China has kept +0800 without daylight saving since 1991; every date a
-    # notice names is later, so one STANDARD observance is exact.
-    standard = icalendar.TimezoneStandard()
-    standard.add("dtstart", dt.datetime(1970, 1, 1))
-    standard.add("tzoffsetfrom", dt.timedelta(hours=8))
-    standard.add("tzoffsetto", dt.timedelta(hours=8))
-    standard.add("tzname", "CST")
-    zone = icalendar.Timezone()
-    zone.add("tzid", TZID)
-    zone.add_component(standard)
-    return zone
+# China has kept +0800 without daylight saving since 1991; every date a
+# notice names is later, so one STANDARD observance is exact.
+_SHANGHAI = ["BEGIN:VTIMEZONE", f"TZID:{TZID}", "BEGIN:STANDARD", "DTSTART:19700101T000000",
+             "TZNAME:CST", "TZOFFSETFROM:+0800", "TZOFFSETTO:+0800", "END:STANDARD", "END:VTIMEZONE"]
 
 
-def _vevent(event: CalendarEvent) -> icalendar.Event:
-    vevent = icalendar.Event()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", event.stamp.astimezone(dt.timezone.utc))
+def _vevent(event: CalendarEvent) -> list[str]:
+    lines = ["BEGIN:VEVENT", f"SUMMARY:{_text(event.summary)}",
+             f"DTSTART{_when(event.start)}"]
     if event.all_day:
         last = event.end or event.start
-        vevent.add("dtstart", event.start)
-        vevent.add("dtend", last + dt.timedelta(days=1))  # exclusive
-        vevent.add("transp", "TRANSPARENT")  # a day to remember, not a busy day
-    else:
-        vevent.add("dtstart", _local(event.start))
-        if event.end is not None:
-            vevent.add("dtend", _local(event.end))
-    vevent.add("summary", event.summary)
+        lines.append(f"DTEND{_when(last + dt.timedelta(days=1))}")  # exclusive
+    elif event.end is not None:
+        lines.append(f"DTEND{_when(event.end)}")
+    lines.append(f"DTSTAMP:{event.stamp.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}")
+    lines.append(f"UID:{_text(event.uid)}")
+    if event.all_day:
+        lines.append("TRANSP:TRANSPARENT")  # a day to remember, not a busy day
     if event.description:
-        vevent.add("description", event.description)
+        lines.append(f"DESCRIPTION:{_text(event.description)}")
     if event.location:
-        vevent.add("location", event.location)
+        lines.append(f"LOCATION:{_text(event.location)}")
     if event.url:
-        vevent.add("url", event.url)
-    return vevent
+        lines.append(f"URL:{event.url}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def _when(value: dt.date | dt.datetime) -> str:
+    """A property's parameters and value: a DATE, or a local time with TZID (RFC 5545 3.3.4, 3.3.5)."""
+    if isinstance(value, dt.datetime):
+        return f";TZID={TZID}:{_local(value):%Y%m%dT%H%M%S}"
+    return f";VALUE=DATE:{value:%Y%m%d}"
+
+
+def _text(value: str) -> str:
+    """TEXT escaping (RFC 5545 3.3.11): backslash, semicolon, comma, newline."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """Fold at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current, size, limit = [], [], 0, 75
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74  # continuation lines start with a space
+        current.append(ch)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
 
 
 # ---- from the model --------------------------------------------------------

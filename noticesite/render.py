@@ -88,6 +88,19 @@ def schedule_totals(schedule: Schedule) -> dict[str, int]:
     return {c.key: sum(s.values[c.key] for s in schedule.sessions) for c in schedule.count_columns}
 
 
+class FlowDrawing:
+    """The procedure's SVG, drawn only if a template prints it."""
+
+    def __init__(self, procedure: Procedure, title: str):
+        self.procedure, self.title = procedure, title
+
+    def __html__(self) -> str:
+        return render_svg(self.procedure, title=self.title)
+
+    def __bool__(self) -> bool:
+        return True
+
+
 # ---- pages -------------------------------------------------------------------------------
 
 
@@ -165,8 +178,8 @@ def attachment_page(notice: Notice, attachment: Attachment) -> Page:
     context: dict = {"notice": notice, "attachment": attachment}
     if isinstance(attachment.data, Schedule):
         context["totals"] = schedule_totals(attachment.data)
-    if isinstance(attachment.data, Procedure):
-        context["flow_svg"] = render_svg(attachment.data, title=attachment.data.title or attachment.title)
+    if isinstance(attachment.data, Procedure):  # drawn when the page is rendered, not when it is planned
+        context["flow_svg"] = FlowDrawing(attachment.data, attachment.data.title or attachment.title)
     return Page(f"{notice.slug}/{attachment.slug}.html", f"attachments/{attachment.type}.html", context)
 
 

@@ -85,7 +85,7 @@ def test_site_under_a_sub_path_uses_only_relative_internal_links(project: Projec
         for el in soup(page).find_all(href=True) + soup(page).find_all(src=True):
             ref = el.get("href") or el.get("src")
             parts = urlsplit(ref)
-            if parts.scheme in ("http", "https", "tel", "mailto") or ref.startswith("#"):
+            if parts.scheme in ("http", "https", "tel", "mailto", "data") or ref.startswith("#"):
                 continue
             assert not ref.startswith("/"), f"{page}: {ref} is root-relative and breaks under /jwc/"
             assert (page.parent / unquote(parts.path)).resolve().exists(), f"{page}: {ref}"

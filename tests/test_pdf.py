@@ -341,8 +341,9 @@ def test_body_text_keeps_the_grid_of_28_characters_and_22_lines(built):
 
 
 def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(built, tmp_path):
-    docs, _, cache, first = built
+    docs, _, shared, first = built
     assert sorted(first.rendered) == sorted(d.name for d in docs) and first.reused == []
+    cache = shutil.copytree(shared, tmp_path / "cache")  # other tests reuse the shared one
     again = pdf.render_pdfs(documents(), tmp_path / "out", cache)
     assert again.rendered == [] and len(again.reused) == 5
     assert (tmp_path / "out" / "2012-104" / "attachment-3.pdf").read_bytes() == \
@@ -353,6 +354,19 @@ def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(b
     assert edited.rendered == ["2012-104/attachment-3.pdf", "2012-104/notice.pdf"]
     assert len(edited.reused) == 3
     assert "022-23678099" in text_of((None, tmp_path / "out"), "attachment-3.pdf")
+
+
+def test_the_build_stage_links_each_page_to_its_pdf(built, tmp_path):
+    from types import SimpleNamespace
+
+    ctx = SimpleNamespace(env=make_env(), cache=built[2], options=SimpleNamespace(workers=None),
+                          report=SimpleNamespace(pdfs_rendered=0, pdfs_reused=0), pdf_links={})
+    report = pdf.write_site_pdfs(pdf_samples.site(), tmp_path, ctx)
+    assert report.rendered == [] and (ctx.report.pdfs_rendered, ctx.report.pdfs_reused) == (0, 5)
+    size = (tmp_path / "2012-104" / "attachment-3.pdf").stat().st_size
+    assert ctx.pdf_links["2012-104/attachment-3.html"] == ("attachment-3.pdf", size)
+    assert ctx.pdf_links["2012-104/index.html"][0] == "notice.pdf"
+    assert len(ctx.pdf_links) == 5
 
 
 def test_a_failed_document_writes_no_pdf_at_all(tmp_path, monkeypatch):

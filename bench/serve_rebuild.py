@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Benchmark: how fast the preview server rebuilds after one edit, with N notices loaded.
+
+    .venv/bin/python bench/serve_rebuild.py [--n 1000] [--edits 5]
+
+Lays out N copies of the example notice (each its own number and slug, sharing
+the example's data), starts the preview's build loop in this process (the same
+Preview.rebuild() that `build.py serve` calls on every save, HTML and search
+index off as in `serve --no-pdf --no-search`), then edits one notice body at a
+time and times each rebuild. Not a test: nothing asserts.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from noticesite.serve import Preview  # noqa: E402
+from noticesite.site import BuildOptions  # noqa: E402
+
+
+def lay_out(project: Path, n: int) -> None:
+    for name in ("data", "layouts"):
+        shutil.copytree(ROOT / name, project / name)
+    source = (ROOT / "content/2012-104/notice.md").read_text(encoding="utf-8")
+    page = ROOT / "content/2012-104/instructions.md"
+    for i in range(n):
+        folder = project / "content" / f"n{i:04d}"
+        folder.mkdir(parents=True)
+        folder.joinpath("notice.md").write_text(source.replace("104号", f"{1000 + i}号"), encoding="utf-8")
+        shutil.copy(page, folder / "instructions.md")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--edits", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "site"
+        lay_out(project, args.n)
+        preview = Preview(project, BuildOptions(pdf=False, search=False))
+        started = time.perf_counter()
+        assert preview.rebuild(), "the first build failed"
+        cold = time.perf_counter() - started
+        timings = []
+        for edit in range(args.edits):
+            notice = project / "content" / f"n{edit * 7 % args.n:04d}" / "notice.md"
+            text = notice.read_text(encoding="utf-8")
+            notice.write_text(text.replace("现将有关安排", f"现将第{edit}次更新的有关安排", 1), encoding="utf-8")
+            started = time.perf_counter()
+            assert preview.rebuild()
+            timings.append(time.perf_counter() - started)
+        preview.close()
+    print(f"preview with {args.n} notices: first build {cold:.2f} s; rebuild after editing one notice: "
+          f"median {statistics.median(timings) * 1000:.0f} ms (min {min(timings) * 1000:.0f}, "
+          f"max {max(timings) * 1000:.0f}) over {len(timings)} edits")
+
+
+if __name__ == "__main__":
+    main()
