@@ -8,6 +8,8 @@ for a look by eye.
 """
 from __future__ import annotations
 
+import importlib
+
 import dataclasses
 import re
 import shutil
@@ -328,11 +330,11 @@ def test_procedure_notes_are_left_to_the_page_unless_asked():
 
 def test_the_example_project_procedure():
     """data/2012-104/procedure.yaml, as the site loads it, draws as soundly as the samples."""
-    site = pytest.importorskip("noticesite.site")
+    site = importlib.import_module("noticesite.site")
     built, _ = site.load(REPO)
     procs = [a.data for n in (built.notices if built else []) for a in n.attachments if a.type == "procedure" and a.data]
     if not procs:
-        pytest.skip("the example project has no procedure yet")
+        pytest.fail("the example project has no procedure yet")
     for proc in procs:
         assert [p for p in check_procedure(proc) if p.severity == "error"] == []
         svg = render_svg(proc, title=proc.title)
@@ -516,16 +518,16 @@ def test_no_steps():
 
 
 def _noto():
-    pil = pytest.importorskip("PIL.ImageFont")
+    pil = importlib.import_module("PIL.ImageFont")
     try:
         found = subprocess.run(
             ["fc-match", "-f", "%{file}:%{index}", "Noto Sans CJK SC"], capture_output=True, text=True, check=True
         ).stdout
     except (OSError, subprocess.CalledProcessError):
-        pytest.skip("fontconfig is not installed")
+        pytest.fail("fontconfig is not installed")
     path, index = found.rsplit(":", 1)
     if "NotoSansCJK" not in path:
-        pytest.skip("Noto Sans CJK SC is not installed")
+        pytest.fail("Noto Sans CJK SC is not installed")
     return pil.truetype(path, 1000, index=int(index))
 
 
@@ -540,15 +542,15 @@ def _page(svg: str, title: str) -> str:
 
 
 def test_example_prints_on_one_a4_page():
-    weasyprint = pytest.importorskip("weasyprint")
-    pypdf = pytest.importorskip("pypdf")
+    weasyprint = importlib.import_module("weasyprint")
+    pypdf = importlib.import_module("pypdf")
     proc = fs.example()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = ARTIFACTS / "example.pdf"
     weasyprint.HTML(string=_page(render_svg(proc, title=proc.title), proc.title)).write_pdf(pdf)
     assert len(pypdf.PdfReader(pdf).pages) == 1
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm is not installed")
+        pytest.fail("pdftoppm is not installed")
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(ARTIFACTS / "example-a4")], check=True)
     from PIL import Image
 
@@ -559,9 +561,9 @@ def test_example_prints_on_one_a4_page():
 
 
 def test_example_reads_on_a_360px_phone():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = importlib.import_module("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
-        pytest.skip("chromium is not installed")
+        pytest.fail("chromium is not installed")
     proc = fs.example()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
