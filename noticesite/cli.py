@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from .site import BuildOptions, build, load
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE
 
 
 def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
@@ -29,6 +31,16 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return run_build(root, Path(args.output) if args.output else root / "output", _options(args))
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a folder we may not write, a port in use: the system's words suffice
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except Exception as exc:  # a bug of ours, not of the data: say so plainly
+        if os.environ.get("NOTICESITE_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in noticesite, not in your files. Run again with NOTICESITE_DEBUG=1 "
+              "for the details and report them.", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -98,6 +110,7 @@ def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
         print_problems(exc.problems)
         print(f"build failed; {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
+    print_problems(report.warnings)
     cache.save(root)
     elapsed = time.perf_counter() - started
     pdfs = ""

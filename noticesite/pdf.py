@@ -10,6 +10,8 @@ Three steps, each callable on its own:
   documents whose inputs changed, and copies them into the output folder only
   when every one succeeded.
 
+``write_site_pdfs`` runs the three for the build (``site.build``).
+
 All the measurements of the page live in ``layouts/print.css``; this module
 decides what goes on the page, and estimates widths only to choose between
 layouts (a title's line breaks, a portrait or a landscape table).
@@ -754,6 +756,8 @@ def write_site_pdfs(site: Site, out_dir: Path, ctx) -> RenderReport:
     report.warnings = [p for p in problems if p.severity == "warning"] + report.warnings
     ctx.report.pdfs_rendered += len(report.rendered)
     ctx.report.pdfs_reused += len(report.reused)
+    for doc in docs:  # what each PDF says, for the site search
+        ctx.pdf_texts.append((doc.name, doc.title, _plain_text(doc.html)))
     for notice in site.notices:
         pages = {"notice": f"{notice.slug}/index.html",
                  **{a.slug: f"{notice.slug}/{a.slug}.html" for a in notice.attachments}}
@@ -761,6 +765,11 @@ def write_site_pdfs(site: Site, out_dir: Path, ctx) -> RenderReport:
             name = f"{notice.slug}/{stem}.pdf"  # beside the page: the href is the file name
             ctx.pdf_links[page] = (f"{stem}.pdf", (out_dir / name).stat().st_size)
     return report
+
+
+def _plain_text(html: str) -> str:
+    body = re.sub(r"(?is)<(style|script|title)[^>]*>.*?</\1>", " ", html)
+    return " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def _cached(cache_dir: Path, name: str) -> Path:

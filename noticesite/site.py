@@ -149,6 +149,9 @@ def load(root: Path, cache: LoadCache | None = None) -> tuple[Site | None, Probl
     hasher = cache.hasher if cache else Hasher()
     notices = []
     paths = sorted(project.content.glob("*/notice.md")) if project.content.is_dir() else []
+    for folder in sorted(project.content.iterdir()) if project.content.is_dir() else []:
+        if folder.is_dir() and not folder.name.startswith(".") and not (folder / "notice.md").exists():
+            problems.warn(Location(project.shown(folder)), "a folder in content/ without notice.md is not published")
     for path in paths:
         shown = project.shown(path)
         entry = cache.get(shown, project.root) if cache else None
@@ -254,6 +257,7 @@ class BuildReport:
     removed: int = 0  # files of the previous output that no longer have a source
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
+    warnings: list = field(default_factory=list)  # problems found while writing, e.g. by WeasyPrint
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -269,7 +273,7 @@ class BuildContext:
     hasher: Hasher
     previous: Path | None  # the output folder being replaced, if any
     pdf_links: dict[str, tuple[str, int]] = field(default_factory=dict)  # page path -> (pdf href, bytes)
-    search_records: list = field(default_factory=list)  # extra search results, e.g. the text of each PDF
+    pdf_texts: list[tuple[str, str, str]] = field(default_factory=list)  # (PDF path, title, its text)
 
 
 # Below this many files to render, forking workers costs more than it saves.
@@ -291,7 +295,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     try:
         if options.pdf:  # first: pages show the size of their PDF
             _timed(report, "pdf", lambda: _write_pdfs(site, staging, ctx))
-        outputs = plan(site, env, project.layouts, ctx.hasher, ctx.pdf_links)
+        outputs = _plan(site, env, ctx)
         _timed(report, "files", lambda: _write_outputs(outputs, staging, manifest, ctx))
         keys = {o.path: o.key for o in outputs}
         if options.search:
@@ -305,6 +309,15 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     report.removed = len(set(manifest.outputs) - set(keys)) if previous else 0
     manifest.save(keys)
     return report
+
+
+def _plan(site: Site, env, ctx: BuildContext) -> list[Output]:
+    import jinja2
+
+    try:  # reading the templates' references parses them: a syntax error surfaces here
+        return plan(site, env, ctx.project.layouts, ctx.hasher, ctx.pdf_links)
+    except jinja2.TemplateError as exc:
+        raise BuildError([_template_problem(ctx.project, exc)]) from exc
 
 
 def _timed(report: BuildReport, name: str, work: Callable[[], object]) -> object:
@@ -398,13 +411,14 @@ def _template_problem(project: Project, exc: Exception) -> "Problem":
 def _write_pdfs(site: Site, staging: Path, ctx: BuildContext) -> None:
     from . import pdf
 
-    if hasattr(pdf, "write_site_pdfs"):  # until the PDF stage is wired in
-        pdf.write_site_pdfs(site, staging, ctx)
+    rendered = pdf.write_site_pdfs(site, staging, ctx)
+    ctx.report.warnings += rendered.warnings
 
 
 def _write_search_index(site: Site, staging: Path, ctx: BuildContext, keys: dict[str, str],
                         previous_key: str | None) -> str:
-    records = search.office_records(site) + list(ctx.search_records)
+    records = search.office_records(site) + [
+        search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
     key = search.index_key(html_keys, records)
     search.write_index(staging, records, key, ctx.previous, previous_key)

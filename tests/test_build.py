@@ -140,3 +140,18 @@ def test_not_utf8_is_a_message(project: Project):
     assert result.returncode == 1
     assert "data/offices.yaml: not UTF-8 text" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_template_syntax_error_is_located(project: Project):
+    project.replace("layouts/notice.html", "{% block main %}", "{% block main %}{% if %}")
+    result = run_cli(project, "build")
+    assert result.returncode == 1
+    assert "layouts/notice.html:" in result.stderr and "template error" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_folder_without_a_notice_is_a_warning(project: Project):
+    project.path("content/drafts").mkdir()
+    result = run_cli(project, "check")
+    assert result.returncode == 0
+    assert "content/drafts: warning: a folder in content/ without notice.md is not published" in result.stderr
