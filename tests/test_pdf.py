@@ -360,7 +360,7 @@ def test_the_build_stage_links_each_page_to_its_pdf(built, tmp_path):
     from types import SimpleNamespace
 
     ctx = SimpleNamespace(env=make_env(), cache=built[2], options=SimpleNamespace(workers=None),
-                          report=SimpleNamespace(pdfs_rendered=0, pdfs_reused=0), pdf_links={})
+                          report=SimpleNamespace(pdfs_rendered=0, pdfs_reused=0), pdf_links={}, pdf_texts=[])
     report = pdf.write_site_pdfs(pdf_samples.site(), tmp_path, ctx)
     assert report.rendered == [] and (ctx.report.pdfs_rendered, ctx.report.pdfs_reused) == (0, 5)
     size = (tmp_path / "2012-104" / "attachment-3.pdf").stat().st_size
