@@ -38,6 +38,15 @@ def notice_url(config: SiteConfig, notice: Notice) -> str:
 
 
 def notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
+    """Kept on the notice (and so in the load cache): an archive's unchanged notices
+    need not make their events again just to list their files."""
+    key = ("calendars", config.base_url)
+    if key not in notice.derived:
+        notice.derived[key] = _notice_calendars(config, notice)
+    return notice.derived[key]
+
+
+def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
     host = urlsplit(config.base_url).hostname or "localhost"
     url = notice_url(config, notice)
     events = notice_events(notice, host, url)

@@ -210,6 +210,26 @@ class _SafeUrls(Treeprocessor):
                     el.attrib["src"] = ""
 
 
+_MARKDOWN: markdown.Markdown | None = None
+
+
+def _markdown() -> markdown.Markdown:
+    """One configured converter, reset between documents: setting one up costs more than converting."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        # Raw HTML is escaped, not passed through (markup injection).
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.attachment_links = _AttachmentLinks(set(), attachment_href)
+        md.inlinePatterns.register(md.attachment_links, "attachment_links", 25)
+        md.inlinePatterns.register(_BareUrls(), "bare_urls", 24)
+        md.safe_urls = _SafeUrls(md, lambda needle, message: None)
+        md.treeprocessors.register(md.safe_urls, "safe_urls", 0)
+        _MARKDOWN = md
+    return _MARKDOWN
+
+
 def render_markdown(text: str, path: str, first_line: int, problems: Problems, *,
                     numbers: set[int], link: Callable[[int], str], check_refs: bool = True) -> tuple[str, str]:
     """Markdown to (HTML, plain text). Problems point at the line in the source file."""
@@ -228,14 +248,9 @@ def render_markdown(text: str, path: str, first_line: int, problems: Problems, *
                 problems.error(Location(path, first_line + i, m.start() + 1),
                                f"'{m[0]}' names an attachment this notice does not have "
                                f"(it has {len(numbers) or 'none'})")
-    md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
-    # Raw HTML is escaped, not passed through (markup injection).
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    md.inlinePatterns.register(_AttachmentLinks(numbers, link), "attachment_links", 25)
-    md.inlinePatterns.register(_BareUrls(), "bare_urls", 24)
-    md.treeprocessors.register(
-        _SafeUrls(md, lambda needle, message: problems.error(line_of(needle), message)), "safe_urls", 0)
-    html = md.convert(text)
+    md = _markdown()
+    md.attachment_links.numbers, md.attachment_links.link = numbers, link
+    md.safe_urls.report = lambda needle, message: problems.error(line_of(needle), message)
+    html = md.reset().convert(text)
     plain = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
     return html, plain

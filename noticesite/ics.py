@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -217,6 +218,7 @@ def notice_stamp(notice: Notice) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
 
 
+@lru_cache(maxsize=4096)  # college names recur in every notice of an archive
 def uid_part(text: str) -> str:
     """``text`` as an ASCII UID segment: kept when already safe, else Punycode with an xn-- prefix."""
     if re.fullmatch(r"[A-Za-z0-9_-]+", text):

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
@@ -111,6 +112,7 @@ def is_workday(day: dt.date) -> bool:
     return chinese_calendar.is_workday(day)
 
 
+@lru_cache(maxsize=None)
 def working_days_after(start: dt.date, n: int) -> dt.date:
     """The ``n``-th working day strictly after ``start`` (n >= 1).
 

@@ -221,6 +221,7 @@ class Notice:
     source: Location
     key_dates: list[KeyDate] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)  # every file it was read from -> content hash
+    derived: dict = field(default_factory=dict)  # outputs' work worth keeping with the load cache
 
     @property
     def sort_key(self) -> tuple:

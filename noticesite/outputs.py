@@ -60,7 +60,9 @@ class TemplateKeys:
 
 
 def notice_key(notice: Notice) -> str:
-    return digest(notice.slug, notice.inputs)
+    if "key" not in notice.derived:
+        notice.derived["key"] = digest(notice.slug, notice.inputs)
+    return notice.derived["key"]
 
 
 def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
@@ -70,16 +72,18 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
     all_notices = digest([notice_key(n) for n in site.notices])
     calendars = {n.slug: notice_calendars(site.config, n) for n in site.notices}
     outputs: list[Output] = []
+    pdfs_of = {}  # notice slug -> its PDF links, which its pages show
+    for path, link in pdf_links.items():
+        pdfs_of.setdefault(path.split("/", 1)[0], []).append(f"{path}={link[0]}:{link[1]}")
     for page in site_pages(site):
         notice = page.context.get("notice")
         if notice is not None:
             extra = {"calendars": calendars[notice.slug], "pdf_links": pdf_links}
-            inputs = notice_key(notice)
+            inputs = notice_key(notice) + "|" + ",".join(sorted(pdfs_of.get(notice.slug, [])))
         else:
             extra = {"pdf_links": pdf_links}
             inputs = all_notices
-        key = digest(base, templates.key(page.template), inputs, page.path, pdf_links.get(page.path),
-                     {k: v for k, v in pdf_links.items() if notice and k.startswith(notice.slug + "/")})
+        key = digest(base, templates.key(page.template), inputs, page.path)
         outputs.append(Output(page.path, key, _page_maker(env, site, page, extra)))
     for name in FEEDS:
         outputs.append(Output(name, digest(base, templates.key(name), all_notices),

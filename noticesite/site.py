@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import content, pinyin, schema, search, yamlio
+from . import content, schema, search, yamlio
 from .cache import CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest
 from .errors import BuildError, Problems
 from .model import Location, Makeup, Notice, Procedure, Site
@@ -104,6 +105,8 @@ class _DataFiles:
         if kind == "offices":
             directory = schema.load_directory(node, self.problems)
             if directory:
+                from . import pinyin  # imported here: its dictionaries take half a second to load
+
                 pinyin.annotate(directory)  # search keys, computed once per build, not in the browser
             return directory
         if kind == "colleges":
@@ -329,15 +332,22 @@ def _timed(report: BuildReport, name: str, work: Callable[[], object]) -> object
 
 def _write_outputs(outputs: list[Output], staging: Path, manifest: Manifest, ctx: BuildContext) -> None:
     todo: list[Output] = []
+    folders: set[str] = {""}
+    new, old = f"{staging}/", f"{ctx.previous}/"  # plain strings: pathlib costs seconds over an archive
     for output in outputs:
-        old = ctx.previous / output.path if ctx.previous else None
-        if old is not None and manifest.outputs.get(output.path) == output.key and old.is_file():
-            target = staging / output.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(old, target)  # files are never written in place, so sharing the inode is safe
-            ctx.report.reused += 1
-        else:
-            todo.append(output)
+        folder = os.path.dirname(output.path)
+        if folder not in folders:
+            os.makedirs(new + folder, exist_ok=True)
+            folders.add(folder)
+        if ctx.previous is not None and manifest.outputs.get(output.path) == output.key:
+            try:
+                # Files are never written in place, so sharing the inode with the old output is safe.
+                os.link(old + output.path, new + output.path)
+                ctx.report.reused += 1
+                continue
+            except FileNotFoundError:  # someone removed it from output/: make it again
+                pass
+        todo.append(output)
     workers = ctx.options.workers or os.cpu_count() or 1
     if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD:
         _render_in_parallel(todo, staging, workers, ctx)
@@ -356,9 +366,7 @@ def _render_one(output: Output, staging: Path, ctx: BuildContext) -> None:
         data = output.make()
     except jinja2.TemplateError as exc:
         raise BuildError([_template_problem(ctx.project, exc)]) from exc
-    target = staging / output.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    (staging / output.path).write_bytes(data)  # its folder was made when the outputs were sorted out
 
 
 _FORKED: tuple[list[Output], Path, BuildContext] | None = None
@@ -369,8 +377,6 @@ def _render_in_parallel(todo: list[Output], staging: Path, workers: int, ctx: Bu
     import multiprocessing
 
     global _FORKED
-    for output in todo:  # folders first, so workers never race to create them
-        (staging / output.path).parent.mkdir(parents=True, exist_ok=True)
     _FORKED = (todo, staging, ctx)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -435,4 +441,18 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     os.rename(staging, out_dir)
     os.chmod(out_dir, 0o755)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_later(old)
+
+
+def _remove_later(folder: Path) -> None:
+    """Delete the replaced output in the background: tens of thousands of unlinks need not hold up
+    the build, and nothing reads the folder any more. Leftovers of an interrupted removal are
+    picked up by the next build."""
+    for stale in folder.parent.glob(".output-old-*"):
+        if stale != folder and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
