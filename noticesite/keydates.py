@@ -105,6 +105,7 @@ class OutsideCalendarError(ValueError):
         )
 
 
+@lru_cache(maxsize=None)  # chinese_calendar scans its tables on every call
 def is_workday(day: dt.date) -> bool:
     """Whether ``day`` is a working day in mainland China; raises OutsideCalendarError."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:

@@ -8,11 +8,18 @@ read as the sexagesimal integer 840 or ``NO`` read as false.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Union
 
 import yaml
+from yaml.composer import Composer
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
 
 from .errors import Problem
 from .model import Location
@@ -25,8 +32,31 @@ _SAFE_TAGS = {
 }
 
 
-# libyaml's parser when PyYAML was built with it: several times faster, same marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    CParser = None
+
+if CParser is not None:
+    class _Loader(CParser, BaseResolver):
+        """libyaml's parser (several times faster than PyYAML's, same marks) and no implicit tag
+        resolution: every plain scalar stays text for the schema to read by its declared type."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            BaseResolver.__init__(self)
+else:  # the same pieces in Python
+    class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            BaseResolver.__init__(self)
+
+
+_LOADER = _Loader
+_NULLS = ("", "~", "null", "Null", "NULL")
 
 
 @dataclass
@@ -101,10 +131,19 @@ def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
 
 
 def display_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """``path`` relative to the project, as messages show it."""
+    resolved = _resolved(str(root))
+    full = os.path.abspath(path)
+    if not full.startswith(resolved + os.sep):
+        full = os.path.realpath(full)
+    if full.startswith(resolved + os.sep):
+        return full[len(resolved) + 1:].replace(os.sep, "/")
+    return path.as_posix()
+
+
+@lru_cache(maxsize=16)
+def _resolved(root: str) -> str:
+    return os.path.realpath(root)
 
 
 def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Node:
@@ -117,7 +156,7 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Node:
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(item, path, problems) for item in node.value], loc)
     quoted = node.style in ("'", '"', "|", ">")
-    if not quoted and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
+    if not quoted and node.value in _NULLS:
         return Node(None, loc)
     return Node(str(node.value), loc, quoted)
 
