@@ -7,6 +7,7 @@ template must still be reported), and the next good build replaces them.
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import shutil
 import sys
@@ -26,7 +27,7 @@ IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".bak")
 class Preview:
     def __init__(self, root: Path, options: BuildOptions):
         self.root = root
-        self.options = options
+        self.options = dataclasses.replace(options, in_place=True)
         self.folder = Path(tempfile.mkdtemp(prefix="noticesite-serve-")) / "site"
         self.builds = 0
         # The loaded notices stay in memory between rebuilds: an edit re-reads only its notice.

@@ -6,6 +6,7 @@ beside ``output/`` that replaces it only when the whole build succeeded.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -249,6 +250,9 @@ class BuildOptions:
     search: bool = True
     workers: int | None = None  # processes for rendering; default: all cores
     incremental: bool = True  # reuse files of the previous output whose inputs did not change
+    # Update the output folder file by file instead of swapping in a new one: for the preview,
+    # where one edit should cost one page, not a relinking of the whole archive.
+    in_place: bool = False
 
 
 @dataclass
@@ -292,9 +296,11 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     manifest = Manifest.for_output(project.root, out_dir)
     previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
-    staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
     env = environment(project.layouts)
     ctx = BuildContext(project, env, options, report, project.root / CACHE_DIR, hasher or Hasher(), previous)
+    if options.in_place:
+        return _build_in_place(site, out_dir, manifest, ctx)
+    staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
     try:
         if options.pdf:  # first: pages show the size of their PDF
             _timed(report, "pdf", lambda: _write_pdfs(site, staging, ctx))
@@ -310,6 +316,42 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
         shutil.rmtree(staging, ignore_errors=True)
         raise
     report.removed = len(set(manifest.outputs) - set(keys)) if previous else 0
+    manifest.save(keys)
+    return report
+
+
+def _build_in_place(site: Site, out_dir: Path, manifest: Manifest, ctx: BuildContext) -> BuildReport:
+    """The preview's build: write what changed, delete what has no source any more."""
+    report = ctx.report
+    out_dir.mkdir(exist_ok=True)
+    manifest.forget()  # the folder is about to change: until saved again, trust nothing in it
+    if ctx.options.pdf:
+        _timed(report, "pdf", lambda: _write_pdfs(site, out_dir, ctx))
+    outputs = _plan(site, ctx.env, ctx)
+    old_keys = dict(manifest.outputs) if ctx.previous else {}
+    todo = [o for o in outputs if old_keys.get(o.path) != o.key or not os.path.isfile(f"{out_dir}/{o.path}")]
+    for output in todo:
+        target = out_dir / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = _made(output, ctx)
+        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        partial.write_bytes(data)
+        os.replace(partial, target)  # a reader sees the old file or the new, never half of one
+    keys = {o.path: o.key for o in outputs}
+    for path in set(old_keys) - set(keys) - {search.INDEX_DIR + "/"}:
+        with contextlib.suppress(FileNotFoundError):
+            (out_dir / path).unlink()
+            report.removed += 1
+    if ctx.options.search:
+        index_dir = out_dir / search.INDEX_DIR
+        key = search.index_key({p: k for p, k in keys.items() if p.endswith(".html")},
+                               _search_records(site, ctx))
+        if old_keys.get(search.INDEX_DIR + "/") != key or not index_dir.is_dir():
+            shutil.rmtree(index_dir, ignore_errors=True)
+            search.write_index(out_dir, _search_records(site, ctx), key, None, None)
+        keys[search.INDEX_DIR + "/"] = key
+    report.rendered, report.reused = len(todo), len(outputs) - len(todo)
+    report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
     manifest.save(keys)
     return report
 
@@ -360,13 +402,16 @@ def _write_outputs(outputs: list[Output], staging: Path, manifest: Manifest, ctx
 
 
 def _render_one(output: Output, staging: Path, ctx: BuildContext) -> None:
+    (staging / output.path).write_bytes(_made(output, ctx))  # its folder was made when the outputs were sorted out
+
+
+def _made(output: Output, ctx: BuildContext) -> bytes:
     import jinja2
 
     try:
-        data = output.make()
+        return output.make()
     except jinja2.TemplateError as exc:
-        raise BuildError([_template_problem(ctx.project, exc)]) from exc
-    (staging / output.path).write_bytes(data)  # its folder was made when the outputs were sorted out
+        raise BuildError([_template_problem(ctx.project, exc)]) from exc  # its folder was made when the outputs were sorted out
 
 
 _FORKED: tuple[list[Output], Path, BuildContext] | None = None
@@ -423,12 +468,16 @@ def _write_pdfs(site: Site, staging: Path, ctx: BuildContext) -> None:
 
 def _write_search_index(site: Site, staging: Path, ctx: BuildContext, keys: dict[str, str],
                         previous_key: str | None) -> str:
-    records = search.office_records(site) + [
-        search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
+    records = _search_records(site, ctx)
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
     key = search.index_key(html_keys, records)
     search.write_index(staging, records, key, ctx.previous, previous_key)
     return key
+
+
+def _search_records(site: Site, ctx: BuildContext) -> list:
+    return search.office_records(site) + [
+        search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

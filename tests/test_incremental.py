@@ -148,3 +148,15 @@ def test_parallel_cold_build_equals_serial(project: Project):
     run(project, "ser", BuildOptions(pdf=False, search=False, incremental=False, workers=1))
     assert parallel.rendered >= 200
     assert snapshot(project.path("par")) == snapshot(project.path("ser"))
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
+def test_in_place_preview_build_equals_clean_build(project: Project, edit):
+    add_second_notice(project)
+    in_place = BuildOptions(pdf=False, search=False, in_place=True)
+    run(project, "preview", in_place, LoadCache())
+    edit(project)
+    report = run(project, "preview", in_place, LoadCache())
+    run(project, "clean", CLEAN)
+    assert snapshot(project.path("preview")) == snapshot(project.path("clean"))
+    assert report.rendered < report.files
