@@ -42,6 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--verbose", action="store_true", help="print what each rebuild rendered and its timings")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "site"
@@ -58,6 +59,8 @@ def main() -> None:
             started = time.perf_counter()
             assert preview.rebuild()
             timings.append(time.perf_counter() - started)
+            if args.verbose:
+                print(preview.last_report, file=sys.stderr)
         preview.close()
     print(f"preview with {args.n} notices: first build {cold:.2f} s; rebuild after editing one notice: "
           f"median {statistics.median(timings) * 1000:.0f} ms (min {min(timings) * 1000:.0f}, "

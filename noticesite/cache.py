@@ -157,5 +157,5 @@ class Manifest:
     def save(self, outputs: dict[str, str]) -> None:
         self.path.parent.mkdir(exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}")
-        tmp.write_text(json.dumps({"code": code_version(), "outputs": outputs}, sort_keys=True))
+        tmp.write_text(json.dumps({"code": code_version(), "outputs": outputs}, separators=(",", ":")))
         os.replace(tmp, self.path)

@@ -49,14 +49,32 @@ class TemplateKeys:
             return set()
         seen.add(name)
         path = self.layouts / name
-        found = {(name, self.hasher.file(path) or "missing")}
-        source = path.read_text(encoding="utf-8") if path.is_file() else ""
-        for ref in meta.find_referenced_templates(self.env.parse(source, name, str(path))):
+        file_hash = self.hasher.file(path) or "missing"
+        found = {(name, file_hash)}
+        for ref in self._references(name, path, file_hash):
             if ref is None:  # a computed name: any template may be used
                 return {(p.relative_to(self.layouts).as_posix(), self.hasher.file(p) or "")
                         for p in sorted(self.layouts.rglob("*")) if p.is_file()}
             found |= self._closure(ref, seen)
         return found
+
+
+    def _references(self, name: str, path: Path, file_hash: str) -> list[str | None]:
+        key = (str(path), file_hash)
+        if key not in _REFERENCES:
+            source = path.read_text(encoding="utf-8") if path.is_file() else ""
+            _REFERENCES[key] = list(meta.find_referenced_templates(self.env.parse(source, name, str(path))))
+        return _REFERENCES[key]
+
+
+def listing_key(notice: Notice) -> str:
+    """What a list of notices shows of one: an edit to its body or attachments leaves lists alone."""
+    return digest(notice.slug, notice.number, notice.title, notice.issuer, str(notice.date), str(notice.year),
+                  str(len(notice.attachments)))
+
+
+# What each template (by path and content hash) extends, includes or imports: parsed once a process.
+_REFERENCES: dict[tuple[str, str], list[str | None]] = {}
 
 
 def notice_key(notice: Notice) -> str:
@@ -69,7 +87,8 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
          pdf_links: dict[str, tuple[str, int]]) -> list[Output]:
     templates = TemplateKeys(env, layouts, hasher)
     base = digest(code_version(), site.config.__dict__ | {"source": None})
-    all_notices = digest([notice_key(n) for n in site.notices])
+    all_notices = digest([notice_key(n) for n in site.notices])  # feeds show bodies
+    listings = digest([listing_key(n) for n in site.notices])  # lists show only what listing_key covers
     calendars = {n.slug: notice_calendars(site.config, n) for n in site.notices}
     outputs: list[Output] = []
     pdfs_of = {}  # notice slug -> its PDF links, which its pages show
@@ -82,7 +101,7 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
             inputs = notice_key(notice) + "|" + ",".join(sorted(pdfs_of.get(notice.slug, [])))
         else:
             extra = {"pdf_links": pdf_links}
-            inputs = all_notices
+            inputs = listings
         key = digest(base, templates.key(page.template), inputs, page.path)
         outputs.append(Output(page.path, key, _page_maker(env, site, page, extra)))
     for name in FEEDS:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .cache import LoadCache, Manifest
 from .errors import BuildError, Problem
+from .render import environment
 from .site import BuildOptions, build, load
 
 WATCHED = ("content", "data", "layouts")
@@ -30,8 +31,10 @@ class Preview:
         self.options = dataclasses.replace(options, in_place=True)
         self.folder = Path(tempfile.mkdtemp(prefix="noticesite-serve-")) / "site"
         self.builds = 0
+        self.last_report = None
         # The loaded notices stay in memory between rebuilds: an edit re-reads only its notice.
         self.cache = LoadCache()
+        self.env = environment(root / "layouts")  # Jinja recompiles only the templates that change
 
     def rebuild(self) -> bool:
         """Build into the preview folder; on failure show the problems on every page."""
@@ -42,7 +45,7 @@ class Preview:
             print(p, file=sys.stderr)
         if site is not None:
             try:
-                build(site, self.folder, self.options, self.cache.hasher)
+                self.last_report = build(site, self.folder, self.options, self.cache.hasher, self.env)
                 print(f"rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr)
                 return True
             except BuildError as exc:

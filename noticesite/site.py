@@ -287,8 +287,13 @@ class BuildContext:
 _PARALLEL_THRESHOLD = 200
 
 
-def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher: Hasher | None = None) -> BuildReport:
-    """Write the whole site into ``out_dir``, atomically. Raises BuildError on failure."""
+def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher: Hasher | None = None,
+          env=None) -> BuildReport:
+    """Write the whole site into ``out_dir``, atomically. Raises BuildError on failure.
+
+    A caller that builds again and again (the preview) passes the same ``hasher`` and ``env``:
+    files and templates that did not change are then neither hashed nor compiled again.
+    """
     options = options or BuildOptions()
     project = Project(Path(site.root))
     report = BuildReport()
@@ -296,7 +301,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     manifest = Manifest.for_output(project.root, out_dir)
     previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
-    env = environment(project.layouts)
+    env = env or environment(project.layouts)
     ctx = BuildContext(project, env, options, report, project.root / CACHE_DIR, hasher or Hasher(), previous)
     if options.in_place:
         return _build_in_place(site, out_dir, manifest, ctx)
@@ -329,7 +334,7 @@ def _build_in_place(site: Site, out_dir: Path, manifest: Manifest, ctx: BuildCon
         _timed(report, "pdf", lambda: _write_pdfs(site, out_dir, ctx))
     outputs = _plan(site, ctx.env, ctx)
     old_keys = dict(manifest.outputs) if ctx.previous else {}
-    todo = [o for o in outputs if old_keys.get(o.path) != o.key or not os.path.isfile(f"{out_dir}/{o.path}")]
+    todo = [o for o in outputs if old_keys.get(o.path) != o.key]
     for output in todo:
         target = out_dir / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
