@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: the example's HTML build (load + check + render + atomic write), no PDFs, no search.
+"""Benchmark: the example's clean HTML build (load + check + render + atomic write), no PDFs, no search.
 
     .venv/bin/python bench/build_html.py [--runs N]
 
@@ -23,13 +23,14 @@ sys.path.insert(0, str(ROOT))
 from noticesite.site import BuildOptions, build, load  # noqa: E402
 
 
-def one_build(project: Path) -> tuple[float, float]:
+def one_build(project: Path, incremental: bool = False) -> tuple[float, float]:
+    """A clean build (nothing reused from the previous output), unless incremental."""
     started = time.perf_counter()
     site, problems = load(project)
     if site is None:
         raise SystemExit("\n".join(map(str, problems)))
     loaded = time.perf_counter()
-    build(site, project / "output", BuildOptions(pdf=False, search=False))
+    build(site, project / "output", BuildOptions(pdf=False, search=False, incremental=incremental))
     return loaded - started, time.perf_counter() - started
 
 
@@ -46,12 +47,14 @@ def main() -> None:
         tracemalloc.start()
         one_build(project)
         _, peak = tracemalloc.get_traced_memory()
+        unchanged = [one_build(project, incremental=True)[1] for _ in range(args.runs)]
     totals = [total for _, total in runs]
     loads = [load_time for load_time, _ in runs]
     print(f"example HTML build, {args.runs} runs: median {statistics.median(totals) * 1000:.0f} ms "
           f"(min {min(totals) * 1000:.0f}, max {max(totals) * 1000:.0f}); "
           f"load+check median {statistics.median(loads) * 1000:.0f} ms; "
-          f"peak traced memory {peak / 2**20:.1f} MiB")
+          f"peak traced memory {peak / 2**20:.1f} MiB; unchanged rebuild median "
+          f"{statistics.median(unchanged) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
