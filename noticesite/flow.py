@@ -226,6 +226,12 @@ def text_width(text: str, size: float) -> float:
 
 
 def wrap(text: str, max_width: float, size: float, *, balance: bool = True) -> list[str]:
+    """Break ``text`` into lines no wider than ``max_width``; how, see ``_wrap``."""
+    return list(_wrap(text, max_width, size, balance))
+
+
+@lru_cache(maxsize=8192)  # labels recur across the notices of an archive, and the layout tries widths
+def _wrap(text: str, max_width: float, size: float, balance: bool) -> tuple[str, ...]:
     """Break ``text`` into lines no wider than ``max_width``.
 
     Chinese may break between any two characters, but a box label reads better
@@ -238,11 +244,11 @@ def wrap(text: str, max_width: float, size: float, *, balance: bool = True) -> l
     """
     chunks = _chunks(" ".join(text.split()), max_width, size)
     if not chunks:
-        return [""]
+        return ("",)
     greedy = _greedy(chunks, max_width, size)
     if not balance or len(greedy) == 1:
-        return [_line(chunks[i:j]) for i, j in greedy]
-    return [_line(chunks[i:j]) for i, j in _balanced(chunks, len(greedy), max_width, size)]
+        return tuple(_line(chunks[i:j]) for i, j in greedy)
+    return tuple(_line(chunks[i:j]) for i, j in _balanced(chunks, len(greedy), max_width, size))
 
 
 @dataclass
