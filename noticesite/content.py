@@ -23,6 +23,7 @@ from . import fields as f
 from . import yamlio
 from .errors import Problems
 from .fields import Field
+from .keydates import parse_key_dates
 from .model import Attachment, Location, Notice
 from .yamlio import Node
 
@@ -91,6 +92,7 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
             f"notice: the date is empty and the number '{values['number']}' carries no year "
             "like 〔2012〕: give a date"))
     attachments = _load_attachments(rec.get("attachments"), load_data, read_page, problems)
+    key_dates = _load_key_dates(rec.get("key_dates"), problems)
     # Every declared attachment counts, loaded or not: one broken data file is one problem.
     declared = rec["attachments"].value if "attachments" in rec and rec["attachments"].is_seq else []
     numbers = set(range(1, len(declared) + 1))
@@ -99,11 +101,26 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
     if None in values.values() or year is None or slug is None or (
             "date" in rec and date is None) or len(attachments) != len(numbers):
         return None
-    notice = Notice(slug, values["number"], values["title"], values["issuer"],  # type: ignore[arg-type]
-                    values["addressees"], date, year, body_html, body_text,  # type: ignore[arg-type]
-                    attachments, front.loc if front else Location(shown))
-    notice.key_date_nodes = rec.get("key_dates")  # type: ignore[attr-defined]  # read by site.py
-    return notice
+    return Notice(slug, values["number"], values["title"], values["issuer"],  # type: ignore[arg-type]
+                  values["addressees"], date, year, body_html, body_text,  # type: ignore[arg-type]
+                  attachments, front.loc if front else Location(shown), key_dates)
+
+
+def _load_key_dates(node: Node | None, problems: Problems) -> list:
+    """The key_dates list: raw values and item locations go to keydates.py, which checks and computes."""
+    if node is None:
+        return []
+    items, locations = [], []
+    for item in f.items(node, "notice: key_dates", problems, allow_empty=True):
+        if not item.is_map:
+            problems.error(item.loc, f"key date: expected a mapping of fields, got {item.describe()}")
+            continue
+        items.append({k: (v.value if v.is_scalar or v.value is None else v.describe())
+                      for k, v in item.value.items()})
+        locations.append(item.loc)
+    key_dates, found = parse_key_dates(items, locations)
+    problems.extend(found)
+    return key_dates
 
 
 def attachment_href(number: int) -> str:

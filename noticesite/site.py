@@ -200,35 +200,10 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         problems.error(Location(project.shown(path)), f"not UTF-8 text (byte {exc.start})")
         notice = None
     files = data.reading.pop()
-    if notice is not None:
-        _attach_key_dates(notice, problems)
     inputs = {project.shown(f): hasher.file(f) or "missing" for f in sorted(files)}
     if notice is not None:
         notice.inputs = inputs
     return LoadEntry(inputs, notice, list(problems))
-
-
-def _attach_key_dates(notice: Notice, problems: Problems) -> None:
-    from .keydates import parse_key_dates
-
-    node = getattr(notice, "key_date_nodes", None)
-    if hasattr(notice, "key_date_nodes"):
-        del notice.key_date_nodes  # YAML nodes stay out of the cache and the model
-    if node is None:
-        return
-    if not node.is_seq:
-        problems.error(node.loc, f"notice: key_dates: expected a list, got {node.describe()}")
-        return
-    items, locations = [], []
-    for item in node.value:
-        if not item.is_map:
-            problems.error(item.loc, f"key date: expected a mapping of fields, got {item.describe()}")
-            continue
-        items.append({k: (v.value if v.is_scalar or v.value is None else v.describe()) for k, v in item.value.items()})
-        locations.append(item.loc)
-    key_dates, found = parse_key_dates(items, locations)
-    problems.extend(found)
-    notice.key_dates = key_dates
 
 
 def _check_unique(notices: list[Notice], problems: Problems) -> None:
