@@ -16,12 +16,20 @@ from .model import Notice, Schedule, SiteConfig
 
 @dataclass
 class CalendarFile:
+    """One .ics file: which events it holds, by UID. The events themselves are made only when the
+    file is written (``events_by_uid``), so the list of files is cheap to keep in the load cache."""
+
     path: str  # under output/, e.g. 2012-104/calendar/photos.ics
     name: str  # the calendar's name shown by calendar applications
-    events: list[CalendarEvent]
+    uids: list[str]
 
-    def render(self) -> bytes:
-        return event_calendar(self.events, calendar_name=self.name)
+    def render(self, events: dict[str, CalendarEvent]) -> bytes:
+        return event_calendar([events[uid] for uid in self.uids], calendar_name=self.name)
+
+
+def events_by_uid(config: SiteConfig, notice: Notice) -> dict[str, CalendarEvent]:
+    host = urlsplit(config.base_url).hostname or "localhost"
+    return {event.uid: event for event in notice_events(notice, host, notice_url(config, notice))}
 
 
 @dataclass
@@ -55,12 +63,13 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
         return result
     folder = f"{notice.slug}/calendar"
     result.all = "calendar/all.ics"
-    result.files.append(CalendarFile(f"{folder}/all.ics", f"{notice.number} {notice.title}", events))
+    result.files.append(CalendarFile(f"{folder}/all.ics", f"{notice.number} {notice.title}",
+                                     [e.uid for e in events]))
     per_event = {}
     for event in events:
         stem = event.uid.split("@")[0].removeprefix(notice.slug + ".")
         per_event[event.uid] = f"calendar/{stem}.ics"
-        result.files.append(CalendarFile(f"{folder}/{stem}.ics", event.summary, [event]))
+        result.files.append(CalendarFile(f"{folder}/{stem}.ics", event.summary, [event.uid]))
     for index, key_date in enumerate(notice.key_dates):
         result.key_dates[key_date.id] = per_event[events[index].uid]
     position = len(notice.key_dates)
@@ -71,6 +80,7 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
                 position += 1
     for stem, group_events in per_group_calendars(notice, host, url).items():
         href = f"calendar/group-{quote(stem)}.ics"
-        result.files.append(CalendarFile(f"{folder}/group-{stem}.ics", f"{stem} · {notice.title}", group_events))
+        result.files.append(CalendarFile(f"{folder}/group-{stem}.ics", f"{stem} · {notice.title}",
+                                         [e.uid for e in group_events]))
         result.groups.append((stem, href))
     return result

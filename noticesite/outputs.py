@@ -14,7 +14,7 @@ import jinja2
 from jinja2 import meta
 
 from .cache import Hasher, code_version, digest
-from .calendars import NoticeCalendars, notice_calendars
+from .calendars import NoticeCalendars, events_by_uid, notice_calendars
 from .model import Notice, Site
 from .render import Page, render_page, site_pages
 
@@ -108,10 +108,24 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         outputs.append(Output(name, digest(base, templates.key(name), all_notices),
                               _feed_maker(env, site, name)))
     for notice in site.notices:
+        events = _EventsOnce(site, notice)
         for file in calendars[notice.slug].files:
-            outputs.append(Output(file.path, digest(base, notice_key(notice), file.path), file.render))
+            outputs.append(Output(file.path, digest(base, notice_key(notice), file.path),
+                                  lambda file=file, events=events: file.render(events.get())))
     outputs += assets(layouts, hasher)
     return outputs
+
+
+class _EventsOnce:
+    """A notice's calendar events, made at most once, and only if one of its files is written."""
+
+    def __init__(self, site: Site, notice: Notice):
+        self.site, self.notice, self.events = site, notice, None
+
+    def get(self) -> dict:
+        if self.events is None:
+            self.events = events_by_uid(self.site.config, self.notice)
+        return self.events
 
 
 def _page_maker(env: jinja2.Environment, site: Site, page: Page, extra: dict) -> Callable[[], bytes]:
