@@ -99,7 +99,7 @@ def check(root: Path) -> int:
 def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
     started = time.perf_counter()
     cache = LoadCache.open(root) if options.incremental else LoadCache()
-    site, problems = load(root, cache)
+    site, problems = load(root, cache, options.workers)
     print_problems(problems)
     if site is None:
         print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)

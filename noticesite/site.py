@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,11 +139,12 @@ def _checked_procedure(proc: Procedure | None, problems: Problems) -> Procedure 
 _ATTACHMENT_DATA_KIND = {"schedule": "schedule", "directory": "makeup", "procedure": "procedure"}
 
 
-def load(root: Path, cache: LoadCache | None = None) -> tuple[Site | None, Problems]:
+def load(root: Path, cache: LoadCache | None = None, workers: int | None = None) -> tuple[Site | None, Problems]:
     """Read and check the whole project. Returns the site, or None with the problems.
 
     With a cache, a notice whose files all hash as before is taken from it
-    instead of being parsed again (its problems come back with it).
+    instead of being parsed again (its problems come back with it). Many
+    notices to parse are shared out among worker processes.
     """
     project = Project(root)
     problems = Problems()
@@ -156,13 +158,19 @@ def load(root: Path, cache: LoadCache | None = None) -> tuple[Site | None, Probl
     for folder in sorted(project.content.iterdir()) if project.content.is_dir() else []:
         if folder.is_dir() and not folder.name.startswith(".") and not (folder / "notice.md").exists():
             problems.warn(Location(project.shown(folder)), "a folder in content/ without notice.md is not published")
+    entries = {project.shown(p): cache.get(project.shown(p), project.root) if cache else None for p in paths}
+    todo = [p for p in paths if entries[project.shown(p)] is None]
+    workers = workers or os.cpu_count() or 1
+    # fork only from a single-threaded process (the preview server runs threads: it parses serially)
+    if workers > 1 and len(todo) >= _PARALLEL_LOAD_THRESHOLD and threading.active_count() == 1:
+        entries.update(_load_in_parallel(project, todo, workers))
+    else:
+        entries.update((project.shown(p), _load_notice(project, p, data, hasher)) for p in todo)
     for path in paths:
         shown = project.shown(path)
-        entry = cache.get(shown, project.root) if cache else None
-        if entry is None:
-            entry = _load_notice(project, path, data, hasher)
-            if cache:
-                cache.put(shown, entry)
+        entry = entries[shown]
+        if cache and path in todo:
+            cache.put(shown, entry)
         problems.extend(entry.problems)
         if entry.notice:
             notices.append(entry.notice)
@@ -176,6 +184,32 @@ def load(root: Path, cache: LoadCache | None = None) -> tuple[Site | None, Probl
         return None, problems
     notices.sort(key=lambda n: n.sort_key, reverse=True)
     return Site(config, notices, str(project.root)), problems
+
+
+# Below this many notices to parse, starting workers costs more than it saves.
+_PARALLEL_LOAD_THRESHOLD = 100
+_FORKED_LOAD: tuple[Project, list[Path]] | None = None
+
+
+def _load_in_parallel(project: Project, todo: list[Path], workers: int) -> dict[str, LoadEntry]:
+    """Forked workers parse slices of the notices; each reads the shared data files once for itself."""
+    import multiprocessing
+
+    global _FORKED_LOAD
+    _FORKED_LOAD = (project, todo)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            slices = pool.map(_load_slice, [(i, workers) for i in range(workers)])
+    finally:
+        _FORKED_LOAD = None
+    return {shown: entry for part in slices for shown, entry in part}
+
+
+def _load_slice(args: tuple[int, int]) -> list[tuple[str, LoadEntry]]:
+    index, count = args
+    project, todo = _FORKED_LOAD  # type: ignore[misc]
+    data, hasher = _DataFiles(project, Problems()), Hasher()
+    return [(project.shown(p), _load_notice(project, p, data, hasher)) for p in todo[index::count]]
 
 
 def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher) -> LoadEntry:

@@ -160,3 +160,17 @@ def test_in_place_preview_build_equals_clean_build(project: Project, edit):
     run(project, "clean", CLEAN)
     assert snapshot(project.path("preview")) == snapshot(project.path("clean"))
     assert report.rendered < report.files
+
+
+def test_parallel_load_equals_serial_load(project: Project):
+    for i in range(110):  # enough notices to cross the threshold for parsing in workers
+        shutil.copytree(project.path("content/2012-104"), project.path(f"content/n{i:03d}"))
+        project.replace(f"content/n{i:03d}/notice.md", "104号", f"{300 + i}号")
+    project.replace("data/offices.yaml", "022—23678033", "022—2367803")  # a 7-digit number: still valid
+    serial_site, serial_problems = load(project.root, workers=1)
+    parallel_site, parallel_problems = load(project.root, workers=2)
+    assert serial_problems == parallel_problems and serial_problems.warnings
+    as_text = lambda site: [(n.slug, n.number, n.body_html, n.inputs, [a.title for a in n.attachments])
+                            for n in site.notices]
+    assert as_text(serial_site) == as_text(parallel_site)
+    assert len(parallel_site.notices) == 111
