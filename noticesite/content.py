@@ -7,7 +7,6 @@ becomes a link to attachment N.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 import xml.etree.ElementTree as etree
 from html import unescape

@@ -14,7 +14,7 @@ import jinja2
 from jinja2 import meta
 
 from .cache import Hasher, code_version, digest
-from .calendars import NoticeCalendars, events_by_uid, notice_calendars
+from .calendars import events_by_uid, notice_calendars
 from .model import Notice, Site
 from .render import Page, render_page, site_pages
 

@@ -41,6 +41,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import BuildError, Problem
+from .render import zh_date
 from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
 
 STYLESHEET = "print.css"  # found through the environment's loader, like the templates
@@ -115,7 +116,7 @@ def register_filters(env: jinja2.Environment) -> None:
 
 def print_date(day: dt.date | None) -> str:
     """2012年12月5日: Arabic numerals, full year, no zero padding (GB/T 9704-2012 §7.3.5.4)."""
-    return "" if day is None else f"{day.year}年{day.month}月{day.day}日"
+    return zh_date(day)
 
 
 def print_time(t: dt.time) -> str:

@@ -56,10 +56,12 @@ def write_index(staging: Path, records: list[Record], key: str, previous: Path |
 
     Returns True when the index was built anew.
     """
-    old = previous / INDEX_DIR if previous else None
+    old, target = (previous / INDEX_DIR if previous else None), staging / INDEX_DIR
     if old is not None and previous_key == key and old.is_dir():
-        shutil.copytree(old, staging / INDEX_DIR, copy_function=os.link)
+        if old != target:  # in place (the preview), the index is already there
+            shutil.copytree(old, target, copy_function=os.link)
         return False
+    shutil.rmtree(target, ignore_errors=True)  # in place: the stale index goes first
     try:
         _run(_build(staging, records))
     except Exception as exc:  # the Pagefind service is another process: report, don't crash

@@ -19,7 +19,7 @@ from typing import Callable
 
 from . import content, schema, search, yamlio
 from .cache import CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest
-from .errors import BuildError, Problems
+from .errors import BuildError, Problem, Problems
 from .model import Location, Makeup, Notice, Procedure, Site
 from .outputs import Output, plan
 from .render import environment
@@ -357,13 +357,8 @@ def _build_in_place(site: Site, out_dir: Path, manifest: Manifest, ctx: BuildCon
             (out_dir / path).unlink()
             report.removed += 1
     if ctx.options.search:
-        index_dir = out_dir / search.INDEX_DIR
-        key = search.index_key({p: k for p, k in keys.items() if p.endswith(".html")},
-                               _search_records(site, ctx))
-        if old_keys.get(search.INDEX_DIR + "/") != key or not index_dir.is_dir():
-            shutil.rmtree(index_dir, ignore_errors=True)
-            search.write_index(out_dir, _search_records(site, ctx), key, None, None)
-        keys[search.INDEX_DIR + "/"] = key
+        keys[search.INDEX_DIR + "/"] = _write_search_index(site, out_dir, ctx, keys,
+                                                           old_keys.get(search.INDEX_DIR + "/"))
     report.rendered, report.reused = len(todo), len(outputs) - len(todo)
     report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
     manifest.save(keys)
@@ -457,10 +452,8 @@ def _render_slice(args: tuple[int, int]):
     return None
 
 
-def _template_problem(project: Project, exc: Exception) -> "Problem":
+def _template_problem(project: Project, exc: Exception) -> Problem:
     """Locate a template error: syntax errors carry a line; runtime errors have it in the traceback."""
-    from .errors import Problem
-
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
     if name is None:  # e.g. an undefined name: Jinja maps the template's frames to its lines
         tb = exc.__traceback__

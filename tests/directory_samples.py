@@ -12,7 +12,6 @@ import contextlib
 import functools
 import http.server
 import random
-import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import jinja2
 
+from noticesite.fields import parse_phone
 from noticesite.model import Directory, Location, Office, Phone
 from noticesite.pinyin import leading_places
 
@@ -60,17 +60,13 @@ OFFICES: list[tuple[str, str, str, str]] = [
     ("湖南分社", "0731—82250811", "长沙市迎宾路153号（福临之家五楼8512、8513、8514）", "湖南"),
 ]
 
-_AREA_LOCAL = re.compile(r"^(0\d{2,3})\s*[-‐‑–—－]+\s*(\d{7,8})$")
-
-
 def landline(raw: str) -> Phone:
-    """A landline as written with its area code: 022—23678033 ->
+    """A landline as written with its area code, read as the checker reads it: 022—23678033 ->
     display 022-23678033, tel tel:+86-22-23678033 (RFC 3966: no trunk 0)."""
-    m = _AREA_LOCAL.match(raw.strip())
-    if not m:
+    phone = parse_phone(raw)
+    if phone is None or phone.kind != "landline":
         raise ValueError(f"expected an area code, a dash and 7 or 8 digits, got {raw!r}")
-    area, local = m.groups()
-    return Phone(raw=raw, display=f"{area}-{local}", tel=f"tel:+86-{area[1:]}-{local}", kind="landline")
+    return phone
 
 
 def real_directory() -> Directory:
@@ -98,7 +94,7 @@ def synthetic_directory(n: int, seed: int = 2012) -> Directory:
     offices = []
     for i in range(n):
         name, raw, address, province = OFFICES[i % len(OFFICES)]
-        area = _AREA_LOCAL.match(raw).group(1)  # type: ignore[union-attr]
+        area = landline(raw).display.split("-")[0]
         local = f"{rng.randrange(2, 10)}{rng.randrange(10**6, 10**7):07d}"
         cities = [p for p in leading_places(address) if p.endswith("市")]
         city = cities[-1] if cities else province

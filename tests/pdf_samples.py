@@ -13,6 +13,7 @@ from pathlib import Path
 
 import markdown
 
+from noticesite.fields import parse_phone
 from noticesite.model import (Attachment, Branch, CardField, CollegeCode, Column, Contact, Directory,
                               Location, Makeup, Notice, Office, Phone, Procedure, Schedule, Session,
                               Site, SiteConfig, Step, TimeRange)
@@ -140,14 +141,10 @@ COLLEGES = ["政法学院", "体育学院", "中文学院", "外语学院", "新
 
 
 def phone(raw: str) -> Phone:
-    """A Phone as the schema would check it: one ASCII hyphen after the area code."""
-    digits = re.sub(r"\D+", "-", raw).strip("-")
-    if "-" not in digits and len(digits) == 11 and digits.startswith("1"):
-        return Phone(raw, digits, f"tel:+86-{digits}", "mobile")
-    if "-" not in digits:
-        return Phone(raw, digits, f"tel:{digits}", "local")
-    area, number = digits.split("-", 1)
-    return Phone(raw, f"{area}-{number}", f"tel:+86-{area[1:]}-{number}", "landline")
+    """A Phone as the schema checks it: one ASCII hyphen after the area code."""
+    parsed = parse_phone(raw)
+    assert parsed is not None, raw
+    return parsed
 
 
 def _t(text: str) -> dt.time:

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import icalendar
-import pytest
 
 from conftest import Project, soup
 from noticesite.site import BuildOptions, build, load

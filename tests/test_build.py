@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from conftest import REPO, Project, soup
 from noticesite.site import BuildOptions, build, load

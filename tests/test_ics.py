@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from noticesite.fields import parse_phone
 from noticesite.ics import (
     CalendarEvent,
     event_calendar,
@@ -39,7 +40,9 @@ SLOTS = [
 
 
 def mobile(number: str) -> Phone:
-    return Phone(raw=number, display=number, tel=f"tel:+86-{number}", kind="mobile")
+    phone = parse_phone(number)
+    assert phone is not None and phone.kind == "mobile", number
+    return phone
 
 
 def make_schedule(slots=SLOTS) -> Schedule:
