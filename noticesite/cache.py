@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -21,23 +22,37 @@ _FORMAT = 1  # bump when the cache layout changes
 
 
 class Hasher:
-    """Hashes files by content, remembering them by (mtime, size) for the life of the process."""
+    """Hashes files by content, remembering them by (mtime, size).
 
-    def __init__(self) -> None:
-        self._memo: dict[str, tuple[int, int, str]] = {}
+    The memo outlives the process through the load cache: an unchanged file then costs one
+    ``stat``. A file modified within the last seconds before the memo is saved is left out of
+    it, since a second edit within the same clock tick could keep its (mtime, size).
+    """
 
-    def file(self, path: Path) -> str | None:
+    def __init__(self, memo: dict[str, tuple[int, int, str]] | None = None) -> None:
+        self._memo: dict[str, tuple[int, int, str]] = memo or {}
+
+    def file(self, path: Path | str) -> str | None:
+        key = str(path)
         try:
-            stat = path.stat()
+            stat = os.stat(key)
         except OSError:
             return None
-        key = str(path)
         memo = self._memo.get(key)
         if memo and memo[0] == stat.st_mtime_ns and memo[1] == stat.st_size:
             return memo[2]
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            with open(key, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            return None
         self._memo[key] = (stat.st_mtime_ns, stat.st_size, digest)
         return digest
+
+    def settled(self, margin_ns: int = 2_000_000_000) -> dict[str, tuple[int, int, str]]:
+        """The memo without files modified in the last ``margin_ns``: safe to trust next time."""
+        limit = time.time_ns() - margin_ns
+        return {path: memo for path, memo in self._memo.items() if memo[0] < limit}
 
 
 def digest(*parts: Any) -> str:
@@ -69,20 +84,90 @@ class LoadEntry:
     """One notice as loaded: the files it was read from (path -> hash), the notice, its problems."""
 
     inputs: dict[str, str]
-    notice: Any
+    notice: Any  # a model.Notice, or a NoticeRef for a notice kept on disk
     problems: list
 
 
-@dataclass
+# What a NoticeRef answers without reading its notice: what lists, feeds and the plan need.
+SUMMARY_FIELDS = ("slug", "number", "title", "issuer", "addressees", "date", "year", "source", "inputs",
+                  "key_dates", "derived")
+
+
+class AttachmentRef:
+    """An attachment of a NoticeRef: number, title, type and slug at hand; the rest read on demand."""
+
+    def __init__(self, owner: "NoticeRef", number: int, title: str, type: str, slug: str):
+        self._owner, self.number, self.title, self.type, self.slug = owner, number, title, type, slug
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._owner.full().attachments[self.number - 1], name)
+
+
+class NoticeRef:
+    """A notice of the load cache whose details stay on disk until something reads them.
+
+    Lists, feeds and the build plan read only the summary; a page that has to be
+    rendered again reads the whole notice from its shard, once. Everything else
+    behaves as the ``model.Notice`` it stands for.
+    """
+
+    def __init__(self, summary: dict[str, Any], attachments: list[tuple[int, str, str, str]], shard: Path):
+        self.__dict__.update(summary)
+        self.attachments = [AttachmentRef(self, *a) for a in attachments]
+        self._shard, self._full = shard, None
+
+    @property
+    def sort_key(self) -> tuple:
+        import datetime as dt
+
+        return (self.date or dt.date(self.year, 12, 31), self.number)
+
+    def full(self) -> Any:
+        if self._full is None:
+            with open(self._shard, "rb") as fh:
+                notice = pickle.load(fh)
+            notice.derived = self.derived  # one memo of derived values, shared with the summary
+            self._full = notice
+        return self._full
+
+    def __getattr__(self, name: str) -> Any:  # only for names the summary does not have
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.full(), name)
+
+
+def full_notice(notice: Any) -> Any:
+    """The model.Notice behind a notice or a NoticeRef."""
+    return notice.full() if isinstance(notice, NoticeRef) else notice
+
+
+def notice_summary(notice: Any) -> tuple[dict[str, Any], list[tuple[int, str, str, str]]]:
+    summary = {name: getattr(notice, name) for name in SUMMARY_FIELDS}
+    # a "transient" memo is worth keeping only while the process lives (it is large, or cheap to redo)
+    summary["derived"] = {key: value for key, value in notice.derived.items()
+                          if not (isinstance(key, tuple) and key[0] == "transient")}
+    return summary, [(a.number, a.title, a.type, a.slug) for a in notice.attachments]
+
+
 class LoadCache:
     """Loaded notices keyed by their notice.md path, valid while every input hashes the same.
 
-    Kept in memory by the preview server; saved under .noticesite-cache/ by builds.
+    The preview keeps one in memory. A build opens the one saved under
+    .noticesite-cache/: an index of every notice's inputs, summary and problems
+    (one small file), and one shard per notice with the whole notice, read only
+    when a page of that notice is rendered again.
     """
 
-    entries: dict[str, LoadEntry] = field(default_factory=dict)
-    hasher: Hasher = field(default_factory=Hasher)
-    dirty: bool = False
+    def __init__(self, folder: Path | None = None, entries: dict[str, LoadEntry] | None = None,
+                 hasher: Hasher | None = None, extras: dict | None = None):
+        self.folder = folder  # where it is saved; None: memory only
+        self.entries: dict[str, LoadEntry] = entries or {}
+        self.hasher = hasher or Hasher()
+        self.extras: dict = extras if extras is not None else {}  # other stages' memos, saved with it
+        self.dirty: set[str] = set()  # keys whose shard must be written
+        self.pruned = False
 
     def get(self, key: str, root: Path) -> LoadEntry | None:
         entry = self.entries.get(key)
@@ -93,57 +178,106 @@ class LoadCache:
                 return None
         return entry
 
-    def put(self, key: str, entry: LoadEntry) -> None:
+    def put(self, key: str, entry: LoadEntry, stored: bool = False) -> None:
+        """Keep a freshly loaded entry; ``stored``: its shard is already written (by a worker)."""
         self.entries[key] = entry
-        self.dirty = True
+        if not stored:
+            self.dirty.add(key)
+        else:
+            self.dirty.discard(key)
 
     def prune(self, keep: Iterable[str]) -> None:
         keep = set(keep)
         for key in list(self.entries):
             if key not in keep:
                 del self.entries[key]
-                self.dirty = True
+                self.pruned = True
+
+    def shard(self, key: str) -> Path:
+        assert self.folder is not None
+        return shard_path(self.folder, key)
 
     @classmethod
     def open(cls, root: Path) -> "LoadCache":
-        path = root / CACHE_DIR / "load.pickle"
+        folder = root / CACHE_DIR
         try:
-            with path.open("rb") as fh:
-                version, entries = pickle.load(fh)
+            with (folder / "index.pickle").open("rb") as fh:
+                version, index, memo, extras = pickle.load(fh)
             if version == code_version():
-                return cls(entries)
+                entries = {}
+                for key, (inputs, summary, attachments, problems) in index.items():
+                    notice = NoticeRef(summary, attachments, shard_path(folder, key)) if summary else None
+                    entries[key] = LoadEntry(inputs, notice, problems)
+                return cls(folder, entries, Hasher(memo), extras)
         except Exception:  # a missing, old or damaged cache is only a slower build
             pass
-        return cls()
+        return cls(folder)
 
     def save(self, root: Path) -> None:
-        if not self.dirty:
-            return
         folder = root / CACHE_DIR
-        folder.mkdir(exist_ok=True)
-        tmp = folder / f"load.pickle.{os.getpid()}"
-        with tmp.open("wb") as fh:
-            pickle.dump((code_version(), self.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / "load.pickle")
-        self.dirty = False
+        (folder / "notices").mkdir(parents=True, exist_ok=True)
+        for key in sorted(self.dirty):
+            notice = self.entries[key].notice if key in self.entries else None
+            if notice is not None and not isinstance(notice, NoticeRef):
+                write_shard(shard_path(folder, key), notice)
+        self.dirty.clear()
+        index = {}
+        for key, entry in self.entries.items():
+            summary, attachments = notice_summary(entry.notice) if entry.notice is not None else (None, None)
+            index[key] = (entry.inputs, summary, attachments, entry.problems)
+        _write_atomic(folder / "index.pickle",
+                      pickle.dumps((code_version(), index, self.hasher.settled(), self.extras),
+                                   protocol=pickle.HIGHEST_PROTOCOL))
+        if self.pruned:  # shards of notices that are gone
+            keep = {shard_path(folder, key).name for key in self.entries}
+            for stale in (folder / "notices").glob("*.pickle"):
+                if stale.name not in keep:
+                    stale.unlink(missing_ok=True)
+            self.pruned = False
+
+
+def shard_path(folder: Path, key: str) -> Path:
+    return folder / "notices" / (hashlib.sha1(key.encode()).hexdigest()[:24] + ".pickle")
+
+
+def write_shard(path: Path, notice: Any) -> None:
+    """The whole notice, without its derived values (they travel with the summary)."""
+    derived, notice.derived = notice.derived, {}
+    try:
+        data = pickle.dumps(notice, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        notice.derived = derived
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, data)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 class Manifest:
-    """The key of every file in an output folder, as the build that wrote it computed it."""
+    """The key of every file in an output folder, as the build that wrote it computed it, and the
+    size and modification time it had then: a file changed or removed behind the build's back is
+    noticed and made again."""
 
-    def __init__(self, path: Path, outputs: dict[str, str] | None = None):
+    def __init__(self, path: Path, outputs: dict[str, str] | None = None,
+                 stats: dict[str, tuple[int, int]] | None = None):
         self.path = path
         self.outputs = outputs or {}
+        self.stats = stats or {}
 
     @classmethod
     def for_output(cls, root: Path, out_dir: Path) -> "Manifest":
         name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
-        path = root / CACHE_DIR / f"manifest-{name}.json"
+        path = root / CACHE_DIR / f"manifest-{name}.pickle"
         try:
-            data = json.loads(path.read_text())
-            if data.get("code") == code_version():
-                return cls(path, data["outputs"])
-        except (OSError, ValueError, KeyError):
+            with path.open("rb") as fh:
+                code, outputs, stats = pickle.load(fh)
+            if code == code_version():
+                return cls(path, outputs, stats)
+        except Exception:  # missing or damaged: the next build is a full one
             pass
         return cls(path)
 
@@ -154,8 +288,8 @@ class Manifest:
         except FileNotFoundError:
             pass
 
-    def save(self, outputs: dict[str, str]) -> None:
+    def save(self, outputs: dict[str, str], stats: dict[str, tuple[int, int]] | None = None) -> None:
         self.path.parent.mkdir(exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}")
-        tmp.write_text(json.dumps({"code": code_version(), "outputs": outputs}, separators=(",", ":")))
-        os.replace(tmp, self.path)
+        self.outputs, self.stats = outputs, stats or {}
+        _write_atomic(self.path, pickle.dumps((code_version(), outputs, self.stats),
+                                              protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,35 +1,37 @@
 """Which calendar files a notice gets, and where the pages link to them.
 
 Per notice, under ``<slug>/calendar/``: ``all.ics`` with every event, one
-file per event (each key date, each session of a schedule), and one file per
-group of a schedule (each college: its slot plus every key date). The events
-themselves are made by ``ics.py``.
+file per key date, and one file per group of a schedule (each college: its
+slot plus every key date). The events themselves are made by ``ics.py``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from .ics import CalendarEvent, event_calendar, notice_events, per_group_calendars
+from .cache import full_notice
+from .ics import calendar_file, notice_events, per_group_calendars, schedules, vevent_text
 from .model import Notice, Schedule, SiteConfig
 
 
 @dataclass
 class CalendarFile:
-    """One .ics file: which events it holds, by UID. The events themselves are made only when the
-    file is written (``events_by_uid``), so the list of files is cheap to keep in the load cache."""
+    """One .ics file: which events it holds, by UID."""
 
     path: str  # under output/, e.g. 2012-104/calendar/photos.ics
     name: str  # the calendar's name shown by calendar applications
     uids: list[str]
 
-    def render(self, events: dict[str, CalendarEvent]) -> bytes:
-        return event_calendar([events[uid] for uid in self.uids], calendar_name=self.name)
+    def render(self, vevents: dict[str, str]) -> bytes:
+        """``vevents``: each event of the notice as text, by UID (``vevents_by_uid``)."""
+        return calendar_file([vevents[uid] for uid in self.uids], calendar_name=self.name)
 
 
-def events_by_uid(config: SiteConfig, notice: Notice) -> dict[str, CalendarEvent]:
+def vevents_by_uid(config: SiteConfig, notice: Notice) -> dict[str, str]:
+    """Every event of the notice written once, for all the files that hold it."""
     host = urlsplit(config.base_url).hostname or "localhost"
-    return {event.uid: event for event in notice_events(notice, host, notice_url(config, notice))}
+    return {event.uid: vevent_text(event) for event in notice_events(full_notice(notice), host,
+                                                                      notice_url(config, notice))}
 
 
 @dataclass
@@ -46,18 +48,28 @@ def notice_url(config: SiteConfig, notice: Notice) -> str:
 
 
 def notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
-    """Kept on the notice (and so in the load cache): an archive's unchanged notices
-    need not make their events again just to list their files."""
-    key = ("calendars", config.base_url)
+    """Worked out once per notice and process (a "transient" memo: not kept in the load cache)."""
+    key = ("transient", "calendars", config.base_url)
     if key not in notice.derived:
         notice.derived[key] = _notice_calendars(config, notice)
     return notice.derived[key]
 
 
+def calendar_paths(config: SiteConfig, notice: Notice) -> list[str]:
+    """The notice's calendar files: what the build plan needs, kept with the cached notice's summary."""
+    key = ("calendar_paths", config.base_url)
+    if key not in notice.derived:
+        notice.derived[key] = [file.path for file in notice_calendars(config, notice).files]
+    return notice.derived[key]
+
+
 def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
+    """``all.ics`` with every event; a file per key date; a file per group of a schedule (each
+    college) with its sessions and every key date. A session's time links to its group's file,
+    or to ``all.ics`` when its schedule names no groups."""
+    notice = full_notice(notice)
     host = urlsplit(config.base_url).hostname or "localhost"
-    url = notice_url(config, notice)
-    events = notice_events(notice, host, url)
+    events = notice_events(notice, host, notice_url(config, notice))
     result = NoticeCalendars()
     if not events:
         return result
@@ -65,22 +77,20 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
     result.all = "calendar/all.ics"
     result.files.append(CalendarFile(f"{folder}/all.ics", f"{notice.number} {notice.title}",
                                      [e.uid for e in events]))
-    per_event = {}
-    for event in events:
+    for key_date, event in zip(notice.key_dates, events):
         stem = event.uid.split("@")[0].removeprefix(notice.slug + ".")
-        per_event[event.uid] = f"calendar/{stem}.ics"
+        result.key_dates[key_date.id] = f"calendar/{stem}.ics"
         result.files.append(CalendarFile(f"{folder}/{stem}.ics", event.summary, [event.uid]))
-    for index, key_date in enumerate(notice.key_dates):
-        result.key_dates[key_date.id] = per_event[events[index].uid]
-    position = len(notice.key_dates)
-    for attachment in notice.attachments:
-        if isinstance(attachment.data, Schedule):
-            for i, _ in enumerate(attachment.data.sessions):
-                result.sessions[(attachment.number, i)] = per_event[events[position].uid]
-                position += 1
-    for stem, group_events in per_group_calendars(notice, host, url).items():
+    group_of: dict[str, str] = {}  # a session's UID -> the file of its group
+    for stem, group_events in per_group_calendars(notice, host, notice_url(config, notice)).items():
         href = f"calendar/group-{quote(stem)}.ics"
         result.files.append(CalendarFile(f"{folder}/group-{stem}.ics", f"{stem} · {notice.title}",
                                          [e.uid for e in group_events]))
         result.groups.append((stem, href))
+        for event in group_events:
+            group_of.setdefault(event.uid, href)
+    session_events = iter(events[len(notice.key_dates):])
+    for attachment, schedule in schedules(notice):
+        for i, _ in enumerate(schedule.sessions):
+            result.sessions[(attachment.number, i)] = group_of.get(next(session_events).uid, result.all)
     return result

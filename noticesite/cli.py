@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from .errors import BuildError, Problem
-from .cache import LoadCache
+from .cache import CACHE_DIR, LoadCache
+from .outputs import set_template_references, template_references
 from .site import BuildOptions, build, load
 
 EXIT_PROBLEMS = 1
@@ -48,27 +49,45 @@ def _options(args: argparse.Namespace) -> BuildOptions:
                         workers=getattr(args, "jobs", None), incremental=not getattr(args, "clean", False))
 
 
-def _parser(default_root: Path) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", default=str(default_root), metavar="DIR",
-                        help="the project folder with content/, data/ and layouts/ (default: %(default)s)")
-    outputs = argparse.ArgumentParser(add_help=False)
-    outputs.add_argument("--no-pdf", action="store_true", help="skip the PDF attachments (faster previews)")
-    outputs.add_argument("--no-search", action="store_true", help="skip the site search index")
-    outputs.add_argument("-j", "--jobs", type=int, metavar="N", help="processes for rendering (default: all cores)")
-    outputs.add_argument("--clean", action="store_true",
-                         help="ignore what earlier builds cached and render every file")
+def _shared_options(default_root: Path, *, sub: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The options that may come before or after the command. A subcommand's copies default to
+    SUPPRESS so that `build.py --project X build` keeps X instead of the subcommand's default."""
+    def default(value):
+        return argparse.SUPPRESS if sub else value
 
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", default=default(str(default_root)), metavar="DIR",
+                        help=f"the project folder with content/, data/ and layouts/ (default: {default_root})")
+    outputs = argparse.ArgumentParser(add_help=False)
+    outputs.add_argument("--no-pdf", action="store_true", default=default(False),
+                         help="skip the PDF attachments (faster previews)")
+    outputs.add_argument("--no-search", action="store_true", default=default(False),
+                         help="skip the site search index")
+    outputs.add_argument("-j", "--jobs", type=int, metavar="N", default=default(None),
+                         help="processes for rendering (default: all cores)")
+    outputs.add_argument("--clean", action="store_true", default=default(False),
+                         help="ignore what earlier builds cached and render every file")
+    return common, outputs
+
+
+def _add_output_option(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--output", metavar="DIR", default=default,
+                        help="where to write the site (default: PROJECT/output)")
+
+
+def _parser(default_root: Path) -> argparse.ArgumentParser:
+    common, outputs = _shared_options(default_root, sub=False)
     parser = argparse.ArgumentParser(
         prog="build.py", parents=[common, outputs],
         description="Publish official notices: YAML data and Markdown into a static site with PDF attachments.",
         epilog="Without a command, builds the site into output/.")
-    parser.add_argument("--output", metavar="DIR", help="where to write the site (default: PROJECT/output)")
+    _add_output_option(parser, None)
+    common, outputs = _shared_options(default_root, sub=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     b = sub.add_parser("build", parents=[common, outputs], help="check everything, then write the site",
                        description="Check every file, then write the site into output/ in one step: "
                                    "a failed build leaves the previous output/ as it was.")
-    b.add_argument("--output", metavar="DIR", help="where to write the site (default: PROJECT/output)")
+    _add_output_option(b, argparse.SUPPRESS)
     sub.add_parser("check", parents=[common], help="check content and data; write nothing",
                    description="Check every data file and notice, print each problem as "
                                "path:line:column: message, and exit 1 if any is an error.")
@@ -98,8 +117,11 @@ def check(root: Path) -> int:
 
 def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
     started = time.perf_counter()
-    cache = LoadCache.open(root) if options.incremental else LoadCache()
+    # --clean starts from an empty cache, which this build then fills for the next one
+    cache = LoadCache.open(root) if options.incremental else LoadCache(root / CACHE_DIR)
+    set_template_references(cache.extras.get("template_references", {}))
     site, problems = load(root, cache, options.workers)
+    loaded = time.perf_counter()
     print_problems(problems)
     if site is None:
         print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)
@@ -111,11 +133,15 @@ def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
         print(f"build failed; {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
     print_problems(report.warnings)
+    cache.extras["template_references"] = template_references()
     cache.save(root)
     elapsed = time.perf_counter() - started
     pdfs = ""
     if options.pdf:
         pdfs = f"; {report.pdfs_rendered} PDF(s) rendered, {report.pdfs_reused} unchanged"
+    if os.environ.get("NOTICESITE_TIMINGS"):  # where a build's time goes, for benchmarks
+        print("timings: load {:.2f} s, ".format(loaded - started) + ", ".join(
+            f"{name} {seconds:.2f} s" for name, seconds in report.timings.items()), file=sys.stderr)
     print(f"built {len(site.notices)} notice(s), {report.pages} page(s), {report.files} file(s): "
           f"{report.rendered} rendered, {report.reused} unchanged, {report.removed} removed{pdfs}; "
           f"into {out_dir} in {elapsed:.2f} s")

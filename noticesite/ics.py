@@ -90,17 +90,24 @@ def event_calendar(events: list[CalendarEvent], *, calendar_name: str) -> bytes:
     """The ``.ics`` file for ``events``: CRLF lines, folded at 75 octets.
 
     Written directly rather than through the icalendar package, which is a
-    hundred times slower and dominated builds of large archives (33 files a
-    notice); the tests read every file back with icalendar.
+    hundred times slower and dominated builds of large archives; the tests
+    read every file back with icalendar.
     """
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"NAME:{_text(calendar_name)}",  # RFC 7986
-             f"X-WR-CALNAME:{_text(calendar_name)}",  # the same, for clients before RFC 7986
-             f"X-WR-TIMEZONE:{TZID}", *_SHANGHAI]
-    for event in events:
-        lines += _vevent(event)
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+    return calendar_file([vevent_text(event) for event in events], calendar_name=calendar_name)
+
+
+def calendar_file(vevents: list[str], *, calendar_name: str) -> bytes:
+    """A calendar of events already written by ``vevent_text`` (a notice's files share its events)."""
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+            f"NAME:{_text(calendar_name)}",  # RFC 7986
+            f"X-WR-CALNAME:{_text(calendar_name)}",  # the same, for clients before RFC 7986
+            f"X-WR-TIMEZONE:{TZID}", *_SHANGHAI]
+    return ("".join(_fold(line) + "\r\n" for line in head) + "".join(vevents)
+            + "END:VCALENDAR\r\n").encode("utf-8")
+
+
+def vevent_text(event: CalendarEvent) -> str:
+    return "".join(_fold(line) + "\r\n" for line in _vevent(event))
 
 
 # China has kept +0800 without daylight saving since 1991; every date a
@@ -168,7 +175,7 @@ def _fold(line: str) -> str:
 def notice_events(notice: Notice, site_host: str, notice_url: str) -> list[CalendarEvent]:
     """One event per key date, then one per session of each schedule attachment."""
     events = [_key_date_event(notice, kd, i, site_host, notice_url) for i, kd in enumerate(notice.key_dates)]
-    for attachment, schedule in _schedules(notice):
+    for attachment, schedule in schedules(notice):
         for uid_part, session in _session_uid_parts(attachment, schedule):
             events.append(_session_event(notice, attachment, schedule, session, uid_part, site_host, notice_url))
     return events
@@ -183,8 +190,8 @@ def per_group_calendars(notice: Notice, site_host: str, notice_url: str) -> dict
     """
     key_events = [_key_date_event(notice, kd, i, site_host, notice_url) for i, kd in enumerate(notice.key_dates)]
     groups: dict[str, list[CalendarEvent]] = {}
-    for attachment, schedule in _schedules(notice):
-        column = _group_column(schedule)
+    for attachment, schedule in schedules(notice):
+        column = group_column(schedule)
         if column is None:
             continue
         for uid_part, session in _session_uid_parts(attachment, schedule):
@@ -256,11 +263,11 @@ def _key_date_event(notice: Notice, kd: KeyDate, index: int, site_host: str, not
     )
 
 
-def _schedules(notice: Notice) -> list[tuple[Attachment, Schedule]]:
+def schedules(notice: Notice) -> list[tuple[Attachment, Schedule]]:
     return [(a, a.data) for a in notice.attachments if a.type == "schedule" and isinstance(a.data, Schedule)]
 
 
-def _group_column(schedule: Schedule) -> str | None:
+def group_column(schedule: Schedule) -> str | None:
     """Key of the first text column, which names a session (the college)."""
     return next((c.key for c in schedule.columns if c.type == "text"), None)
 
@@ -271,7 +278,7 @@ def _session_uid_parts(attachment: Attachment, schedule: Schedule) -> list[tuple
     A group with several sessions numbers the second and later ones (-2, -3)
     in schedule order; a schedule with no text column uses date and time.
     """
-    column = _group_column(schedule)
+    column = group_column(schedule)
     seen: dict[str, int] = {}
     parts = []
     for session in schedule.sessions:
@@ -295,7 +302,7 @@ def _session_event(
     site_host: str,
     notice_url: str,
 ) -> CalendarEvent:
-    column = _group_column(schedule)
+    column = group_column(schedule)
     group = str(session.values.get(column, "")).strip() if column else ""
     what = _session_activity(notice, schedule, session)
     lines = []

@@ -13,9 +13,9 @@ from typing import Callable
 import jinja2
 from jinja2 import meta
 
-from .cache import Hasher, code_version, digest
-from .calendars import events_by_uid, notice_calendars
-from .model import Notice, Site
+from .cache import Hasher, code_version, digest, full_notice
+from .calendars import calendar_paths, notice_calendars, vevents_by_uid
+from .model import Notice, Site, SiteConfig
 from .render import Page, render_page, site_pages
 
 # Files of layouts/ that are templates or their folders, not copied to the site.
@@ -30,6 +30,7 @@ class Output:
     path: str  # under the output folder
     key: str
     make: Callable[[], bytes]
+    link: str | None = None  # a file never changed in place (a cached PDF): hard-linked, not copied
 
 
 class TemplateKeys:
@@ -83,13 +84,31 @@ def notice_key(notice: Notice) -> str:
     return notice.derived["key"]
 
 
+def derive(config: SiteConfig, notice: Notice) -> None:
+    """What the plan works out from a notice alone, done ahead (by a loading worker) and kept in
+    the notice's ``derived`` memo, which the load cache keeps with the notice's summary."""
+    notice_key(notice)
+    calendar_paths(config, notice)
+
+
+def set_template_references(memo: dict) -> None:
+    """Seed the memo of template references (a build's load cache keeps it between commands)."""
+    _REFERENCES.update(memo)
+
+
+def template_references() -> dict:
+    return dict(_REFERENCES)
+
+
 def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
-         pdf_links: dict[str, tuple[str, int]]) -> list[Output]:
+         pdf_links: dict[str, tuple[str, int]], pdf_files: list[tuple[str, str, Path]] = ()) -> list[Output]:
+    """Every file of the site: pages, feeds, calendars, the PDFs printed into the cache
+    (``pdf_files``: name, input hash, cached file) and the assets of layouts/."""
     templates = TemplateKeys(env, layouts, hasher)
     base = digest(code_version(), site.config.__dict__ | {"source": None})
-    all_notices = digest([notice_key(n) for n in site.notices])  # feeds show bodies
+    newest = digest([notice_key(n) for n in site.notices[:FEED_ENTRIES]])  # the feed shows their bodies
     listings = digest([listing_key(n) for n in site.notices])  # lists show only what listing_key covers
-    calendars = {n.slug: notice_calendars(site.config, n) for n in site.notices}
+    calendars = {n.slug: _CalendarsOnce(site.config, n) for n in site.notices}
     outputs: list[Output] = []
     pdfs_of = {}  # notice slug -> its PDF links, which its pages show
     for path, link in pdf_links.items():
@@ -104,37 +123,53 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
             inputs = listings
         key = digest(base, templates.key(page.template), inputs, page.path)
         outputs.append(Output(page.path, key, _page_maker(env, site, page, extra)))
-    for name in FEEDS:
-        outputs.append(Output(name, digest(base, templates.key(name), all_notices),
-                              _feed_maker(env, site, name)))
+    for name in FEEDS:  # the sitemap shows what lists show; the feed, the newest notices whole
+        inputs = newest if name == "feed.xml" else listings
+        outputs.append(Output(name, digest(base, templates.key(name), inputs), _feed_maker(env, site, name)))
     for notice in site.notices:
-        events = _EventsOnce(site, notice)
-        for file in calendars[notice.slug].files:
-            outputs.append(Output(file.path, digest(base, notice_key(notice), file.path),
-                                  lambda file=file, events=events: file.render(events.get())))
+        once = calendars[notice.slug]
+        for path in calendar_paths(site.config, notice):  # known without reading a cached notice
+            outputs.append(Output(path, digest(base, notice_key(notice), path),
+                                  lambda path=path, once=once: once.file(path)))
+    for name, pdf_key, cached in pdf_files:
+        outputs.append(Output(name, digest("pdf", pdf_key), cached.read_bytes, link=str(cached)))
     outputs += assets(layouts, hasher)
     return outputs
 
 
-class _EventsOnce:
-    """A notice's calendar events, made at most once, and only if one of its files is written."""
+class _CalendarsOnce:
+    """A notice's calendar files and events, worked out at most once, and only if a page that
+    links to them or one of the files is made."""
 
-    def __init__(self, site: Site, notice: Notice):
-        self.site, self.notice, self.events = site, notice, None
+    def __init__(self, config: SiteConfig, notice: Notice):
+        self.config, self.notice = config, notice
+        self._vevents: dict[str, str] | None = None
+        self._files: dict | None = None
 
-    def get(self) -> dict:
-        if self.events is None:
-            self.events = events_by_uid(self.site.config, self.notice)
-        return self.events
+    def calendars(self):
+        return notice_calendars(self.config, full_notice(self.notice))
+
+    def file(self, path: str) -> bytes:
+        if self._files is None:
+            self._files = {f.path: f for f in self.calendars().files}
+            self._vevents = vevents_by_uid(self.config, self.notice)
+        return self._files[path].render(self._vevents)
 
 
 def _page_maker(env: jinja2.Environment, site: Site, page: Page, extra: dict) -> Callable[[], bytes]:
-    return lambda: render_page(env, site, page, extra).encode("utf-8")
+    def make() -> bytes:
+        values = dict(extra)
+        if "calendars" in values:
+            values["calendars"] = values["calendars"].calendars()
+        return render_page(env, site, page, values).encode("utf-8")
+    return make
 
 
 def _feed_maker(env: jinja2.Environment, site: Site, name: str) -> Callable[[], bytes]:
     def make() -> bytes:
         notices = site.notices[:FEED_ENTRIES] if name == "feed.xml" else site.notices
+        if name == "feed.xml":
+            notices = [full_notice(n) for n in notices]
         return env.get_template(name).render(site=site, config=site.config, notices=notices).encode("utf-8")
     return make
 

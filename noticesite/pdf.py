@@ -98,6 +98,7 @@ class RenderReport:
     seconds: float = 0.0
     workers: int = 1
     warnings: list[Problem] = field(default_factory=list)  # what WeasyPrint logged
+    files: list[tuple[str, str, Path]] = field(default_factory=list)  # (name, input hash, PDF in the cache)
 
     def __str__(self) -> str:
         return (f"PDF: {len(self.rendered)} rendered, {len(self.reused)} reused "
@@ -676,14 +677,15 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
         logger.removeHandler(handler)
 
 
-def render_pdfs(docs: list[PrintDocument], out_dir: Path, cache_dir: Path,
+def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path,
                 workers: int | None = None) -> RenderReport:
-    """Prints the documents that changed, reuses the others, then copies all into ``out_dir``.
+    """Prints the documents that changed into the cache and reuses the others; ``report.files``
+    lists every document's PDF there, for the build to put into the output folder (or, given
+    ``out_dir``, they are copied there).
 
     The cache keeps one PDF per document name beside the hash of its inputs.
     Documents render in a process pool (WeasyPrint is CPU bound and holds
-    the GIL). Nothing is written into ``out_dir`` unless every document
-    printed: a failure raises ``BuildError`` with a problem for each.
+    the GIL). A failure raises ``BuildError`` with a problem for each.
     """
     start = time.perf_counter()
     report = RenderReport()
@@ -728,17 +730,17 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path, cache_dir: Path,
     if failures:
         raise BuildError(failures)
 
-    for doc in docs:
-        target = out_dir / doc.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(_cached(cache_dir, doc.name), target)
+    report.files = [(doc.name, keys[doc.name], _cached(cache_dir, doc.name)) for doc in docs]
+    for name, _, cached in report.files if out_dir is not None else ():
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, out_dir / name)
     report.rendered.sort()
     report.reused.sort()
     report.seconds = time.perf_counter() - start
     return report
 
 
-def write_site_pdfs(site: Site, out_dir: Path, ctx) -> RenderReport:
+def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
     """The build's PDF stage: check the fonts, print every notice, and link the PDFs.
 
     ``ctx`` is the build's context (``site.BuildContext``, not imported: the
@@ -764,7 +766,7 @@ def write_site_pdfs(site: Site, out_dir: Path, ctx) -> RenderReport:
                  **{a.slug: f"{notice.slug}/{a.slug}.html" for a in notice.attachments}}
         for stem, page in pages.items():
             name = f"{notice.slug}/{stem}.pdf"  # beside the page: the href is the file name
-            ctx.pdf_links[page] = (f"{stem}.pdf", (out_dir / name).stat().st_size)
+            ctx.pdf_links[page] = (f"{stem}.pdf", _cached(ctx.cache, name).stat().st_size)
     return report
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from .flow import render_svg
+from .cache import full_notice
 from .model import Attachment, Notice, Procedure, Schedule, Session, Site
 
 _HALF_DAY_ORDER = {"上午": 0, "下午": 1, "晚上": 2}
@@ -95,6 +95,8 @@ class FlowDrawing:
         self.procedure, self.title = procedure, title
 
     def __html__(self) -> str:
+        from .flow import render_svg
+
         return render_svg(self.procedure, title=self.title)
 
     def __bool__(self) -> bool:
@@ -175,12 +177,19 @@ def archive_pages(site: Site) -> list[Page]:
 
 
 def attachment_page(notice: Notice, attachment: Attachment) -> Page:
-    context: dict = {"notice": notice, "attachment": attachment}
+    # Only what the plan needs: the attachment's data is looked at when the page is rendered
+    # (a notice of the load cache is then read from disk, and only if its page is made again).
+    return Page(f"{notice.slug}/{attachment.slug}.html", f"attachments/{attachment.type}.html",
+                {"notice": notice, "attachment": attachment})
+
+
+def attachment_extras(attachment: Attachment) -> dict:
+    extras: dict = {}
     if isinstance(attachment.data, Schedule):
-        context["totals"] = schedule_totals(attachment.data)
-    if isinstance(attachment.data, Procedure):  # drawn when the page is rendered, not when it is planned
-        context["flow_svg"] = FlowDrawing(attachment.data, attachment.data.title or attachment.title)
-    return Page(f"{notice.slug}/{attachment.slug}.html", f"attachments/{attachment.type}.html", context)
+        extras["totals"] = schedule_totals(attachment.data)
+    if isinstance(attachment.data, Procedure):  # drawn only if the template prints it
+        extras["flow_svg"] = FlowDrawing(attachment.data, attachment.data.title or attachment.title)
+    return extras
 
 
 def render_page(env: jinja2.Environment, site: Site, page: Page, extra: dict | None = None) -> str:
@@ -188,4 +197,9 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, extra: dict | N
     values = {"site": site, "config": site.config, "root": page.root, "page_path": page.path}
     values.update(page.context)
     values.update(extra or {})
+    if values.get("notice") is not None:
+        notice = values["notice"] = full_notice(values["notice"])
+        if values.get("attachment") is not None:
+            attachment = values["attachment"] = notice.attachments[values["attachment"].number - 1]
+            values.update(attachment_extras(attachment))
     return template.render(values)

@@ -8,7 +8,6 @@ office, and one per PDF with the text it prints. The index lives in
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from dataclasses import dataclass
@@ -36,7 +35,8 @@ def office_records(site: Site) -> list[Record]:
     records = []
     for notice in site.notices:
         for attachment in notice.attachments:
-            if not isinstance(attachment.data, Makeup):
+            # the type first: a notice of the load cache is read from disk only if it has a directory
+            if attachment.type != "directory" or not isinstance(attachment.data, Makeup):
                 continue
             for office in attachment.data.directory.offices:
                 records.append(Record(
@@ -71,6 +71,8 @@ def write_index(staging: Path, records: list[Record], key: str, previous: Path |
 
 def _run(coroutine) -> None:
     """asyncio.run, also when the caller already runs an event loop (a notebook, a test browser)."""
+    import asyncio
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -87,6 +89,7 @@ def _without_poll_delay() -> None:
     (pagefind 1.5 ``_wait_for_responses``): 100 ms per record, 3 s for the example's 30
     offices. The read that follows already waits for data, so the sleep is dropped, in
     that module only."""
+    import asyncio
     import types
 
     import pagefind.service as service

@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import content, schema, search, yamlio
-from .cache import CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest
+from . import schema, yamlio
+from .cache import (CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest, NoticeRef, notice_summary, shard_path,
+                    write_shard)
 from .errors import BuildError, Problem, Problems
-from .model import Location, Makeup, Notice, Procedure, Site
-from .outputs import Output, plan
+from .model import Location, Makeup, Notice, Procedure, Site, SiteConfig
+from .outputs import Output, derive, plan
 from .render import environment
 from .yamlio import Node
+
+SEARCH_INDEX_DIR = "pagefind"  # search.INDEX_DIR, named here so that a build without search never imports it
 
 
 
@@ -161,16 +164,19 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
     entries = {project.shown(p): cache.get(project.shown(p), project.root) if cache else None for p in paths}
     todo = [p for p in paths if entries[project.shown(p)] is None]
     workers = workers or os.cpu_count() or 1
+    stored = False
     # fork only from a single-threaded process (the preview server runs threads: it parses serially)
     if workers > 1 and len(todo) >= _PARALLEL_LOAD_THRESHOLD and threading.active_count() == 1:
-        entries.update(_load_in_parallel(project, todo, workers))
+        shards = cache.folder if cache is not None and cache.folder is not None else None
+        entries.update(_load_in_parallel(project, todo, workers, config, shards))
+        stored = shards is not None
     else:
         entries.update((project.shown(p), _load_notice(project, p, data, hasher)) for p in todo)
     for path in paths:
         shown = project.shown(path)
         entry = entries[shown]
-        if cache and path in todo:
-            cache.put(shown, entry)
+        if cache is not None and path in todo:
+            cache.put(shown, entry, stored=stored)
         problems.extend(entry.problems)
         if entry.notice:
             notices.append(entry.notice)
@@ -188,28 +194,51 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
 
 # Below this many notices to parse, starting workers costs more than it saves.
 _PARALLEL_LOAD_THRESHOLD = 100
-_FORKED_LOAD: tuple[Project, list[Path]] | None = None
+_FORKED_LOAD: tuple | None = None
 
 
-def _load_in_parallel(project: Project, todo: list[Path], workers: int) -> dict[str, LoadEntry]:
-    """Forked workers parse slices of the notices; each reads the shared data files once for itself."""
+def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: SiteConfig | None,
+                      shards: Path | None) -> dict[str, LoadEntry]:
+    """Forked workers parse slices of the notices; each reads the shared data files once for itself.
+
+    With a cache folder, a worker writes each notice to its shard itself and sends back only
+    its summary: the notices then need not be pickled through the pool and read back here.
+    """
     import multiprocessing
 
     global _FORKED_LOAD
-    _FORKED_LOAD = (project, todo)
+    _FORKED_LOAD = (project, todo, config, shards)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             slices = pool.map(_load_slice, [(i, workers) for i in range(workers)])
     finally:
         _FORKED_LOAD = None
-    return {shown: entry for part in slices for shown, entry in part}
+    entries = {}
+    for part in slices:
+        for shown, inputs, notice, problems in part:
+            if isinstance(notice, tuple):  # (summary, attachments): the notice is in its shard
+                notice = NoticeRef(*notice, shard_path(shards, shown))
+            entries[shown] = LoadEntry(inputs, notice, problems)
+    return entries
 
 
-def _load_slice(args: tuple[int, int]) -> list[tuple[str, LoadEntry]]:
+def _load_slice(args: tuple[int, int]) -> list[tuple]:
     index, count = args
-    project, todo = _FORKED_LOAD  # type: ignore[misc]
+    project, todo, config, shards = _FORKED_LOAD  # type: ignore[misc]
     data, hasher = _DataFiles(project, Problems()), Hasher()
-    return [(project.shown(p), _load_notice(project, p, data, hasher)) for p in todo[index::count]]
+    chunk = len(todo) // count + 1  # contiguous: a worker's notices sit together on disk
+    done = []
+    for path in todo[index * chunk:(index + 1) * chunk]:
+        shown = project.shown(path)
+        entry = _load_notice(project, path, data, hasher)
+        notice = entry.notice
+        if notice is not None and shards is not None:
+            if config is not None:
+                derive(config, notice)  # the plan's work on the notice, kept with its summary
+            write_shard(shard_path(shards, shown), notice)
+            notice = notice_summary(notice)
+        done.append((shown, entry.inputs, notice, entry.problems))
+    return done
 
 
 def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher) -> LoadEntry:
@@ -227,6 +256,8 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
 
     def load_data(ref: Node, attachment_type: str) -> object:
         return data.load(ref, _ATTACHMENT_DATA_KIND[attachment_type])
+
+    from . import content  # Markdown and the holiday calendar: only when a notice is parsed
 
     try:
         notice = content.load_notice(path, project.shown(path), load_data, read_page, problems)
@@ -298,7 +329,12 @@ _PARALLEL_THRESHOLD = 200
 
 def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher: Hasher | None = None,
           env=None) -> BuildReport:
-    """Write the whole site into ``out_dir``, atomically. Raises BuildError on failure.
+    """Write the whole site into ``out_dir``. Raises BuildError, with ``out_dir`` as it was, on failure.
+
+    The first build into a folder writes a new folder beside it and swaps it in. Later builds
+    (the manifest of the last one is valid) update the folder: every changed file is rendered
+    into a temporary file beside its target first, and only when all of them are made are they
+    renamed into place and the files without a source removed.
 
     A caller that builds again and again (the preview) passes the same ``hasher`` and ``env``:
     files and templates that did not change are then neither hashed nor compiled again.
@@ -312,64 +348,110 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
     env = env or environment(project.layouts)
     ctx = BuildContext(project, env, options, report, project.root / CACHE_DIR, hasher or Hasher(), previous)
-    if options.in_place:
-        return _build_in_place(site, out_dir, manifest, ctx)
+    pdf_files = _timed(report, "pdf", lambda: _print_pdfs(site, ctx)) if options.pdf else []
+    outputs = _timed(report, "plan", lambda: _plan(site, env, ctx, pdf_files))
+    report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
+    if previous is not None or options.in_place:
+        return _update(site, outputs, out_dir, manifest, ctx)
+    return _write_new(site, outputs, out_dir, manifest, ctx)
+
+
+def _write_new(site: Site, outputs: list[Output], out_dir: Path, manifest: Manifest,
+               ctx: BuildContext) -> BuildReport:
+    """Everything into a new folder beside ``out_dir``, which then replaces it with two renames."""
     staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
     try:
-        if options.pdf:  # first: pages show the size of their PDF
-            _timed(report, "pdf", lambda: _write_pdfs(site, staging, ctx))
-        outputs = _plan(site, env, ctx)
-        _timed(report, "files", lambda: _write_outputs(outputs, staging, manifest, ctx))
+        stats = _timed(ctx.report, "files", lambda: _render_all(outputs, staging, ctx))
         keys = {o.path: o.key for o in outputs}
-        if options.search:
-            keys[search.INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
-                site, staging, ctx, keys, manifest.outputs.get(search.INDEX_DIR + "/")))
+        if ctx.options.search:
+            keys[SEARCH_INDEX_DIR + "/"] = _timed(ctx.report, "search", lambda: _write_search_index(
+                site, staging, ctx, keys, None))
         manifest.forget()
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    report.removed = len(set(manifest.outputs) - set(keys)) if previous else 0
-    manifest.save(keys)
-    return report
+    ctx.report.rendered = len(outputs)
+    manifest.save(keys, stats)
+    return ctx.report
 
 
-def _build_in_place(site: Site, out_dir: Path, manifest: Manifest, ctx: BuildContext) -> BuildReport:
-    """The preview's build: write what changed, delete what has no source any more."""
+def _update(site: Site, outputs: list[Output], out_dir: Path, manifest: Manifest,
+            ctx: BuildContext) -> BuildReport:
+    """Render what changed beside its target, then rename it all in and remove what has no source.
+
+    A file is kept when its key is the manifest's and it still has the size and time the
+    manifest recorded; anything else in the folder (an edited or stray file) is replaced or removed.
+    """
     report = ctx.report
     out_dir.mkdir(exist_ok=True)
-    manifest.forget()  # the folder is about to change: until saved again, trust nothing in it
-    if ctx.options.pdf:
-        _timed(report, "pdf", lambda: _write_pdfs(site, out_dir, ctx))
-    outputs = _plan(site, ctx.env, ctx)
-    old_keys = dict(manifest.outputs) if ctx.previous else {}
-    todo = [o for o in outputs if old_keys.get(o.path) != o.key]
-    for output in todo:
-        target = out_dir / output.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = _made(output, ctx)
-        partial = target.with_name(f".{target.name}.{os.getpid()}")
-        partial.write_bytes(data)
-        os.replace(partial, target)  # a reader sees the old file or the new, never half of one
+    on_disk = _timed(report, "scan", lambda: _files_on_disk(out_dir))
+    old_keys, old_stats = (manifest.outputs, manifest.stats) if ctx.previous else ({}, {})
+    todo = [o for o in outputs
+            if old_keys.get(o.path) != o.key or on_disk.get(o.path) != old_stats.get(o.path)]
     keys = {o.path: o.key for o in outputs}
-    for path in set(old_keys) - set(keys) - {search.INDEX_DIR + "/"}:
+    suffix = f".noticesite-{os.getpid()}.tmp"
+    try:
+        written = _timed(report, "files", lambda: _render_all(todo, out_dir, ctx, suffix))
+    except BaseException:
+        for output in todo:
+            with contextlib.suppress(OSError):
+                os.unlink(f"{out_dir}/{output.path}{suffix}")
+        raise
+    manifest.forget()  # the folder is about to change: until saved again, trust nothing in it
+    for output in todo:
+        os.replace(f"{out_dir}/{output.path}{suffix}", f"{out_dir}/{output.path}")
+    stale = set(on_disk) - set(keys)
+    for path in sorted(stale):
         with contextlib.suppress(FileNotFoundError):
-            (out_dir / path).unlink()
-            report.removed += 1
+            os.unlink(f"{out_dir}/{path}")
+    _remove_empty_folders(out_dir, {os.path.dirname(p) for p in stale})
+    stats = {path: old_stats[path] for path in keys if path in old_stats and path not in written}
+    stats.update(written)
     if ctx.options.search:
-        keys[search.INDEX_DIR + "/"] = _write_search_index(site, out_dir, ctx, keys,
-                                                           old_keys.get(search.INDEX_DIR + "/"))
-    report.rendered, report.reused = len(todo), len(outputs) - len(todo)
-    report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
-    manifest.save(keys)
+        keys[SEARCH_INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
+            site, out_dir, ctx, keys, old_keys.get(SEARCH_INDEX_DIR + "/")))
+    else:
+        shutil.rmtree(out_dir / SEARCH_INDEX_DIR, ignore_errors=True)  # as a build without search has none
+    report.rendered, report.reused, report.removed = len(todo), len(outputs) - len(todo), len(stale)
+    manifest.save(keys, stats)
     return report
 
 
-def _plan(site: Site, env, ctx: BuildContext) -> list[Output]:
+def _files_on_disk(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` (but the search index, which the search stage keeps) with its
+    size and modification time."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [("", str(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel != SEARCH_INDEX_DIR:
+                        pending.append((rel + "/", entry.path))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    found[rel] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _remove_empty_folders(root: Path, folders: set[str]) -> None:
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder:
+            try:
+                os.rmdir(f"{root}/{folder}")
+            except OSError:  # not empty, or already gone
+                break
+            folder = os.path.dirname(folder)
+
+
+def _plan(site: Site, env, ctx: BuildContext, pdf_files: list) -> list[Output]:
     import jinja2
 
     try:  # reading the templates' references parses them: a syntax error surfaces here
-        return plan(site, env, ctx.project.layouts, ctx.hasher, ctx.pdf_links)
+        return plan(site, env, ctx.project.layouts, ctx.hasher, ctx.pdf_links, pdf_files)
     except jinja2.TemplateError as exc:
         raise BuildError([_template_problem(ctx.project, exc)]) from exc
 
@@ -381,37 +463,45 @@ def _timed(report: BuildReport, name: str, work: Callable[[], object]) -> object
     return result
 
 
-def _write_outputs(outputs: list[Output], staging: Path, manifest: Manifest, ctx: BuildContext) -> None:
-    todo: list[Output] = []
-    folders: set[str] = {""}
-    new, old = f"{staging}/", f"{ctx.previous}/"  # plain strings: pathlib costs seconds over an archive
-    for output in outputs:
-        folder = os.path.dirname(output.path)
-        if folder not in folders:
-            os.makedirs(new + folder, exist_ok=True)
-            folders.add(folder)
-        if ctx.previous is not None and manifest.outputs.get(output.path) == output.key:
-            try:
-                # Files are never written in place, so sharing the inode with the old output is safe.
-                os.link(old + output.path, new + output.path)
-                ctx.report.reused += 1
-                continue
-            except FileNotFoundError:  # someone removed it from output/: make it again
-                pass
-        todo.append(output)
+# Below this many files to render, forking workers costs more than it saves.
+_PARALLEL_THRESHOLD = 200
+
+
+def _render_all(todo: list[Output], folder: Path, ctx: BuildContext, suffix: str = "") -> dict[str, tuple[int, int]]:
+    """Make every output into ``folder`` (each under its path plus ``suffix``); returns the size and
+    modification time of each file written."""
+    made: set[str] = set()
+    for output in todo:
+        parent = os.path.dirname(output.path)
+        if parent not in made:
+            os.makedirs(f"{folder}/{parent}", exist_ok=True)
+            made.add(parent)
     workers = ctx.options.workers or os.cpu_count() or 1
     if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD:
-        _render_in_parallel(todo, staging, workers, ctx)
-    else:
-        for output in todo:
-            _render_one(output, staging, ctx)
-    ctx.report.rendered += len(todo)
-    ctx.report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    ctx.report.files = len(outputs)
+        return _render_in_parallel(todo, folder, suffix, workers, ctx)
+    return {output.path: _render_one(output, folder, suffix, ctx) for output in todo}
 
 
-def _render_one(output: Output, staging: Path, ctx: BuildContext) -> None:
-    (staging / output.path).write_bytes(_made(output, ctx))  # its folder was made when the outputs were sorted out
+def _render_one(output: Output, folder: Path, suffix: str, ctx: BuildContext) -> tuple[int, int]:
+    target = f"{folder}/{output.path}{suffix}"
+    if output.link is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        try:
+            os.link(output.link, target)
+            stat = os.stat(target)
+            return stat.st_size, stat.st_mtime_ns
+        except OSError:  # another file system: copy
+            pass
+    data = memoryview(_made(output, ctx))
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+        stat = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _made(output: Output, ctx: BuildContext) -> bytes:
@@ -420,36 +510,44 @@ def _made(output: Output, ctx: BuildContext) -> bytes:
     try:
         return output.make()
     except jinja2.TemplateError as exc:
-        raise BuildError([_template_problem(ctx.project, exc)]) from exc  # its folder was made when the outputs were sorted out
+        raise BuildError([_template_problem(ctx.project, exc)]) from exc
 
 
-_FORKED: tuple[list[Output], Path, BuildContext] | None = None
+_FORKED: tuple | None = None
 
 
-def _render_in_parallel(todo: list[Output], staging: Path, workers: int, ctx: BuildContext) -> None:
-    """Fork workers that inherit the plan (no pickling of the model) and render slices of it."""
+def _render_in_parallel(todo: list[Output], folder: Path, suffix: str, workers: int,
+                        ctx: BuildContext) -> dict[str, tuple[int, int]]:
+    """Fork workers that inherit the plan (no pickling of the model) and render slices of it.
+    Slices are contiguous, so that a notice read from the load cache is read by one worker."""
     import multiprocessing
 
     global _FORKED
-    _FORKED = (todo, staging, ctx)
+    _FORKED = (todo, folder, suffix, ctx)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            failures = [f for f in pool.map(_render_slice, [(i, workers) for i in range(workers)]) if f]
+            results = pool.map(_render_slice, [(i, workers) for i in range(workers)])
     finally:
         _FORKED = None
-    if failures:
-        raise BuildError(failures[0])
+    stats: dict[str, tuple[int, int]] = {}
+    for problems, made in results:
+        if problems:
+            raise BuildError(problems)
+        stats.update(made)
+    return stats
 
 
 def _render_slice(args: tuple[int, int]):
     index, count = args
-    todo, staging, ctx = _FORKED  # type: ignore[misc]
+    todo, folder, suffix, ctx = _FORKED  # type: ignore[misc]
+    chunk = len(todo) // count + 1
+    made = {}
     try:
-        for output in todo[index::count]:
-            _render_one(output, staging, ctx)
+        for output in todo[index * chunk:(index + 1) * chunk]:
+            made[output.path] = _render_one(output, folder, suffix, ctx)
     except BuildError as exc:
-        return exc.problems
-    return None
+        return exc.problems, made
+    return None, made
 
 
 def _template_problem(project: Project, exc: Exception) -> Problem:
@@ -466,25 +564,25 @@ def _template_problem(project: Project, exc: Exception) -> Problem:
     return Problem(shown, line, 1 if line else 0, f"template error: {exc}")
 
 
-def _write_pdfs(site: Site, staging: Path, ctx: BuildContext) -> None:
+def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
+    """Print the PDFs that changed into the cache; returns every PDF (name, key, cached file)."""
     from . import pdf
 
-    rendered = pdf.write_site_pdfs(site, staging, ctx)
-    ctx.report.warnings += rendered.warnings
+    printed = pdf.write_site_pdfs(site, None, ctx)
+    ctx.report.warnings += printed.warnings
+    return printed.files
 
 
-def _write_search_index(site: Site, staging: Path, ctx: BuildContext, keys: dict[str, str],
+def _write_search_index(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str],
                         previous_key: str | None) -> str:
-    records = _search_records(site, ctx)
+    from . import search
+
+    records = search.office_records(site) + [
+        search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
     key = search.index_key(html_keys, records)
-    search.write_index(staging, records, key, ctx.previous, previous_key)
+    search.write_index(folder, records, key, ctx.previous, previous_key)
     return key
-
-
-def _search_records(site: Site, ctx: BuildContext) -> list:
-    return search.office_records(site) + [
-        search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
