@@ -31,6 +31,7 @@ class Hasher:
 
     def __init__(self, memo: dict[str, tuple[int, int, str]] | None = None) -> None:
         self._memo: dict[str, tuple[int, int, str]] = memo or {}
+        self.grew = False  # anything hashed that the memo did not know
 
     def file(self, path: Path | str) -> str | None:
         key = str(path)
@@ -47,6 +48,7 @@ class Hasher:
         except OSError:
             return None
         self._memo[key] = (stat.st_mtime_ns, stat.st_size, digest)
+        self.grew = True
         return digest
 
     def settled(self, margin_ns: int = 2_000_000_000) -> dict[str, tuple[int, int, str]]:
@@ -168,6 +170,12 @@ class LoadCache:
         self.extras: dict = extras if extras is not None else {}  # other stages' memos, saved with it
         self.dirty: set[str] = set()  # keys whose shard must be written
         self.pruned = False
+        self._blobs: dict[str, tuple[bytes, LoadEntry, int]] = {}  # each entry as read: (pickle, entry, memos)
+        self._as_opened = self._state()  # a build that changed none of it need not save it
+
+    def _state(self) -> tuple:
+        derived = sum(len(e.notice.derived) for e in self.entries.values() if e.notice is not None)
+        return len(self.entries), derived, repr(sorted(self.extras.items()))
 
     def get(self, key: str, root: Path) -> LoadEntry | None:
         entry = self.entries.get(key)
@@ -204,16 +212,23 @@ class LoadCache:
             with (folder / "index.pickle").open("rb") as fh:
                 version, index, memo, extras = pickle.load(fh)
             if version == code_version():
-                entries = {}
-                for key, (inputs, summary, attachments, problems) in index.items():
+                entries, blobs = {}, {}
+                for key, blob in index.items():
+                    inputs, summary, attachments, problems = pickle.loads(blob)
                     notice = NoticeRef(summary, attachments, shard_path(folder, key)) if summary else None
                     entries[key] = LoadEntry(inputs, notice, problems)
-                return cls(folder, entries, Hasher(memo), extras)
+                    blobs[key] = (blob, entries[key], len(summary["derived"]) if summary else 0)
+                cache = cls(folder, entries, Hasher(memo), extras)
+                cache._blobs = blobs
+                return cache
         except Exception:  # a missing, old or damaged cache is only a slower build
             pass
         return cls(folder)
 
     def save(self, root: Path) -> None:
+        if not (self.dirty or self.pruned or self.hasher.grew) and self._state() == self._as_opened \
+                and (root / CACHE_DIR / "index.pickle").is_file():
+            return
         folder = root / CACHE_DIR
         (folder / "notices").mkdir(parents=True, exist_ok=True)
         for key in sorted(self.dirty):
@@ -223,8 +238,12 @@ class LoadCache:
         self.dirty.clear()
         index = {}
         for key, entry in self.entries.items():
-            summary, attachments = notice_summary(entry.notice) if entry.notice is not None else (None, None)
-            index[key] = (entry.inputs, summary, attachments, entry.problems)
+            blob, opened, derived = self._blobs.get(key, (None, None, 0))
+            if blob is None or opened is not entry or len(entry.notice.derived if entry.notice else ()) != derived:
+                summary, attachments = notice_summary(entry.notice) if entry.notice is not None else (None, None)
+                blob = pickle.dumps((entry.inputs, summary, attachments, entry.problems),
+                                    protocol=pickle.HIGHEST_PROTOCOL)
+            index[key] = blob  # an entry as it was opened is written back as it was read
         _write_atomic(folder / "index.pickle",
                       pickle.dumps((code_version(), index, self.hasher.settled(), self.extras),
                                    protocol=pickle.HIGHEST_PROTOCOL))

@@ -141,7 +141,9 @@ def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
         pdfs = f"; {report.pdfs_rendered} PDF(s) rendered, {report.pdfs_reused} unchanged"
     if os.environ.get("NOTICESITE_TIMINGS"):  # where a build's time goes, for benchmarks
         print("timings: load {:.2f} s, ".format(loaded - started) + ", ".join(
-            f"{name} {seconds:.2f} s" for name, seconds in report.timings.items()), file=sys.stderr)
+            f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
+              + (f"; PDF printing peak {report.pdf_peak_rss / 2**20:.0f} MB" if report.pdf_peak_rss else ""),
+              file=sys.stderr)
     print(f"built {len(site.notices)} notice(s), {report.pages} page(s), {report.files} file(s): "
           f"{report.rendered} rendered, {report.reused} unchanged, {report.removed} removed{pdfs}; "
           f"into {out_dir} in {elapsed:.2f} s")

@@ -128,9 +128,9 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         outputs.append(Output(name, digest(base, templates.key(name), inputs), _feed_maker(env, site, name)))
     for notice in site.notices:
         once = calendars[notice.slug]
+        key = digest(base, notice_key(notice))  # one for all its files: the manifest tells them apart by path
         for path in calendar_paths(site.config, notice):  # known without reading a cached notice
-            outputs.append(Output(path, digest(base, notice_key(notice), path),
-                                  lambda path=path, once=once: once.file(path)))
+            outputs.append(Output(path, key, lambda path=path, once=once: once.file(path)))
     for name, pdf_key, cached in pdf_files:
         outputs.append(Output(name, digest("pdf", pdf_key), cached.read_bytes, link=str(cached)))
     outputs += assets(layouts, hasher)

@@ -148,13 +148,14 @@ def index_pages(site: Site) -> list[Page]:
     """The notices, newest first, per_page a page: index.html, page/2/index.html, …"""
     per_page = site.config.per_page
     chunks = [site.notices[i:i + per_page] for i in range(0, len(site.notices), per_page)] or [[]]
+    years = notice_years(site)
     pages = []
     for number, notices in enumerate(chunks, 1):
         pagination = Pagination(number, len(chunks), page_path(1),
                                 page_path(number - 1) if number > 1 else None,
                                 page_path(number + 1) if number < len(chunks) else None)
         pages.append(Page(page_path(number), "index.html", {"notices": notices, "pagination": pagination,
-                                                           "years": notice_years(site)}))
+                                                           "years": years}))
     return pages
 
 

@@ -304,6 +304,7 @@ class BuildReport:
     removed: int = 0  # files of the previous output that no longer have a source
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
+    pdf_peak_rss: int = 0  # bytes: the largest process that printed a PDF
     warnings: list = field(default_factory=list)  # problems found while writing, e.g. by WeasyPrint
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -570,6 +571,7 @@ def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
 
     printed = pdf.write_site_pdfs(site, None, ctx)
     ctx.report.warnings += printed.warnings
+    ctx.report.pdf_peak_rss = printed.peak_rss
     return printed.files
 
 

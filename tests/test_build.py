@@ -117,6 +117,15 @@ def test_overlap_in_a_room_is_found_through_place_columns(exam_project: Project)
     assert overlaps and overlaps[0].path == rel
 
 
+def test_options_before_the_command_are_kept(project: Project, tmp_path: Path):
+    out = tmp_path / "site"
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project.root),
+                             "--output", str(out), "build", "--no-pdf", "--no-search"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (out / "2012-104/index.html").is_file() and not project.path("output").exists()
+
+
 def test_help_on_every_command():
     for args in ([], ["build"], ["check"], ["serve"]):
         result = subprocess.run([sys.executable, str(REPO / "build.py"), *args, "--help"],

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Project
-from noticesite.cache import LoadCache
+from noticesite.cache import LoadCache, NoticeRef
 from noticesite.site import BuildOptions, build, load
 
 INCREMENTAL = BuildOptions(pdf=False, search=False, incremental=True)
@@ -174,3 +174,46 @@ def test_parallel_load_equals_serial_load(project: Project):
                             for n in site.notices]
     assert as_text(serial_site) == as_text(parallel_site)
     assert len(parallel_site.notices) == 111
+
+
+def test_files_changed_added_or_removed_in_output_are_put_right(project: Project):
+    run(project, "output", INCREMENTAL)
+    out = project.path("output")
+    (out / "2012-104/index.html").write_text("edited by hand", encoding="utf-8")
+    (out / "2012-104/stray.html").write_text("not from the build", encoding="utf-8")
+    (out / "feed.xml").unlink()
+    report = run(project, "output", INCREMENTAL)
+    run(project, "clean", CLEAN)
+    assert snapshot(out) == snapshot(project.path("clean"))
+    assert report.rendered == 2 and report.removed == 1
+
+
+def open_cache_and_build(project: Project, out: str = "output"):
+    """What one `build.py build` does with the cache on disk."""
+    cache = LoadCache.open(project.root)
+    site, problems = load(project.root, cache)
+    assert site is not None, "\n".join(map(str, problems))
+    report = build(site, project.path(out), INCREMENTAL, cache.hasher)
+    cache.save(project.root)
+    return site, report
+
+
+def test_a_cached_notice_is_read_from_disk_only_when_one_of_its_files_is_made(project: Project, monkeypatch):
+    import noticesite.outputs
+
+    monkeypatch.setattr(noticesite.outputs, "FEED_ENTRIES", 1)  # the feed shows 2012-105 whole, not 2012-104
+    add_second_notice(project)
+    open_cache_and_build(project)
+    edit_content(project)  # 2012-104 changes; 2012-105 does not
+    site, report = open_cache_and_build(project)
+    by_slug = {n.slug: n for n in site.notices}
+    assert isinstance(by_slug["2012-105"], NoticeRef) and by_slug["2012-105"]._full is None
+    assert not isinstance(by_slug["2012-104"], NoticeRef)  # parsed again
+    run(project, "clean", CLEAN)
+    assert snapshot(project.path("output")) == snapshot(project.path("clean"))
+    edit_template(project)  # now a page of each notice is made again: 2012-105's is read from disk
+    site, report = open_cache_and_build(project)
+    assert report.rendered == 2
+    assert {n.slug: n for n in site.notices}["2012-105"]._full is not None
+    run(project, "clean", CLEAN)
+    assert snapshot(project.path("output")) == snapshot(project.path("clean"))
