@@ -181,8 +181,9 @@ class LoadCache:
         entry = self.entries.get(key)
         if entry is None:
             return None
+        prefix = f"{root}/"  # strings, not paths: this runs for every input of every notice
         for rel, expected in entry.inputs.items():
-            if (self.hasher.file(root / rel) or "missing") != expected:
+            if (self.hasher.file(prefix + rel) or "missing") != expected:
                 return None
         return entry
 
@@ -201,10 +202,6 @@ class LoadCache:
                 del self.entries[key]
                 self.pruned = True
 
-    def shard(self, key: str) -> Path:
-        assert self.folder is not None
-        return shard_path(self.folder, key)
-
     @classmethod
     def open(cls, root: Path) -> "LoadCache":
         folder = root / CACHE_DIR
@@ -215,7 +212,7 @@ class LoadCache:
                 entries, blobs = {}, {}
                 for key, blob in index.items():
                     inputs, summary, attachments, problems = pickle.loads(blob)
-                    notice = NoticeRef(summary, attachments, shard_path(folder, key)) if summary else None
+                    notice = NoticeRef(summary, attachments, shard_path(folder, key, inputs)) if summary else None
                     entries[key] = LoadEntry(inputs, notice, problems)
                     blobs[key] = (blob, entries[key], len(summary["derived"]) if summary else 0)
                 cache = cls(folder, entries, Hasher(memo), extras)
@@ -234,7 +231,7 @@ class LoadCache:
         for key in sorted(self.dirty):
             notice = self.entries[key].notice if key in self.entries else None
             if notice is not None and not isinstance(notice, NoticeRef):
-                write_shard(shard_path(folder, key), notice)
+                write_shard(shard_path(folder, key, self.entries[key].inputs), notice)
         self.dirty.clear()
         index = {}
         for key, entry in self.entries.items():
@@ -247,16 +244,19 @@ class LoadCache:
         _write_atomic(folder / "index.pickle",
                       pickle.dumps((code_version(), index, self.hasher.settled(), self.extras),
                                    protocol=pickle.HIGHEST_PROTOCOL))
-        if self.pruned:  # shards of notices that are gone
-            keep = {shard_path(folder, key).name for key in self.entries}
-            for stale in (folder / "notices").glob("*.pickle"):
-                if stale.name not in keep:
-                    stale.unlink(missing_ok=True)
-            self.pruned = False
+        # shards of notices that are gone or were parsed again
+        keep = {shard_path(folder, key, entry.inputs).name for key, entry in self.entries.items()}
+        for stale in (folder / "notices").glob("*.pickle"):
+            if stale.name not in keep:
+                stale.unlink(missing_ok=True)
+        self.pruned = False
 
 
-def shard_path(folder: Path, key: str) -> Path:
-    return folder / "notices" / (hashlib.sha1(key.encode()).hexdigest()[:24] + ".pickle")
+def shard_path(folder: Path, key: str, inputs: dict[str, str]) -> Path:
+    """Named after the notice and the hashes of its inputs: a shard is never rewritten with
+    another content, so an index left by an interrupted build cannot point at a newer one."""
+    name = digest(key, *(f"{path}={hash_}" for path, hash_ in sorted(inputs.items())))[:32]
+    return folder / "notices" / f"{name}.pickle"
 
 
 def write_shard(path: Path, notice: Any) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from .cache import full_notice
-from .ics import calendar_file, notice_events, per_group_calendars, schedules, vevent_text
+from .ics import CalendarEvent, calendar_file, notice_events, per_group_calendars, schedules, vevent_text
 from .model import Notice, Schedule, SiteConfig
 
 
@@ -29,9 +29,7 @@ class CalendarFile:
 
 def vevents_by_uid(config: SiteConfig, notice: Notice) -> dict[str, str]:
     """Every event of the notice written once, for all the files that hold it."""
-    host = urlsplit(config.base_url).hostname or "localhost"
-    return {event.uid: vevent_text(event) for event in notice_events(full_notice(notice), host,
-                                                                      notice_url(config, notice))}
+    return {event.uid: vevent_text(event) for event in notice_calendars(config, notice).events}
 
 
 @dataclass
@@ -41,6 +39,7 @@ class NoticeCalendars:
     sessions: dict[tuple[int, int], str] = field(default_factory=dict)  # (attachment, session index) -> href
     groups: list[tuple[str, str]] = field(default_factory=list)  # (group name, href)
     all: str = ""
+    events: list[CalendarEvent] = field(default_factory=list)  # every event of the notice
 
 
 def notice_url(config: SiteConfig, notice: Notice) -> str:
@@ -70,7 +69,7 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
     notice = full_notice(notice)
     host = urlsplit(config.base_url).hostname or "localhost"
     events = notice_events(notice, host, notice_url(config, notice))
-    result = NoticeCalendars()
+    result = NoticeCalendars(events=events)
     if not events:
         return result
     folder = f"{notice.slug}/calendar"
@@ -82,7 +81,7 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
         result.key_dates[key_date.id] = f"calendar/{stem}.ics"
         result.files.append(CalendarFile(f"{folder}/{stem}.ics", event.summary, [event.uid]))
     group_of: dict[str, str] = {}  # a session's UID -> the file of its group
-    for stem, group_events in per_group_calendars(notice, host, notice_url(config, notice)).items():
+    for stem, group_events in per_group_calendars(notice, host, notice_url(config, notice), events).items():
         href = f"calendar/group-{quote(stem)}.ics"
         result.files.append(CalendarFile(f"{folder}/group-{stem}.ics", f"{stem} · {notice.title}",
                                          [e.uid for e in group_events]))

@@ -181,23 +181,27 @@ def notice_events(notice: Notice, site_host: str, notice_url: str) -> list[Calen
     return events
 
 
-def per_group_calendars(notice: Notice, site_host: str, notice_url: str) -> dict[str, list[CalendarEvent]]:
+def per_group_calendars(notice: Notice, site_host: str, notice_url: str,
+                        events: list[CalendarEvent] | None = None) -> dict[str, list[CalendarEvent]]:
     """Per group (value of a schedule's first text column): its sessions plus every key date.
 
     Keys are file stems, in order of first appearance: the group's name as
     written (政法学院), made safe by ``file_stem`` -- no path separators,
     no leading dot, unique. Empty when no schedule has a text column.
+    ``events``: the notice's events as ``notice_events`` made them, to be
+    grouped rather than made again.
     """
-    key_events = [_key_date_event(notice, kd, i, site_host, notice_url) for i, kd in enumerate(notice.key_dates)]
+    if events is None:
+        events = notice_events(notice, site_host, notice_url)
+    key_events = events[:len(notice.key_dates)]
+    session_events = iter(events[len(notice.key_dates):])  # in the order of schedules and sessions
     groups: dict[str, list[CalendarEvent]] = {}
-    for attachment, schedule in schedules(notice):
+    for _, schedule in schedules(notice):
         column = group_column(schedule)
-        if column is None:
-            continue
-        for uid_part, session in _session_uid_parts(attachment, schedule):
-            group = str(session.values.get(column, "")).strip()
-            event = _session_event(notice, attachment, schedule, session, uid_part, site_host, notice_url)
-            groups.setdefault(group, []).append(event)
+        for session in schedule.sessions:
+            event = next(session_events)
+            if column is not None:
+                groups.setdefault(str(session.values.get(column, "")).strip(), []).append(event)
     stems = file_stems(list(groups))
     return {stems[group]: [*sessions, *key_events] for group, sessions in groups.items()}
 

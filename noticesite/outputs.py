@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import jinja2
-from jinja2 import meta
+if TYPE_CHECKING:
+    import jinja2
 
 from .cache import Hasher, code_version, digest, full_notice
 from .calendars import calendar_paths, notice_calendars, vevents_by_uid
@@ -64,6 +64,8 @@ class TemplateKeys:
         key = (str(path), file_hash)
         if key not in _REFERENCES:
             source = path.read_text(encoding="utf-8") if path.is_file() else ""
+            from jinja2 import meta  # only for a template not seen before: Jinja is imported on demand
+
             _REFERENCES[key] = list(meta.find_referenced_templates(self.env.parse(source, name, str(path))))
         return _REFERENCES[key]
 

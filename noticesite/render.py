@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 from .cache import full_notice
 from .model import Attachment, Notice, Procedure, Schedule, Session, Site
@@ -21,6 +23,8 @@ _HALF_DAY_ORDER = {"上午": 0, "下午": 1, "晚上": 2}
 
 
 def environment(layouts: Path) -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(layouts)),
         autoescape=True,
@@ -35,6 +39,21 @@ def environment(layouts: Path) -> jinja2.Environment:
     env.filters["atom_date"] = atom_date
     env.globals["schedule_days"] = schedule_days
     return env
+
+
+class LazyEnvironment:
+    """The Jinja environment, made (and Jinja imported) on first use: a build that renders
+    nothing, and whose templates' references are known, never needs it."""
+
+    def __init__(self, layouts: Path):
+        self._layouts, self._env = layouts, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._env is None:
+            self._env = environment(self._layouts)
+        return getattr(self._env, name)
 
 
 def atom_date(notice: Notice) -> str:

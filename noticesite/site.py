@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -23,7 +24,7 @@ from .cache import (CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest, NoticeRef
 from .errors import BuildError, Problem, Problems
 from .model import Location, Makeup, Notice, Procedure, Site, SiteConfig
 from .outputs import Output, derive, plan
-from .render import environment
+from .render import LazyEnvironment
 from .yamlio import Node
 
 SEARCH_INDEX_DIR = "pagefind"  # search.INDEX_DIR, named here so that a build without search never imports it
@@ -217,7 +218,7 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
     for part in slices:
         for shown, inputs, notice, problems in part:
             if isinstance(notice, tuple):  # (summary, attachments): the notice is in its shard
-                notice = NoticeRef(*notice, shard_path(shards, shown))
+                notice = NoticeRef(*notice, shard_path(shards, shown, inputs))
             entries[shown] = LoadEntry(inputs, notice, problems)
     return entries
 
@@ -235,7 +236,7 @@ def _load_slice(args: tuple[int, int]) -> list[tuple]:
         if notice is not None and shards is not None:
             if config is not None:
                 derive(config, notice)  # the plan's work on the notice, kept with its summary
-            write_shard(shard_path(shards, shown), notice)
+            write_shard(shard_path(shards, shown, entry.inputs), notice)
             notice = notice_summary(notice)
         done.append((shown, entry.inputs, notice, entry.problems))
     return done
@@ -347,7 +348,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     manifest = Manifest.for_output(project.root, out_dir)
     previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
-    env = env or environment(project.layouts)
+    env = env or LazyEnvironment(project.layouts)
     ctx = BuildContext(project, env, options, report, project.root / CACHE_DIR, hasher or Hasher(), previous)
     pdf_files = _timed(report, "pdf", lambda: _print_pdfs(site, ctx)) if options.pdf else []
     outputs = _timed(report, "plan", lambda: _plan(site, env, ctx, pdf_files))
@@ -449,12 +450,13 @@ def _remove_empty_folders(root: Path, folders: set[str]) -> None:
 
 
 def _plan(site: Site, env, ctx: BuildContext, pdf_files: list) -> list[Output]:
-    import jinja2
-
     try:  # reading the templates' references parses them: a syntax error surfaces here
         return plan(site, env, ctx.project.layouts, ctx.hasher, ctx.pdf_links, pdf_files)
-    except jinja2.TemplateError as exc:
-        raise BuildError([_template_problem(ctx.project, exc)]) from exc
+    except Exception as exc:
+        error = _template_error(ctx, exc)
+        if error is None:
+            raise
+        raise error from exc
 
 
 def _timed(report: BuildReport, name: str, work: Callable[[], object]) -> object:
@@ -506,12 +508,22 @@ def _render_one(output: Output, folder: Path, suffix: str, ctx: BuildContext) ->
 
 
 def _made(output: Output, ctx: BuildContext) -> bytes:
-    import jinja2
-
     try:
         return output.make()
-    except jinja2.TemplateError as exc:
-        raise BuildError([_template_problem(ctx.project, exc)]) from exc
+    except Exception as exc:
+        error = _template_error(ctx, exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def _template_error(ctx: BuildContext, exc: Exception) -> BuildError | None:
+    """A template's error as a located problem, else None. (Jinja is imported only when a
+    template is read: if it is not, no template error can have happened.)"""
+    jinja2 = sys.modules.get("jinja2")
+    if jinja2 is not None and isinstance(exc, jinja2.TemplateError):
+        return BuildError([_template_problem(ctx.project, exc)])
+    return None
 
 
 _FORKED: tuple | None = None

@@ -45,6 +45,21 @@ if CParser is not None:
         def __init__(self, stream):
             CParser.__init__(self, stream)
             BaseResolver.__init__(self)
+
+        # libyaml's composer calls these for every node. With no implicit and no path
+        # resolvers their answer is fixed: skip BaseResolver's general lookups.
+        _TAGS = {yaml.ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
+                 yaml.SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
+                 yaml.MappingNode: BaseResolver.DEFAULT_MAPPING_TAG}
+
+        def resolve(self, kind, value, implicit):
+            return self._TAGS[kind]
+
+        def descend_resolver(self, current_node, current_index):
+            pass
+
+        def ascend_resolver(self):
+            pass
 else:  # the same pieces in Python
     class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef]
         def __init__(self, stream):
