@@ -15,7 +15,8 @@ import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from functools import partial
+from typing import Any, Callable, Iterable
 
 CACHE_DIR = ".noticesite-cache"
 _FORMAT = 1  # bump when the cache layout changes
@@ -115,10 +116,17 @@ class NoticeRef:
     behaves as the ``model.Notice`` it stands for.
     """
 
-    def __init__(self, summary: dict[str, Any], attachments: list[tuple[int, str, str, str]], shard: Path):
+    def __init__(self, summary: dict[str, Any], attachments: list[tuple[int, str, str, str]],
+                 shard: Path | Callable[[], Path]):
         self.__dict__.update(summary)
         self.attachments = [AttachmentRef(self, *a) for a in attachments]
-        self._shard, self._full = shard, None
+        self._shard, self._full = shard, None  # the shard's path, or how to name it when needed
+
+    @property
+    def shard(self) -> Path:
+        if callable(self._shard):
+            self._shard = self._shard()
+        return self._shard
 
     @property
     def sort_key(self) -> tuple:
@@ -128,7 +136,7 @@ class NoticeRef:
 
     def full(self) -> Any:
         if self._full is None:
-            with open(self._shard, "rb") as fh:
+            with open(self.shard, "rb") as fh:
                 notice = pickle.load(fh)
             notice.derived = self.derived  # one memo of derived values, shared with the summary
             self._full = notice
@@ -171,6 +179,7 @@ class LoadCache:
         self.dirty: set[str] = set()  # keys whose shard must be written
         self.pruned = False
         self._blobs: dict[str, tuple[bytes, LoadEntry, int]] = {}  # each entry as read: (pickle, entry, memos)
+        self._stale_shards: dict[str, Path] = {}  # notice key -> shard of the entry it replaced
         self._as_opened = self._state()  # a build that changed none of it need not save it
 
     def _state(self) -> tuple:
@@ -189,6 +198,7 @@ class LoadCache:
 
     def put(self, key: str, entry: LoadEntry, stored: bool = False) -> None:
         """Keep a freshly loaded entry; ``stored``: its shard is already written (by a worker)."""
+        self._forget_shard(key, self.entries.get(key))
         self.entries[key] = entry
         if not stored:
             self.dirty.add(key)
@@ -199,8 +209,13 @@ class LoadCache:
         keep = set(keep)
         for key in list(self.entries):
             if key not in keep:
-                del self.entries[key]
+                self._forget_shard(key, self.entries.pop(key))
                 self.pruned = True
+
+    def _forget_shard(self, key: str, entry: LoadEntry | None) -> None:
+        """The shard of a replaced or removed entry is deleted when the cache is saved."""
+        if entry is not None and isinstance(entry.notice, NoticeRef):
+            self._stale_shards[key] = entry.notice.shard
 
     @classmethod
     def open(cls, root: Path) -> "LoadCache":
@@ -212,7 +227,8 @@ class LoadCache:
                 entries, blobs = {}, {}
                 for key, blob in index.items():
                     inputs, summary, attachments, problems = pickle.loads(blob)
-                    notice = NoticeRef(summary, attachments, shard_path(folder, key, inputs)) if summary else None
+                    shard = partial(shard_path, folder, key, inputs)  # named only if it is read
+                    notice = NoticeRef(summary, attachments, shard) if summary else None
                     entries[key] = LoadEntry(inputs, notice, problems)
                     blobs[key] = (blob, entries[key], len(summary["derived"]) if summary else 0)
                 cache = cls(folder, entries, Hasher(memo), extras)
@@ -244,11 +260,11 @@ class LoadCache:
         _write_atomic(folder / "index.pickle",
                       pickle.dumps((code_version(), index, self.hasher.settled(), self.extras),
                                    protocol=pickle.HIGHEST_PROTOCOL))
-        # shards of notices that are gone or were parsed again
-        keep = {shard_path(folder, key, entry.inputs).name for key, entry in self.entries.items()}
-        for stale in (folder / "notices").glob("*.pickle"):
-            if stale.name not in keep:
+        for key, stale in self._stale_shards.items():  # notices that are gone or were parsed again
+            entry = self.entries.get(key)
+            if entry is None or shard_path(folder, key, entry.inputs) != stale:  # not parsed to the same
                 stale.unlink(missing_ok=True)
+        self._stale_shards.clear()
         self.pruned = False
 
 

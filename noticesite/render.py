@@ -22,11 +22,14 @@ from .model import Attachment, Notice, Procedure, Schedule, Session, Site
 _HALF_DAY_ORDER = {"上午": 0, "下午": 1, "晚上": 2}
 
 
-def environment(layouts: Path) -> jinja2.Environment:
+def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Environment:
+    """``bytecode_cache``: a folder where compiled templates are kept between commands (Jinja
+    checks each template's source time before using its entry)."""
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(layouts)),
+        bytecode_cache=_bytecode_cache(bytecode_cache) if bytecode_cache else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -41,18 +44,30 @@ def environment(layouts: Path) -> jinja2.Environment:
     return env
 
 
+def _bytecode_cache(folder: Path):
+    import shutil
+
+    import jinja2
+
+    for old in folder.parent.glob("templates-*"):  # made by another version of the code
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 class LazyEnvironment:
     """The Jinja environment, made (and Jinja imported) on first use: a build that renders
     nothing, and whose templates' references are known, never needs it."""
 
-    def __init__(self, layouts: Path):
-        self._layouts, self._env = layouts, None
+    def __init__(self, layouts: Path, bytecode_cache: Path | None = None):
+        self._layouts, self._bytecode_cache, self._env = layouts, bytecode_cache, None
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
         if self._env is None:
-            self._env = environment(self._layouts)
+            self._env = environment(self._layouts, self._bytecode_cache)
         return getattr(self._env, name)
 
 

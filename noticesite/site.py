@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import schema, yamlio
-from .cache import (CACHE_DIR, Hasher, LoadCache, LoadEntry, Manifest, NoticeRef, notice_summary, shard_path,
+from .cache import (CACHE_DIR, Hasher, code_version, LoadCache, LoadEntry, Manifest, NoticeRef, notice_summary, shard_path,
                     write_shard)
 from .errors import BuildError, Problem, Problems
 from .model import Location, Makeup, Notice, Procedure, Site, SiteConfig
@@ -158,12 +158,14 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
     data = _DataFiles(project, problems)
     hasher = cache.hasher if cache else Hasher()
     notices = []
-    paths = sorted(project.content.glob("*/notice.md")) if project.content.is_dir() else []
+    paths = sorted(project.content.glob("*/notice.md"), key=str) if project.content.is_dir() else []
     for folder in sorted(project.content.iterdir()) if project.content.is_dir() else []:
         if folder.is_dir() and not folder.name.startswith(".") and not (folder / "notice.md").exists():
             problems.warn(Location(project.shown(folder)), "a folder in content/ without notice.md is not published")
-    entries = {project.shown(p): cache.get(project.shown(p), project.root) if cache else None for p in paths}
-    todo = [p for p in paths if entries[project.shown(p)] is None]
+    shown_of = {p: project.shown(p) for p in paths}
+    entries = {shown_of[p]: cache.get(shown_of[p], project.root) if cache else None for p in paths}
+    todo = [p for p in paths if entries[shown_of[p]] is None]
+    parsed = set(todo)
     workers = workers or os.cpu_count() or 1
     stored = False
     # fork only from a single-threaded process (the preview server runs threads: it parses serially)
@@ -172,17 +174,17 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
         entries.update(_load_in_parallel(project, todo, workers, config, shards))
         stored = shards is not None
     else:
-        entries.update((project.shown(p), _load_notice(project, p, data, hasher)) for p in todo)
+        entries.update((shown_of[p], _load_notice(project, p, data, hasher)) for p in todo)
     for path in paths:
-        shown = project.shown(path)
+        shown = shown_of[path]
         entry = entries[shown]
-        if cache is not None and path in todo:
+        if cache is not None and path in parsed:
             cache.put(shown, entry, stored=stored)
         problems.extend(entry.problems)
         if entry.notice:
             notices.append(entry.notice)
     if cache:
-        cache.prune(project.shown(p) for p in paths)
+        cache.prune(shown_of.values())
     if not project.content.is_dir():
         problems.error(Location(project.shown(project.content)), "the content/ folder is missing")
     _check_unique(notices, problems)
@@ -348,14 +350,41 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     manifest = Manifest.for_output(project.root, out_dir)
     previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
-    env = env or LazyEnvironment(project.layouts)
+    # compiled templates are kept per version of this code (which sets the environment's options)
+    env = env or LazyEnvironment(project.layouts, project.root / CACHE_DIR / f"templates-{code_version()[:12]}")
     ctx = BuildContext(project, env, options, report, project.root / CACHE_DIR, hasher or Hasher(), previous)
-    pdf_files = _timed(report, "pdf", lambda: _print_pdfs(site, ctx)) if options.pdf else []
-    outputs = _timed(report, "plan", lambda: _plan(site, env, ctx, pdf_files))
+    updating = previous is not None or options.in_place
+    # What is on disk is read while the PDFs and the plan are made: the stat calls wait on the
+    # kernel, not on the interpreter. The thread has ended before any worker is forked.
+    scan = _Scan(out_dir) if updating else None
+    try:
+        pdf_files = _timed(report, "pdf", lambda: _print_pdfs(site, ctx)) if options.pdf else []
+        outputs = _timed(report, "plan", lambda: _plan(site, env, ctx, pdf_files))
+    finally:
+        on_disk = scan.result() if scan else {}
     report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
-    if previous is not None or options.in_place:
-        return _update(site, outputs, out_dir, manifest, ctx)
+    if updating:
+        return _update(site, outputs, out_dir, on_disk, manifest, ctx)
     return _write_new(site, outputs, out_dir, manifest, ctx)
+
+
+class _Scan(threading.Thread):
+    def __init__(self, folder: Path):
+        super().__init__(name="noticesite-scan", daemon=True)
+        self.folder, self.found, self.error = folder, {}, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.found = _files_on_disk(self.folder) if self.folder.is_dir() else {}
+        except BaseException as exc:  # handed to the caller
+            self.error = exc
+
+    def result(self) -> dict[str, tuple[int, int]]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.found
 
 
 def _write_new(site: Site, outputs: list[Output], out_dir: Path, manifest: Manifest,
@@ -378,8 +407,8 @@ def _write_new(site: Site, outputs: list[Output], out_dir: Path, manifest: Manif
     return ctx.report
 
 
-def _update(site: Site, outputs: list[Output], out_dir: Path, manifest: Manifest,
-            ctx: BuildContext) -> BuildReport:
+def _update(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str, tuple[int, int]],
+            manifest: Manifest, ctx: BuildContext) -> BuildReport:
     """Render what changed beside its target, then rename it all in and remove what has no source.
 
     A file is kept when its key is the manifest's and it still has the size and time the
@@ -387,7 +416,6 @@ def _update(site: Site, outputs: list[Output], out_dir: Path, manifest: Manifest
     """
     report = ctx.report
     out_dir.mkdir(exist_ok=True)
-    on_disk = _timed(report, "scan", lambda: _files_on_disk(out_dir))
     old_keys, old_stats = (manifest.outputs, manifest.stats) if ctx.previous else ({}, {})
     todo = [o for o in outputs
             if old_keys.get(o.path) != o.key or on_disk.get(o.path) != old_stats.get(o.path)]
