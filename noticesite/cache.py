@@ -303,21 +303,32 @@ class Manifest:
         self.outputs = outputs or {}
         self.stats = stats or {}
 
+    # The last manifest this process read or saved, per file, with the file's (mtime, size):
+    # the preview builds again and again and need not read it back each time.
+    _memo: dict[Path, tuple[tuple[int, int], "Manifest"]] = {}
+
     @classmethod
     def for_output(cls, root: Path, out_dir: Path) -> "Manifest":
         name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
         path = root / CACHE_DIR / f"manifest-{name}.pickle"
         try:
+            stat = path.stat()
+            known = cls._memo.get(path)
+            if known and known[0] == (stat.st_mtime_ns, stat.st_size):
+                return cls(path, known[1].outputs, known[1].stats)
             with path.open("rb") as fh:
                 code, outputs, stats = pickle.load(fh)
             if code == code_version():
-                return cls(path, outputs, stats)
+                manifest = cls(path, outputs, stats)
+                cls._memo[path] = ((stat.st_mtime_ns, stat.st_size), manifest)
+                return manifest
         except Exception:  # missing or damaged: the next build is a full one
             pass
         return cls(path)
 
     def forget(self) -> None:
         """Called before the output folder changes: a stale manifest must never be trusted."""
+        self._memo.pop(self.path, None)
         try:
             self.path.unlink()
         except FileNotFoundError:
@@ -328,3 +339,5 @@ class Manifest:
         self.outputs, self.stats = outputs, stats or {}
         _write_atomic(self.path, pickle.dumps((code_version(), outputs, self.stats),
                                               protocol=pickle.HIGHEST_PROTOCOL))
+        stat = self.path.stat()
+        self._memo[self.path] = ((stat.st_mtime_ns, stat.st_size), Manifest(self.path, self.outputs, self.stats))

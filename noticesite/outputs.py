@@ -115,14 +115,18 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
     pdfs_of = {}  # notice slug -> its PDF links, which its pages show
     for path, link in pdf_links.items():
         pdfs_of.setdefault(path.split("/", 1)[0], []).append(f"{path}={link[0]}:{link[1]}")
+    listing_extra = {"pdf_links": pdf_links}
+    notice_inputs: dict[str, tuple[str, dict]] = {}  # slug -> what its pages are made from
     for page in site_pages(site):
         notice = page.context.get("notice")
-        if notice is not None:
-            extra = {"calendars": calendars[notice.slug], "pdf_links": pdf_links}
-            inputs = notice_key(notice) + "|" + ",".join(sorted(pdfs_of.get(notice.slug, [])))
+        if notice is None:
+            inputs, extra = listings, listing_extra
         else:
-            extra = {"pdf_links": pdf_links}
-            inputs = listings
+            if notice.slug not in notice_inputs:
+                notice_inputs[notice.slug] = (
+                    notice_key(notice) + "|" + ",".join(sorted(pdfs_of.get(notice.slug, []))),
+                    {"calendars": calendars[notice.slug], "pdf_links": pdf_links})
+            inputs, extra = notice_inputs[notice.slug]
         key = digest(base, templates.key(page.template), inputs, page.path)
         outputs.append(Output(page.path, key, _page_maker(env, site, page, extra)))
     for name in FEEDS:  # the sitemap shows what lists show; the feed, the newest notices whole

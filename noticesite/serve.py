@@ -28,7 +28,7 @@ IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".bak")
 class Preview:
     def __init__(self, root: Path, options: BuildOptions):
         self.root = root
-        self.options = dataclasses.replace(options, in_place=True)
+        self.options = dataclasses.replace(options, in_place=True, private_output=True)
         self.folder = Path(tempfile.mkdtemp(prefix="noticesite-serve-")) / "site"
         self.builds = 0
         self.last_report = None

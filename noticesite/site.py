@@ -296,6 +296,9 @@ class BuildOptions:
     # Update the output folder file by file instead of swapping in a new one: for the preview,
     # where one edit should cost one page, not a relinking of the whole archive.
     in_place: bool = False
+    # The folder is this process's own (the preview's): what the manifest says is on disk is,
+    # so it need not be read again before each build.
+    private_output: bool = False
 
 
 @dataclass
@@ -356,12 +359,13 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     updating = previous is not None or options.in_place
     # What is on disk is read while the PDFs and the plan are made: the stat calls wait on the
     # kernel, not on the interpreter. The thread has ended before any worker is forked.
-    scan = _Scan(out_dir) if updating else None
+    trusted = options.private_output and previous is not None
+    scan = _Scan(out_dir) if updating and not trusted else None
     try:
         pdf_files = _timed(report, "pdf", lambda: _print_pdfs(site, ctx)) if options.pdf else []
         outputs = _timed(report, "plan", lambda: _plan(site, env, ctx, pdf_files))
     finally:
-        on_disk = scan.result() if scan else {}
+        on_disk = scan.result() if scan else dict(manifest.stats) if trusted else {}
     report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
     if updating:
         return _update(site, outputs, out_dir, on_disk, manifest, ctx)
