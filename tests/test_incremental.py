@@ -150,10 +150,11 @@ def test_parallel_cold_build_equals_serial(project: Project):
     assert snapshot(project.path("par")) == snapshot(project.path("ser"))
 
 
+@pytest.mark.parametrize("private", [False, True], ids=["folder-read", "folder-private"])
 @pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
-def test_in_place_preview_build_equals_clean_build(project: Project, edit):
+def test_in_place_preview_build_equals_clean_build(project: Project, edit, private):
     add_second_notice(project)
-    in_place = BuildOptions(pdf=False, search=False, in_place=True)
+    in_place = BuildOptions(pdf=False, search=False, in_place=True, private_output=private)
     run(project, "preview", in_place, LoadCache())
     edit(project)
     report = run(project, "preview", in_place, LoadCache())
@@ -217,3 +218,17 @@ def test_a_cached_notice_is_read_from_disk_only_when_one_of_its_files_is_made(pr
     assert {n.slug: n for n in site.notices}["2012-105"]._full is not None
     run(project, "clean", CLEAN)
     assert snapshot(project.path("output")) == snapshot(project.path("clean"))
+
+
+def test_the_cache_keeps_one_shard_per_notice(project: Project):
+    add_second_notice(project)
+    open_cache_and_build(project)
+    shards = lambda: sorted(p.name for p in project.path(".noticesite-cache/notices").glob("*.pickle"))  # noqa: E731
+    first = shards()
+    assert len(first) == 2
+    edit_content(project)
+    open_cache_and_build(project)
+    assert len(shards()) == 2 and shards() != first  # the edited notice's old shard is gone
+    delete_notice(project)
+    open_cache_and_build(project)
+    assert len(shards()) == 1
