@@ -436,8 +436,10 @@ def _print_table(results: list[Measurement]) -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print(line(row))
-    print("peak RSS: the largest process (ru_maxrss); tree RSS: summed over all processes, sampled "
-          "(every 50 ms, after 5 s every 200 ms)")
+    print("peak RSS: the largest process (ru_maxrss, each process's VmHWM sampled from /proc, and our "
+          "build's own report of its PDF printers); tree RSS: summed over all processes, sampled "
+          "(every 50 ms, after 5 s every 200 ms); CPU: the command and the processes it waited for "
+          "(our PDF printers, forked by a fork server, are not among them)")
 
 
 def _print_targets(by: dict[str, Measurement], pdf_run: Measurement | None, n: int) -> None:
