@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import BuildError, Problem
 from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
-from .site import BuildOptions, build, load
+from .site import BuildOptions, OutputScan, build, load
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -118,16 +118,25 @@ def check(root: Path) -> int:
 def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
     started = time.perf_counter()
     # --clean starts from an empty cache, which this build then fills for the next one
-    cache = LoadCache.open(root) if options.incremental else LoadCache(root / CACHE_DIR)
-    set_template_references(cache.extras.get("template_references", {}))
-    site, problems = load(root, cache, options.workers)
+    # An incremental build checks what is in the output folder: read it while loading.
+    scan = OutputScan(out_dir.resolve()) if options.incremental and out_dir.is_dir() else None
+    try:
+        cache = LoadCache.open(root) if options.incremental else LoadCache(root / CACHE_DIR)
+        set_template_references(cache.extras.get("template_references", {}))
+        site, problems = load(root, cache, options.workers)
+    except BaseException:
+        if scan:
+            scan.close()
+        raise
     loaded = time.perf_counter()
     print_problems(problems)
     if site is None:
+        if scan:
+            scan.close()
         print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        report = build(site, out_dir, options, cache.hasher)
+        report = build(site, out_dir, options, cache.hasher, scan=scan)
     except BuildError as exc:
         print_problems(exc.problems)
         print(f"build failed; {out_dir} was left as it was", file=sys.stderr)

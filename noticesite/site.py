@@ -335,7 +335,7 @@ _PARALLEL_THRESHOLD = 200
 
 
 def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher: Hasher | None = None,
-          env=None) -> BuildReport:
+          env=None, scan: "OutputScan | None" = None) -> BuildReport:
     """Write the whole site into ``out_dir``. Raises BuildError, with ``out_dir`` as it was, on failure.
 
     The first build into a folder writes a new folder beside it and swaps it in. Later builds
@@ -344,7 +344,8 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     renamed into place and the files without a source removed.
 
     A caller that builds again and again (the preview) passes the same ``hasher`` and ``env``:
-    files and templates that did not change are then neither hashed nor compiled again.
+    files and templates that did not change are then neither hashed nor compiled again. A
+    caller may start reading ``out_dir`` early (``OutputScan``, before loading) and pass it.
     """
     options = options or BuildOptions()
     project = Project(Path(site.root))
@@ -357,10 +358,14 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     env = env or LazyEnvironment(project.layouts, project.root / CACHE_DIR / f"templates-{code_version()[:12]}")
     ctx = BuildContext(project, env, options, report, project.root / CACHE_DIR, hasher or Hasher(), previous)
     updating = previous is not None or options.in_place
-    # What is on disk is read while the PDFs and the plan are made: the stat calls wait on the
-    # kernel, not on the interpreter. The thread has ended before any worker is forked.
+    # What is on disk is read while the PDFs and the plan are made (unless the caller started
+    # earlier); it is all read before any worker is forked.
     trusted = options.private_output and previous is not None
-    scan = _Scan(out_dir) if updating and not trusted else None
+    if scan is not None and (not updating or trusted):
+        scan.close()
+        scan = None
+    elif scan is None and updating and not trusted:
+        scan = OutputScan(out_dir, process=False)
     try:
         pdf_files = _timed(report, "pdf", lambda: _print_pdfs(site, ctx)) if options.pdf else []
         outputs = _timed(report, "plan", lambda: _plan(site, env, ctx, pdf_files))
@@ -372,23 +377,80 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     return _write_new(site, outputs, out_dir, manifest, ctx)
 
 
-class _Scan(threading.Thread):
-    def __init__(self, folder: Path):
-        super().__init__(name="noticesite-scan", daemon=True)
-        self.folder, self.found, self.error = folder, {}, None
-        self.start()
+class OutputScan:
+    """The files of an output folder with their size and time (``_files_on_disk``), read while
+    the build does other work: in a forked process when this one runs no other thread (the
+    command line starts it before loading, so the reading is off the build's path), else in a
+    thread (whose stat calls at least do not hold the interpreter)."""
 
-    def run(self) -> None:
+    def __init__(self, folder: Path, process: bool = True):
+        self.folder = folder
+        self._pid: int | None = None
+        self._thread: threading.Thread | None = None
+        self._found: dict[str, tuple[int, int]] | None = None
+        self._error: BaseException | None = None
+        if process and os.name == "posix" and threading.active_count() == 1:
+            self._start_process()
+        else:
+            self._thread = threading.Thread(target=self._scan_here, name="noticesite-scan", daemon=True)
+            self._thread.start()
+
+    def _start_process(self) -> None:
+        import pickle
+
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: scan, send, and leave without running any of the parent's exit code
+            status = 1
+            try:
+                os.close(read_end)
+                data = pickle.dumps(_files_on_disk(self.folder) if self.folder.is_dir() else {},
+                                    protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._pid, self._read_end = pid, read_end
+
+    def _scan_here(self) -> None:
         try:
-            self.found = _files_on_disk(self.folder) if self.folder.is_dir() else {}
+            self._found = _files_on_disk(self.folder) if self.folder.is_dir() else {}
         except BaseException as exc:  # handed to the caller
-            self.error = exc
+            self._error = exc
 
     def result(self) -> dict[str, tuple[int, int]]:
-        self.join()
-        if self.error is not None:
-            raise self.error
-        return self.found
+        if self._pid is not None:
+            import pickle
+
+            with os.fdopen(self._read_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = None
+            if status == 0 and data:
+                self._found = pickle.loads(data)
+            else:  # the child failed: read it here, where an error can be reported
+                self._scan_here()
+        elif self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+        return self._found or {}
+
+    def close(self) -> None:
+        """Not needed after all: end the reading without waiting for what it finds."""
+        if self._pid is not None:
+            import signal
+
+            os.kill(self._pid, signal.SIGKILL)
+            os.close(self._read_end)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+        elif self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
 
 def _write_new(site: Site, outputs: list[Output], out_dir: Path, manifest: Manifest,

@@ -232,3 +232,21 @@ def test_the_cache_keeps_one_shard_per_notice(project: Project):
     delete_notice(project)
     open_cache_and_build(project)
     assert len(shards()) == 1
+
+
+def test_reading_the_output_folder_in_another_process_finds_what_is_there(tmp_path: Path):
+    from noticesite.site import OutputScan, _files_on_disk
+
+    folder = tmp_path / "out"
+    (folder / "a/calendar").mkdir(parents=True)
+    (folder / "a/index.html").write_text("x")
+    (folder / "a/calendar/all.ics").write_text("yy")
+    (folder / "pagefind").mkdir()
+    (folder / "pagefind/index.bin").write_text("kept by the search stage")
+    found = OutputScan(folder).result()
+    assert set(found) == {"a/index.html", "a/calendar/all.ics"} and found == _files_on_disk(folder)
+    assert found["a/calendar/all.ics"][0] == 2
+    assert OutputScan(folder, process=False).result() == found
+    unused = OutputScan(folder)
+    unused.close()  # not needed after all: the child is ended and reaped
+    assert unused.result() == {}
