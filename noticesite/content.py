@@ -233,7 +233,12 @@ def _markdown() -> markdown.Markdown:
     """One configured converter, reset between documents: setting one up costs more than converting."""
     global _MARKDOWN
     if _MARKDOWN is None:
-        md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        from markdown.extensions.sane_lists import SaneListExtension
+        from markdown.extensions.tables import TableExtension
+
+        # Instances, not names: a name is looked up among the installed packages' entry points,
+        # which costs more than the conversion of a notice.
+        md = markdown.Markdown(extensions=[SaneListExtension(), TableExtension()], output_format="html")
         # Raw HTML is escaped, not passed through (markup injection).
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")

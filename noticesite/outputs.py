@@ -25,7 +25,7 @@ FEEDS = ("feed.xml", "sitemap.xml")
 FEED_ENTRIES = 50  # the newest notices in the Atom feed
 
 
-@dataclass
+@dataclass(slots=True)
 class Output:
     path: str  # under the output folder
     key: str
