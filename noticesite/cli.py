@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -105,7 +106,12 @@ def print_problems(problems: list[Problem], stream=sys.stderr) -> None:
 
 
 def check(root: Path) -> int:
-    site, problems = load(root)
+    # The build's load cache serves here too: an unchanged notice is not parsed again, and its
+    # problems come back with it. What check learns is kept for the next build and check.
+    cache = LoadCache.open(root)
+    site, problems = load(root, cache)
+    with contextlib.suppress(OSError):  # a read-only project can still be checked
+        cache.save(root)
     print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
     if site is None:

@@ -231,3 +231,17 @@ def test_check_command_on_the_example_succeeds(project: Project):
     assert result.returncode == 0, result.stderr
     assert "no errors" in result.stdout
     assert "warning:" in result.stderr
+
+
+def test_check_reports_the_same_with_its_cache_and_after_an_edit(project: Project):
+    def check() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project", str(project.root)],
+                              capture_output=True, text=True, cwd=REPO)
+
+    first, again = check(), check()
+    assert first.returncode == again.returncode == 0
+    assert first.stderr == again.stderr and "warning" in first.stderr  # cached notices keep their warnings
+    assert project.path(".noticesite-cache/index.pickle").is_file()
+    project.replace("data/2012-104/schedule.yaml", "students: 169", "students: 0")
+    broken = check()
+    assert broken.returncode == 1 and "data/2012-104/schedule.yaml:" in broken.stderr
