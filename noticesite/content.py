@@ -57,21 +57,9 @@ def split_front_matter(text: str, path: str, problems: Problems) -> tuple[Node |
     if not match:
         problems.error(Location(path, 1, 1), "expected front matter between '---' lines at the top")
         return None, text, 1
-    node, yaml_problems = yamlio.parse(match[1] or "", path)
-    for p in yaml_problems:  # the YAML starts on line 2 of the file
-        problems.append(p.__class__(p.path, p.line + 1 if p.line else 0, p.column, p.message, p.severity))
-    if node is not None:
-        _shift_lines(node, 1)
+    node, yaml_problems = yamlio.parse(match[1] or "", path, first_line=2)  # after the opening '---'
+    problems.extend(yaml_problems)
     return node, text[match.end():], text[:match.end()].count("\n") + 1
-
-
-def _shift_lines(node: Node, offset: int) -> None:
-    node.loc = Location(node.loc.path, node.loc.line + offset, node.loc.column)
-    if node.key_loc:
-        node.key_loc = Location(node.key_loc.path, node.key_loc.line + offset, node.key_loc.column)
-    children = node.value.values() if node.is_map else node.value if node.is_seq else []
-    for child in children:  # type: ignore[union-attr]
-        _shift_lines(child, offset)
 
 
 def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage,

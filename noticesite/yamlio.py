@@ -9,7 +9,6 @@ read as the sexagesimal integer 840 or ``NO`` read as false.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Union
@@ -74,14 +73,31 @@ _LOADER = _Loader
 _NULLS = ("", "~", "null", "Null", "NULL")
 
 
-@dataclass
 class Node:
-    """A YAML value with its location: ``dict[str, Node]``, ``list[Node]``, ``str`` or ``None``."""
+    """A YAML value with its location: ``dict[str, Node]``, ``list[Node]``, ``str`` or ``None``.
 
-    value: Union[dict[str, "Node"], list["Node"], str, None]
-    loc: Location
-    quoted: bool = False  # a scalar written in quotes
-    key_loc: Location | None = None  # for a mapping's value: where its key is
+    The location is kept as numbers and made a ``Location`` only when asked for: an archive
+    has hundreds of thousands of values, and only the few that are reported need one.
+    """
+
+    __slots__ = ("value", "path", "line", "column", "quoted", "key_line", "key_column")
+
+    def __init__(self, value: Union[dict[str, "Node"], list["Node"], str, None], path: str, line: int,
+                 column: int, quoted: bool = False):
+        self.value, self.path, self.line, self.column = value, path, line, column
+        self.quoted = quoted  # a scalar written in quotes
+        self.key_line = self.key_column = 0  # for a mapping's value: where its key is (0: none)
+
+    @property
+    def loc(self) -> Location:
+        return Location(self.path, self.line, self.column)
+
+    @property
+    def key_loc(self) -> Location | None:
+        return Location(self.path, self.key_line, self.key_column) if self.key_line else None
+
+    def __repr__(self) -> str:
+        return f"Node({self.value!r}, {self.path}:{self.line}:{self.column})"
 
     @property
     def is_map(self) -> bool:
@@ -107,14 +123,17 @@ class Node:
         return f"'{text}'"
 
 
-def location(path: str, mark: yaml.Mark | None) -> Location:
+def location(path: str, mark: yaml.Mark | None, first_line: int = 1) -> Location:
     if mark is None:
         return Location(path)
-    return Location(path, mark.line + 1, mark.column + 1)
+    return Location(path, mark.line + first_line, mark.column + 1)
 
 
-def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
-    """Parse one YAML document; an empty document gives a ``None`` value."""
+def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document; an empty document gives a ``None`` value.
+
+    ``first_line``: the line of the file the text starts on (front matter starts on line 2).
+    """
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -122,13 +141,13 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
         message = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             message = f"{exc.context}, {exc.problem}"
-        return None, [Problem.at(location(path, mark), f"YAML syntax error: {message}")]
+        return None, [Problem.at(location(path, mark, first_line), f"YAML syntax error: {message}")]
     except yaml.YAMLError as exc:  # e.g. a second document in one file
         return None, [Problem(path, 0, 0, f"YAML error: {exc}")]
     if root is None:
-        return Node(None, Location(path, 1, 1)), []
+        return Node(None, path, first_line, 1), []
     problems: list[Problem] = []
-    return _convert(root, path, problems), problems
+    return _Converter(path, first_line, problems).node(root), problems
 
 
 def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
@@ -161,38 +180,47 @@ def _resolved(root: str) -> str:
     return os.path.realpath(root)
 
 
-def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Node:
-    loc = location(path, node.start_mark)
-    if node.tag not in _SAFE_TAGS:
-        # Reported, then read as plain data: one problem, not a cascade of "missing field".
-        problems.append(Problem.at(loc, f"YAML tag '{node.tag}' is not allowed in data files"))
-    if isinstance(node, yaml.MappingNode):
-        return Node(_convert_map(node, path, problems), loc)
-    if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(item, path, problems) for item in node.value], loc)
-    quoted = node.style in ("'", '"', "|", ">")
-    if not quoted and node.value in _NULLS:
-        return Node(None, loc)
-    return Node(str(node.value), loc, quoted)
+class _Converter:
+    """PyYAML's nodes to ours, every value text or None, positions 1-based from ``first_line``."""
 
+    def __init__(self, path: str, first_line: int, problems: list[Problem]):
+        self.path, self.first_line, self.problems = path, first_line, problems
 
-def _convert_map(node: yaml.MappingNode, path: str, problems: list[Problem]) -> dict[str, Node]:
-    result: dict[str, Node] = {}
-    first_seen: dict[str, Location] = {}
-    for key_node, value_node in node.value:
-        key_loc = location(path, key_node.start_mark)
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem.at(key_loc, "a key must be plain text, not a list or mapping"))
-            continue
-        key = str(key_node.value)
-        if key == "<<":
-            problems.append(Problem.at(key_loc, "merge keys ('<<') are not supported; write the fields out"))
-            continue
-        if key in first_seen:
-            problems.append(Problem.at(
-                key_loc, f"duplicate key '{key}' (first at line {first_seen[key].line})"))
-            continue
-        first_seen[key] = key_loc
-        result[key] = _convert(value_node, path, problems)
-        result[key].key_loc = key_loc
-    return result
+    def node(self, node: yaml.Node) -> Node:
+        mark = node.start_mark
+        line, column = mark.line + self.first_line, mark.column + 1
+        if node.tag not in _SAFE_TAGS:
+            # Reported, then read as plain data: one problem, not a cascade of "missing field".
+            self._report(line, column, f"YAML tag '{node.tag}' is not allowed in data files")
+        if isinstance(node, yaml.MappingNode):
+            return Node(self.mapping(node), self.path, line, column)
+        if isinstance(node, yaml.SequenceNode):
+            return Node([self.node(item) for item in node.value], self.path, line, column)
+        quoted = node.style in ("'", '"', "|", ">")
+        if not quoted and node.value in _NULLS:
+            return Node(None, self.path, line, column)
+        return Node(str(node.value), self.path, line, column, quoted)
+
+    def mapping(self, node: yaml.MappingNode) -> dict[str, Node]:
+        result: dict[str, Node] = {}
+        first_seen: dict[str, int] = {}  # key -> its line
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            line, column = mark.line + self.first_line, mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._report(line, column, "a key must be plain text, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self._report(line, column, "merge keys ('<<') are not supported; write the fields out")
+                continue
+            if key in first_seen:
+                self._report(line, column, f"duplicate key '{key}' (first at line {first_seen[key]})")
+                continue
+            first_seen[key] = line
+            value = result[key] = self.node(value_node)
+            value.key_line, value.key_column = line, column
+        return result
+
+    def _report(self, line: int, column: int, message: str) -> None:
+        self.problems.append(Problem.at(Location(self.path, line, column), message))
