@@ -791,9 +791,13 @@ def _run(jobs: list[_Job], workers: int) -> tuple[list[tuple[str, str | None, li
     if workers <= 1:
         return [_render(job) for job in jobs], _peak_rss()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", __name__])
-    with context.Pool(min(workers, len(jobs)), maxtasksperchild=1) as pool:
-        results = pool.map(_render_in_worker, jobs, chunksize=1)
+    context.set_forkserver_preload(["noticesite.print_server", __name__])
+    # An executor, not a Pool: a Pool replaces a retired worker only when its maintenance
+    # thread next wakes (every 0.1 s), which a process per document would pay each time.
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, max_tasks_per_child=1) as pool:
+        results = list(pool.map(_render_in_worker, jobs))
     return [r[:3] for r in results], max((r[3] for r in results), default=0)
 
 
