@@ -13,10 +13,12 @@ import json
 import os
 import pickle
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
 from typing import Any, Callable, Iterable
+
+from .model import Notice
 
 CACHE_DIR = ".noticesite-cache"
 _FORMAT = 1  # bump when the cache layout changes
@@ -128,11 +130,7 @@ class NoticeRef:
             self._shard = self._shard()
         return self._shard
 
-    @property
-    def sort_key(self) -> tuple:
-        import datetime as dt
-
-        return (self.date or dt.date(self.year, 12, 31), self.number)
+    sort_key = Notice.sort_key  # from the summary's date, year and number
 
     def full(self) -> Any:
         if self._full is None:
@@ -180,11 +178,7 @@ class LoadCache:
         self.pruned = False
         self._blobs: dict[str, tuple[bytes, LoadEntry, int]] = {}  # each entry as read: (pickle, entry, memos)
         self._stale_shards: dict[str, Path] = {}  # notice key -> shard of the entry it replaced
-        self._as_opened = self._state()  # a build that changed none of it need not save it
-
-    def _state(self) -> tuple:
-        derived = sum(len(e.notice.derived) for e in self.entries.values() if e.notice is not None)
-        return len(self.entries), derived, repr(sorted(self.extras.items()))
+        self._extras_as_opened = dict(self.extras)
 
     def get(self, key: str, root: Path) -> LoadEntry | None:
         entry = self.entries.get(key)
@@ -239,24 +233,26 @@ class LoadCache:
         return cls(folder)
 
     def save(self, root: Path) -> None:
-        if not (self.dirty or self.pruned or self.hasher.grew) and self._state() == self._as_opened \
-                and (root / CACHE_DIR / "index.pickle").is_file():
-            return
+        """Write what changed; a build that changed nothing (the usual case) writes nothing."""
         folder = root / CACHE_DIR
+        index, changed = {}, bool(self.dirty or self.pruned or self.hasher.grew
+                                  or self.extras != self._extras_as_opened)
+        for key, entry in self.entries.items():
+            blob = self._blob_as_read(key, entry)
+            if blob is None:
+                summary, attachments = notice_summary(entry.notice) if entry.notice is not None else (None, None)
+                blob = pickle.dumps((entry.inputs, summary, attachments, entry.problems),
+                                    protocol=pickle.HIGHEST_PROTOCOL)
+                changed = True
+            index[key] = blob
+        if not changed and (folder / "index.pickle").is_file():
+            return
         (folder / "notices").mkdir(parents=True, exist_ok=True)
         for key in sorted(self.dirty):
             notice = self.entries[key].notice if key in self.entries else None
             if notice is not None and not isinstance(notice, NoticeRef):
                 write_shard(shard_path(folder, key, self.entries[key].inputs), notice)
         self.dirty.clear()
-        index = {}
-        for key, entry in self.entries.items():
-            blob, opened, derived = self._blobs.get(key, (None, None, 0))
-            if blob is None or opened is not entry or len(entry.notice.derived if entry.notice else ()) != derived:
-                summary, attachments = notice_summary(entry.notice) if entry.notice is not None else (None, None)
-                blob = pickle.dumps((entry.inputs, summary, attachments, entry.problems),
-                                    protocol=pickle.HIGHEST_PROTOCOL)
-            index[key] = blob  # an entry as it was opened is written back as it was read
         _write_atomic(folder / "index.pickle",
                       pickle.dumps((code_version(), index, self.hasher.settled(), self.extras),
                                    protocol=pickle.HIGHEST_PROTOCOL))
@@ -266,6 +262,14 @@ class LoadCache:
                 stale.unlink(missing_ok=True)
         self._stale_shards.clear()
         self.pruned = False
+
+    def _blob_as_read(self, key: str, entry: LoadEntry) -> bytes | None:
+        """The entry's pickle as the index held it, if the entry is still that one and its
+        notice has learned no derived value since."""
+        blob, opened, derived = self._blobs.get(key, (None, None, 0))
+        if blob is None or opened is not entry or len(entry.notice.derived if entry.notice else ()) != derived:
+            return None
+        return blob
 
 
 def shard_path(folder: Path, key: str, inputs: dict[str, str]) -> Path:

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from .cache import full_notice
 from .ics import CalendarEvent, calendar_file, notice_events, per_group_calendars, schedules, vevent_text
-from .model import Notice, Schedule, SiteConfig
+from .model import Notice, SiteConfig
 
 
 @dataclass

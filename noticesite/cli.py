@@ -122,23 +122,24 @@ def check(root: Path) -> int:
 
 
 def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
-    started = time.perf_counter()
-    # --clean starts from an empty cache, which this build then fills for the next one
     # An incremental build checks what is in the output folder: read it while loading.
     scan = OutputScan(out_dir.resolve()) if options.incremental and out_dir.is_dir() else None
     try:
-        cache = LoadCache.open(root) if options.incremental else LoadCache(root / CACHE_DIR)
-        set_template_references(cache.extras.get("template_references", {}))
-        site, problems = load(root, cache, options.workers)
-    except BaseException:
+        return _load_and_build(root, out_dir, options, scan)
+    finally:
         if scan:
-            scan.close()
-        raise
+            scan.close()  # nothing left to end once the build has read it
+
+
+def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: OutputScan | None) -> int:
+    started = time.perf_counter()
+    # --clean starts from an empty cache, which this build then fills for the next one
+    cache = LoadCache.open(root) if options.incremental else LoadCache(root / CACHE_DIR)
+    set_template_references(cache.extras.get("template_references", {}))
+    site, problems = load(root, cache, options.workers)
     loaded = time.perf_counter()
     print_problems(problems)
     if site is None:
-        if scan:
-            scan.close()
         print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
     try:

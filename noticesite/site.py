@@ -16,9 +16,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
-from . import schema, yamlio
+from . import schema, search, yamlio  # search imports Pagefind only when it builds an index
 from .cache import (CACHE_DIR, Hasher, code_version, LoadCache, LoadEntry, Manifest, NoticeRef, notice_summary, shard_path,
                     write_shard)
 from .errors import BuildError, Problem, Problems
@@ -27,7 +27,7 @@ from .outputs import Output, derive, plan
 from .render import LazyEnvironment
 from .yamlio import Node
 
-SEARCH_INDEX_DIR = "pagefind"  # search.INDEX_DIR, named here so that a build without search never imports it
+T = TypeVar("T")
 
 
 
@@ -197,7 +197,6 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
 
 # Below this many notices to parse, starting workers costs more than it saves.
 _PARALLEL_LOAD_THRESHOLD = 100
-_FORKED_LOAD: tuple | None = None
 
 
 def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: SiteConfig | None,
@@ -207,17 +206,23 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
     With a cache folder, a worker writes each notice to its shard itself and sends back only
     its summary: the notices then need not be pickled through the pool and read back here.
     """
-    import multiprocessing
+    def load_slice(paths: list[Path]) -> list[tuple]:
+        data, hasher = _DataFiles(project, Problems()), Hasher()
+        done = []
+        for path in paths:
+            shown = project.shown(path)
+            entry = _load_notice(project, path, data, hasher)
+            notice = entry.notice
+            if notice is not None and shards is not None:
+                if config is not None:
+                    derive(config, notice)  # the plan's work on the notice, kept with its summary
+                write_shard(shard_path(shards, shown, entry.inputs), notice)
+                notice = notice_summary(notice)
+            done.append((shown, entry.inputs, notice, entry.problems))
+        return done
 
-    global _FORKED_LOAD
-    _FORKED_LOAD = (project, todo, config, shards)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            slices = pool.map(_load_slice, [(i, workers) for i in range(workers)])
-    finally:
-        _FORKED_LOAD = None
     entries = {}
-    for part in slices:
+    for part in _in_forked_slices(load_slice, todo, workers):
         for shown, inputs, notice, problems in part:
             if isinstance(notice, tuple):  # (summary, attachments): the notice is in its shard
                 notice = NoticeRef(*notice, shard_path(shards, shown, inputs))
@@ -225,23 +230,32 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
     return entries
 
 
-def _load_slice(args: tuple[int, int]) -> list[tuple]:
+_FORKED_WORK: tuple[Callable[[list], object], list] | None = None
+
+
+def _in_forked_slices(work: Callable[[list], T], items: list, workers: int) -> list[T]:
+    """``work`` on contiguous slices of ``items``, one slice per forked worker.
+
+    The workers inherit ``work`` and ``items`` (nothing of the model is pickled on the way in;
+    only what ``work`` returns comes back). Slices are contiguous so that the files of one
+    notice, and a notice read from the load cache, are handled by one worker.
+    """
+    import multiprocessing
+
+    global _FORKED_WORK
+    _FORKED_WORK = (work, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_forked_slice, [(i, workers) for i in range(workers)])
+    finally:
+        _FORKED_WORK = None
+
+
+def _forked_slice(args: tuple[int, int]):
     index, count = args
-    project, todo, config, shards = _FORKED_LOAD  # type: ignore[misc]
-    data, hasher = _DataFiles(project, Problems()), Hasher()
-    chunk = len(todo) // count + 1  # contiguous: a worker's notices sit together on disk
-    done = []
-    for path in todo[index * chunk:(index + 1) * chunk]:
-        shown = project.shown(path)
-        entry = _load_notice(project, path, data, hasher)
-        notice = entry.notice
-        if notice is not None and shards is not None:
-            if config is not None:
-                derive(config, notice)  # the plan's work on the notice, kept with its summary
-            write_shard(shard_path(shards, shown, entry.inputs), notice)
-            notice = notice_summary(notice)
-        done.append((shown, entry.inputs, notice, entry.problems))
-    return done
+    work, items = _FORKED_WORK  # type: ignore[misc]
+    size = len(items) // count + 1
+    return work(items[index * size:(index + 1) * size])
 
 
 def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher) -> LoadEntry:
@@ -461,7 +475,7 @@ def _write_new(site: Site, outputs: list[Output], out_dir: Path, manifest: Manif
         stats = _timed(ctx.report, "files", lambda: _render_all(outputs, staging, ctx))
         keys = {o.path: o.key for o in outputs}
         if ctx.options.search:
-            keys[SEARCH_INDEX_DIR + "/"] = _timed(ctx.report, "search", lambda: _write_search_index(
+            keys[search.INDEX_DIR + "/"] = _timed(ctx.report, "search", lambda: _write_search_index(
                 site, staging, ctx, keys, None))
         manifest.forget()
         _swap_in(staging, out_dir)
@@ -505,10 +519,10 @@ def _update(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str,
     stats = {path: old_stats[path] for path in keys if path in old_stats and path not in written}
     stats.update(written)
     if ctx.options.search:
-        keys[SEARCH_INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
-            site, out_dir, ctx, keys, old_keys.get(SEARCH_INDEX_DIR + "/")))
+        keys[search.INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
+            site, out_dir, ctx, keys, old_keys.get(search.INDEX_DIR + "/")))
     else:
-        shutil.rmtree(out_dir / SEARCH_INDEX_DIR, ignore_errors=True)  # as a build without search has none
+        shutil.rmtree(out_dir / search.INDEX_DIR, ignore_errors=True)  # as a build without search has none
     report.rendered, report.reused, report.removed = len(todo), len(outputs) - len(todo), len(stale)
     manifest.save(keys, stats)
     return report
@@ -525,7 +539,7 @@ def _files_on_disk(folder: Path) -> dict[str, tuple[int, int]]:
             for entry in entries:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if rel != SEARCH_INDEX_DIR:
+                    if rel != search.INDEX_DIR:
                         pending.append((rel + "/", entry.path))
                 else:
                     stat = entry.stat(follow_symlinks=False)
@@ -620,41 +634,24 @@ def _template_error(ctx: BuildContext, exc: Exception) -> BuildError | None:
     return None
 
 
-_FORKED: tuple | None = None
-
-
 def _render_in_parallel(todo: list[Output], folder: Path, suffix: str, workers: int,
                         ctx: BuildContext) -> dict[str, tuple[int, int]]:
-    """Fork workers that inherit the plan (no pickling of the model) and render slices of it.
-    Slices are contiguous, so that a notice read from the load cache is read by one worker."""
-    import multiprocessing
+    """Forked workers render slices of the plan, which they inherit."""
+    def render_slice(outputs: list[Output]):
+        made = {}
+        try:
+            for output in outputs:
+                made[output.path] = _render_one(output, folder, suffix, ctx)
+        except BuildError as exc:
+            return exc.problems, made
+        return None, made
 
-    global _FORKED
-    _FORKED = (todo, folder, suffix, ctx)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_render_slice, [(i, workers) for i in range(workers)])
-    finally:
-        _FORKED = None
     stats: dict[str, tuple[int, int]] = {}
-    for problems, made in results:
+    for problems, made in _in_forked_slices(render_slice, todo, workers):
         if problems:
             raise BuildError(problems)
         stats.update(made)
     return stats
-
-
-def _render_slice(args: tuple[int, int]):
-    index, count = args
-    todo, folder, suffix, ctx = _FORKED  # type: ignore[misc]
-    chunk = len(todo) // count + 1
-    made = {}
-    try:
-        for output in todo[index * chunk:(index + 1) * chunk]:
-            made[output.path] = _render_one(output, folder, suffix, ctx)
-    except BuildError as exc:
-        return exc.problems, made
-    return None, made
 
 
 def _template_problem(project: Project, exc: Exception) -> Problem:
@@ -683,8 +680,6 @@ def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
 
 def _write_search_index(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str],
                         previous_key: str | None) -> str:
-    from . import search
-
     records = search.office_records(site) + [
         search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
