@@ -107,12 +107,40 @@ def _without_poll_delay() -> None:
 
 
 async def _build(staging: Path, records: list[Record]) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
 
     _without_poll_delay()
     config = IndexConfig(force_language=LANGUAGE, output_path=str(staging / INDEX_DIR))
-    async with PagefindIndex(config=config) as index:
+    service = await PagefindService().launch()
+    try:
+        index = await service.create_index(config)
         await index.add_directory(str(staging))
         for record in records:
             await index.add_custom_record(url="/" + record.url, content=record.content, language=LANGUAGE,
                                           meta={"title": record.title})
+        await index.write_files()
+    finally:
+        await _stop(service)
+
+
+async def _stop(service, timeout: float = 60.0) -> None:
+    """Let the Pagefind binary end on its own, which waits for the files it is still writing.
+
+    The library's own close() terminates the binary as soon as "files written" arrives, but the
+    binary answers once each write is handed to a background thread (tokio's File), not once it is
+    done: a killed binary left pagefind.js cut at 32 KiB. Closing its input ends it cleanly instead.
+    """
+    import asyncio
+
+    backend = service._backend
+    service._poll_task.cancel()  # every answer has arrived; the poll would fail at end of output
+    backend.stdin.close()
+    try:
+        code = await asyncio.wait_for(backend.wait(), timeout)
+    except TimeoutError:
+        backend.kill()
+        await backend.wait()
+        raise RuntimeError(f"the Pagefind binary did not end within {timeout:.0f} s") from None
+    if code != 0:
+        raise RuntimeError(f"the Pagefind binary ended with exit code {code}")

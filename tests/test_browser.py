@@ -2,6 +2,7 @@
 output/ on 127.0.0.1: the office directory, site search, accessibility, requests, screenshots."""
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -44,6 +45,10 @@ def page(browser):
     page = context.new_page()
     page.requests = []  # every URL the page asked for
     page.on("request", lambda r: page.requests.append(r.url))
+    page.troubles = []  # what the browser reported going wrong, shown when a test fails
+    page.on("console", lambda m: m.type == "error" and page.troubles.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.troubles.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.troubles.append(f"request failed: {r.url} {r.failure}"))
     yield page
     context.close()
 
@@ -125,12 +130,32 @@ def test_without_javascript_all_thirty_rows_are_visible(browser, site_url):
     context.close()
 
 
+def expect_search_result(page, locator) -> None:
+    try:
+        expect(locator).to_be_visible(timeout=10000)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\nwhat the browser reported: {page.troubles}") from None
+
+
+def test_search_index_files_are_whole(site_url):
+    """Every compressed file of the index decompresses and the script ends with its exports:
+    the Pagefind binary once was stopped while still writing, leaving pagefind.js cut short."""
+    _, output = site_url
+    index = output / "pagefind"
+    packed = [p for p in index.rglob("*") if p.is_file() and (".pf_" in p.suffix or p.name.startswith("wasm."))]
+    assert len(packed) >= 4
+    for path in packed:
+        gzip.decompress(path.read_bytes())  # raises on a cut-off file
+    script = (index / "pagefind.js").read_text(encoding="utf-8")
+    assert re.search(r"export\{[^}]*\bsearch\b[^}]*\};?\s*$", script), script[-200:]
+
+
 def test_site_search_finds_the_example_notice(page, site_url):
     base, _ = site_url
     page.goto(base + "search/index.html")
     page.locator("#site-search-q").fill("图像采集")
     results = page.locator(".search-result-link")
-    expect(results.first).to_be_visible(timeout=10000)
+    expect_search_result(page, results.first)
     titles = results.all_inner_texts()
     assert "关于做好2014届预计毕业生图像信息采集工作的通知" in titles
     assert any(t.startswith("附件4：毕业生图像采集流程图") for t in titles)
@@ -145,7 +170,7 @@ def test_site_search_finds_an_office_and_opens_the_filtered_directory(page, site
     base, _ = site_url
     page.goto(base + "search/index.html?q=" + quote("湖南分社"))
     link = page.locator(".search-result-link", has_text="湖南分社（附件3").first
-    expect(link).to_be_visible(timeout=10000)
+    expect_search_result(page, link)
     link.click()
     expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
     assert visible_offices(page) == ["湖南分社"]
