@@ -222,7 +222,8 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
         return done
 
     entries = {}
-    for part in _in_forked_slices(load_slice, todo, workers):
+    # one slice per worker: each slice reads the shared data files once
+    for part in _in_forked_slices(load_slice, _even_slices(todo, workers), workers):
         for shown, inputs, notice, problems in part:
             if isinstance(notice, tuple):  # (summary, attachments): the notice is in its shard
                 notice = NoticeRef(*notice, shard_path(shards, shown, inputs))
@@ -230,32 +231,35 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
     return entries
 
 
-_FORKED_WORK: tuple[Callable[[list], object], list] | None = None
+_FORKED_WORK: tuple[Callable[[list], object], list[list]] | None = None
 
 
-def _in_forked_slices(work: Callable[[list], T], items: list, workers: int) -> list[T]:
-    """``work`` on contiguous slices of ``items``, one slice per forked worker.
+def _in_forked_slices(work: Callable[[list], T], slices: list[list], workers: int) -> list[T]:
+    """``work`` on each of ``slices`` in forked workers; returns the results in slice order.
 
-    The workers inherit ``work`` and ``items`` (nothing of the model is pickled on the way in;
-    only what ``work`` returns comes back). Slices are contiguous so that the files of one
-    notice, and a notice read from the load cache, are handled by one worker.
+    The workers inherit ``work`` and the slices (nothing of the model is pickled on the way in;
+    only what ``work`` returns comes back). A worker takes the next slice when it is done with
+    one, so slices of unequal cost still keep every core busy to the end.
     """
     import multiprocessing
 
     global _FORKED_WORK
-    _FORKED_WORK = (work, items)
+    _FORKED_WORK = (work, slices)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_forked_slice, [(i, workers) for i in range(workers)])
+        with multiprocessing.get_context("fork").Pool(min(workers, len(slices))) as pool:
+            return pool.map(_forked_slice, range(len(slices)), chunksize=1)
     finally:
         _FORKED_WORK = None
 
 
-def _forked_slice(args: tuple[int, int]):
-    index, count = args
-    work, items = _FORKED_WORK  # type: ignore[misc]
+def _forked_slice(index: int):
+    work, slices = _FORKED_WORK  # type: ignore[misc]
+    return work(slices[index])
+
+
+def _even_slices(items: list, count: int) -> list[list]:
     size = len(items) // count + 1
-    return work(items[index * size:(index + 1) * size])
+    return [part for part in (items[i * size:(i + 1) * size] for i in range(count)) if part]
 
 
 def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher) -> LoadEntry:
@@ -647,11 +651,36 @@ def _render_in_parallel(todo: list[Output], folder: Path, suffix: str, workers: 
         return None, made
 
     stats: dict[str, tuple[int, int]] = {}
-    for problems, made in _in_forked_slices(render_slice, todo, workers):
+    for problems, made in _in_forked_slices(render_slice, _slices_by_cost(todo, 4 * workers), workers):
         if problems:
             raise BuildError(problems)
         stats.update(made)
     return stats
+
+
+def _output_cost(output: Output) -> int:
+    """Roughly, in tenths of a millisecond: a page is rendered from templates, a calendar file
+    is short text, a PDF is only linked."""
+    if output.link is not None:
+        return 1
+    return 40 if output.path.endswith(".html") else 2
+
+
+def _slices_by_cost(outputs: list[Output], count: int) -> list[list[Output]]:
+    """About ``count`` slices of about equal cost, each notice's files in one slice (its folder
+    is its first path segment), so that a notice read from the load cache is read once."""
+    groups: dict[str, list[Output]] = {}
+    for output in outputs:
+        groups.setdefault(output.path.split("/", 1)[0], []).append(output)
+    total = sum(_output_cost(o) for o in outputs)
+    slices: list[list[Output]] = [[]]
+    cost = 0
+    for group in groups.values():
+        if slices[-1] and cost >= total * len(slices) / count:
+            slices.append([])
+        slices[-1].extend(group)
+        cost += sum(_output_cost(o) for o in group)
+    return slices
 
 
 def _template_problem(project: Project, exc: Exception) -> Problem:

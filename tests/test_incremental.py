@@ -163,6 +163,24 @@ def test_in_place_preview_build_equals_clean_build(project: Project, edit, priva
     assert report.rendered < report.files
 
 
+def test_render_slices_keep_each_notice_whole_and_share_the_cost():
+    from noticesite.outputs import Output
+    from noticesite.site import _output_cost, _slices_by_cost
+
+    # as the plan lists them: every notice's pages first, then every notice's calendar files
+    outputs = [Output(f"n{i:02d}/{name}.html", "k", bytes) for i in range(40) for name in ("index", "a1", "a2")]
+    outputs += [Output(f"n{i:02d}/calendar/{j}.ics", "k", bytes) for i in range(40) for j in range(19)]
+    outputs += [Output("index.html", "k", bytes), Output("feed.xml", "k", bytes)]
+    slices = _slices_by_cost(outputs, 8)
+    assert sorted(o.path for part in slices for o in part) == sorted(o.path for o in outputs)
+    owner = {}
+    for n, part in enumerate(slices):
+        for output in part:
+            assert owner.setdefault(output.path.split("/")[0], n) == n  # one notice, one slice
+    costs = [sum(_output_cost(o) for o in part) for part in slices]
+    assert len(slices) == 8 and max(costs) < 1.5 * sum(costs) / 8, costs
+
+
 def test_parallel_load_equals_serial_load(project: Project):
     for i in range(110):  # enough notices to cross the threshold for parsing in workers
         shutil.copytree(project.path("content/2012-104"), project.path(f"content/n{i:03d}"))
