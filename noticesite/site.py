@@ -592,7 +592,8 @@ def _render_all(todo: list[Output], folder: Path, ctx: BuildContext, suffix: str
             os.makedirs(f"{folder}/{parent}", exist_ok=True)
             made.add(parent)
     workers = ctx.options.workers or os.cpu_count() or 1
-    if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD:
+    # as for parsing, fork only from a single-threaded process (the preview server runs threads)
+    if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD and threading.active_count() == 1:
         return _render_in_parallel(todo, folder, suffix, workers, ctx)
     return {output.path: _render_one(output, folder, suffix, ctx) for output in todo}
 
