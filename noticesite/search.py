@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -50,23 +51,36 @@ def index_key(html_keys: dict[str, str], records: list[Record]) -> str:
     return digest(sorted(html_keys.items()), [r.__dict__ for r in records])
 
 
-def write_index(staging: Path, records: list[Record], key: str, previous: Path | None,
+def write_index(folder: Path, records: list[Record], key: str, previous: Path | None,
                 previous_key: str | None) -> bool:
-    """Writes staging/pagefind; reuses the previous index when nothing it is made from changed.
+    """Writes folder/pagefind; reuses the previous index when nothing it is made from changed.
 
+    The new index is built beside the old one and then renamed into its place: until then the
+    old one stays whole and in use, and if Pagefind fails it is what remains.
     Returns True when the index was built anew.
     """
-    old, target = (previous / INDEX_DIR if previous else None), staging / INDEX_DIR
+    old, target = (previous / INDEX_DIR if previous else None), folder / INDEX_DIR
     if old is not None and previous_key == key and old.is_dir():
         if old != target:  # in place (the preview), the index is already there
             shutil.copytree(old, target, copy_function=os.link)
         return False
-    shutil.rmtree(target, ignore_errors=True)  # in place: the stale index goes first
+    building = folder / f".{INDEX_DIR}-{os.getpid()}-{threading.get_ident()}.tmp"
+    shutil.rmtree(building, ignore_errors=True)
     try:
-        _run(_build(staging, records))
+        _run(_build(folder, building, records))
     except Exception as exc:  # the Pagefind service is another process: report, don't crash
+        shutil.rmtree(building, ignore_errors=True)
         raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
+    _replace_folder(building, target)
     return True
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    retired = target.with_name(new.name + ".old")
+    if target.exists():
+        os.rename(target, retired)
+    os.rename(new, target)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _run(coroutine) -> None:
@@ -106,22 +120,38 @@ def _without_poll_delay() -> None:
     service.asyncio = patched
 
 
-async def _build(staging: Path, records: list[Record]) -> None:
-    from pagefind.index import IndexConfig
+async def _build(site: Path, index: Path, records: list[Record]) -> None:
+    """Index the pages under ``site`` and ``records`` into the folder ``index``."""
+    import asyncio
+
     from pagefind.service import PagefindService
 
     _without_poll_delay()
-    config = IndexConfig(force_language=LANGUAGE, output_path=str(staging / INDEX_DIR))
     service = await PagefindService().launch()
     try:
-        index = await service.create_index(config)
-        await index.add_directory(str(staging))
-        for record in records:
-            await index.add_custom_record(url="/" + record.url, content=record.content, language=LANGUAGE,
-                                          meta={"title": record.title})
-        await index.write_files()
+        # The library waits for each answer without watching the binary: if the binary dies,
+        # no answer ever comes. So the work races the binary's exit.
+        work = asyncio.ensure_future(_index(service, site, index, records))
+        ended = asyncio.ensure_future(service._backend.wait())
+        await asyncio.wait({work, ended}, return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():
+            work.cancel()
+            raise RuntimeError(f"the Pagefind binary ended early (exit code {ended.result()})")
+        ended.cancel()
+        work.result()
     finally:
         await _stop(service)
+
+
+async def _index(service, site: Path, index: Path, records: list[Record]) -> None:
+    from pagefind.index import IndexConfig
+
+    pagefind = await service.create_index(IndexConfig(force_language=LANGUAGE, output_path=str(index)))
+    await pagefind.add_directory(str(site))
+    for record in records:
+        await pagefind.add_custom_record(url="/" + record.url, content=record.content,
+                                         language=LANGUAGE, meta={"title": record.title})
+    await pagefind.write_files()
 
 
 async def _stop(service, timeout: float = 60.0) -> None:
@@ -135,6 +165,8 @@ async def _stop(service, timeout: float = 60.0) -> None:
 
     backend = service._backend
     service._poll_task.cancel()  # every answer has arrived; the poll would fail at end of output
+    if backend.returncode is not None:
+        return  # it ended already (reported by _build)
     backend.stdin.close()
     try:
         code = await asyncio.wait_for(backend.wait(), timeout)

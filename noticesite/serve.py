@@ -4,6 +4,9 @@ The preview never writes to output/. On each change under content/, data/ or
 layouts/ it reloads and rebuilds; when that fails, every page of the preview
 shows the problems instead (rendered here, not from layouts/, because a broken
 template must still be reported), and the next good build replaces them.
+
+The search index is built after the pages, in a thread of its own: Pagefind
+takes seconds over a large archive, and the browser should reload at once.
 """
 from __future__ import annotations
 
@@ -12,23 +15,85 @@ import html
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from .cache import LoadCache, Manifest
 from .errors import BuildError, Problem
 from .render import environment
-from .site import BuildOptions, build, load
+from .site import BuildOptions, SearchJob, build, load
 
 WATCHED = ("content", "data", "layouts")
 # Editors write swap and backup files next to the real ones: they are not edits.
 IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".bak")
 
 
+class SearchIndexer:
+    """Builds the preview's search index in one thread, one job at a time; of the jobs that
+    arrive meanwhile only the newest is built (it covers the pages as they are now)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._pending: SearchJob | None = None
+        self._running = False
+        self._epoch = 0  # moves on when the pages stop matching any index (an error page)
+        self.built_key: str | None = None  # the key of the index in the folder
+        self._target_key: str | None = None  # the key it will have when the work is done
+        self.builds = 0
+
+    def submit(self, job: SearchJob) -> None:
+        with self._changed:
+            if job.key == self._target_key:
+                return  # no page changed since: the index is (or is about to be) right
+            self._pending, self._target_key = job, job.key
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._work, name="noticesite-search", daemon=True).start()
+
+    def invalidate(self) -> None:
+        """The pages were replaced by an error page: the next job must be built, whatever its key."""
+        with self._changed:
+            self._epoch += 1
+            self.built_key = self._target_key = None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until no job is pending or running; False if ``timeout`` passed first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._running, timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._changed:
+                job, self._pending, epoch = self._pending, None, self._epoch
+                if job is None:
+                    self._running = False
+                    self._changed.notify_all()
+                    return
+            try:
+                job.run()
+            except BuildError as exc:
+                for p in exc.problems:
+                    print(p, file=sys.stderr)
+                with self._changed:
+                    self.built_key = None
+                    if self._target_key == job.key:
+                        self._target_key = None  # the next rebuild tries again
+                continue
+            with self._changed:
+                self.builds += 1
+                if epoch == self._epoch:
+                    self.built_key = job.key
+            print("search index rebuilt", file=sys.stderr)
+
+
 class Preview:
     def __init__(self, root: Path, options: BuildOptions):
         self.root = root
-        self.options = dataclasses.replace(options, in_place=True, private_output=True)
+        # the pages first; the search index after them, by the indexer
+        self.options = dataclasses.replace(options, in_place=True, private_output=True, search=False,
+                                           search_later=options.search)
+        self.indexer = SearchIndexer()
         self.folder = Path(tempfile.mkdtemp(prefix="noticesite-serve-")) / "site"
         self.builds = 0
         self.last_report = None
@@ -47,6 +112,8 @@ class Preview:
             try:
                 self.last_report = build(site, self.folder, self.options, self.cache.hasher, self.env)
                 print(f"rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+                if self.last_report.search_job is not None:
+                    self.indexer.submit(self.last_report.search_job)
                 return True
             except BuildError as exc:
                 problems = exc.problems
@@ -56,8 +123,10 @@ class Preview:
         return False
 
     def _show_problems(self, problems: list[Problem]) -> None:
-        # The pages are about to be overwritten: the next build must not reuse any of them.
+        # The pages are about to be overwritten: the next build must not reuse any of them,
+        # nor the search index made from them.
         Manifest.for_output(self.root, self.folder).forget()
+        self.indexer.invalidate()
         page = error_page(problems)
         self.folder.mkdir(parents=True, exist_ok=True)
         pages = list(self.folder.rglob("*.html")) or [self.folder / "index.html"]
@@ -65,6 +134,7 @@ class Preview:
             path.write_text(page, encoding="utf-8")
 
     def close(self) -> None:
+        self.indexer.wait(timeout=60)  # not while Pagefind still writes into the folder
         shutil.rmtree(self.folder.parent, ignore_errors=True)
 
 

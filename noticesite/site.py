@@ -317,6 +317,9 @@ class BuildOptions:
     # The folder is this process's own (the preview's): what the manifest says is on disk is,
     # so it need not be read again before each build.
     private_output: bool = False
+    # With search off: leave the folder's search index as it is and hand back what a new one
+    # needs (BuildReport.search_job), for the preview to build once the pages are shown.
+    search_later: bool = False
 
 
 @dataclass
@@ -329,6 +332,7 @@ class BuildReport:
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
     pdf_peak_rss: int = 0  # bytes: the largest process that printed a PDF
+    search_job: "SearchJob | None" = None  # with BuildOptions.search_later
     warnings: list = field(default_factory=list)  # problems found while writing, e.g. by WeasyPrint
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -481,6 +485,8 @@ def _write_new(site: Site, outputs: list[Output], out_dir: Path, manifest: Manif
         if ctx.options.search:
             keys[search.INDEX_DIR + "/"] = _timed(ctx.report, "search", lambda: _write_search_index(
                 site, staging, ctx, keys, None))
+        elif ctx.options.search_later:
+            ctx.report.search_job = _search_job(site, out_dir, ctx, keys)
         manifest.forget()
         _swap_in(staging, out_dir)
     except BaseException:
@@ -525,6 +531,8 @@ def _update(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str,
     if ctx.options.search:
         keys[search.INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
             site, out_dir, ctx, keys, old_keys.get(search.INDEX_DIR + "/")))
+    elif ctx.options.search_later:
+        report.search_job = _search_job(site, out_dir, ctx, keys)
     else:
         shutil.rmtree(out_dir / search.INDEX_DIR, ignore_errors=True)  # as a build without search has none
     report.rendered, report.reused, report.removed = len(todo), len(outputs) - len(todo), len(stale)
@@ -710,12 +718,30 @@ def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
 
 def _write_search_index(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str],
                         previous_key: str | None) -> str:
+    job = _search_job(site, folder, ctx, keys)
+    search.write_index(folder, job.records, job.key, ctx.previous, previous_key)
+    return job.key
+
+
+@dataclass(frozen=True)
+class SearchJob:
+    """The search index of a folder whose pages are written: what it is made from, and its key
+    (the same key means the same index)."""
+
+    folder: Path
+    records: list[search.Record]
+    key: str
+
+    def run(self) -> None:
+        """Build the index into the folder; raises BuildError when Pagefind fails."""
+        search.write_index(self.folder, self.records, self.key, None, None)
+
+
+def _search_job(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str]) -> SearchJob:
     records = search.office_records(site) + [
         search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
-    key = search.index_key(html_keys, records)
-    search.write_index(folder, records, key, ctx.previous, previous_key)
-    return key
+    return SearchJob(folder, records, search.index_key(html_keys, records))
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

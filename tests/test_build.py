@@ -35,6 +35,26 @@ def test_failed_build_leaves_previous_output_exactly_as_it_was(project: Project)
     assert leftovers == []
 
 
+def test_pagefind_ending_early_is_reported_and_the_old_index_stays(project: Project, tmp_path: Path, monkeypatch):
+    site, _ = load(project.root)
+    output = project.path("output")
+    build(site, output, BuildOptions(pdf=False))
+    index_before = snapshot(output / "pagefind")
+    project.replace("content/2012-104/notice.md", "现将有关安排", "现将有关安排（更新）")
+    # a Pagefind binary that reads part of the first request and dies
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\nhead -c 20 >/dev/null\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--project", str(project.root),
+                             "--no-pdf"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "site search: Pagefind failed: the Pagefind binary ended early (exit code 3)" in result.stderr
+    assert snapshot(output / "pagefind") == index_before  # not removed, not half rebuilt
+    assert "（更新）" in (output / "2012-104/index.html").read_text(encoding="utf-8")  # the pages are in
+    assert not [p.name for p in output.iterdir() if p.name.startswith(".")]
+
+
 def test_template_error_mid_build_leaves_previous_output(project: Project):
     assert run_cli(project, "build").returncode == 0
     before = snapshot(project.path("output"))

@@ -1,6 +1,7 @@
 """The live-reload preview: serves the site, rebuilds once per save, shows data errors in the page."""
 from __future__ import annotations
 
+import gzip
 import socket
 import subprocess
 import sys
@@ -88,3 +89,32 @@ def test_one_rebuild_per_save(server):
     wait_for(lambda: "各高校毕业生（更新）" in fetch(base + "2012-104/attachment-2.html"))
     time.sleep(2.5)  # any second rebuild for the same save would have happened by now
     assert log.read_text().count("rebuilt in") - before == 1
+
+
+def index_text(folder: Path) -> str:
+    """Every text the preview's search index holds (its fragments are gzipped JSON)."""
+    fragments = sorted((folder / "pagefind" / "fragment").glob("*.pf_fragment"))
+    return "\n".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments)
+
+
+def test_preview_shows_the_pages_first_then_indexes_them(project: Project):
+    from noticesite.serve import Preview
+    from noticesite.site import BuildOptions
+
+    preview = Preview(project.root, BuildOptions(pdf=False))  # search on, as `serve` has it
+    try:
+        assert preview.rebuild()
+        assert preview.indexer.wait(timeout=120)
+        assert '"url":"/2012-104/"' in index_text(preview.folder) and preview.indexer.builds == 1
+        project.replace("content/2012-104/notice.md", "现将有关安排", "现将有关安排（QXZ2026补充）", count=1)
+        assert preview.rebuild()
+        # the page is new as soon as rebuild() returns; its words reach the index after
+        assert "QXZ2026" in (preview.folder / "2012-104/index.html").read_text(encoding="utf-8")
+        assert preview.last_report.search_job is not None and "search" not in preview.last_report.timings
+        assert preview.indexer.wait(timeout=120)
+        assert "QXZ2026" in index_text(preview.folder) and preview.indexer.builds == 2
+        assert preview.rebuild()  # no page changed: the index is not built again
+        assert preview.indexer.wait(timeout=120) and preview.indexer.builds == 2
+        assert not [p.name for p in preview.folder.iterdir() if p.name.startswith(".")]  # nothing left beside it
+    finally:
+        preview.close()
