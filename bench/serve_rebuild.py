@@ -5,9 +5,11 @@
 
 Lays out N copies of the example notice (each its own number and slug, sharing
 the example's data), starts the preview's build loop in this process (the same
-Preview.rebuild() that `build.py serve` calls on every save, HTML and search
-index off as in `serve --no-pdf --no-search`), then edits one notice body at a
-time and times each rebuild. Not a test: nothing asserts.
+Preview.rebuild() that `build.py serve` calls on every save, as in
+`serve --no-pdf`: PDFs off, search on), then edits one notice body at a time and
+times each rebuild: until the pages are written and the browser may reload, and
+until the search index, built after them in a thread of its own, has them too.
+`--no-search` measures `serve --no-pdf --no-search`. Not a test: nothing asserts.
 """
 from __future__ import annotations
 
@@ -43,15 +45,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="print what each rebuild rendered and its timings")
+    parser.add_argument("--no-search", action="store_true", help="the preview without its search index")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "site"
         lay_out(project, args.n)
-        preview = Preview(project, BuildOptions(pdf=False, search=False))
+        preview = Preview(project, BuildOptions(pdf=False, search=not args.no_search))
         started = time.perf_counter()
         assert preview.rebuild(), "the first build failed"
         cold = time.perf_counter() - started
-        timings = []
+        preview.indexer.wait()
+        cold_indexed = time.perf_counter() - started
+        timings, indexed = [], []
         for edit in range(args.edits):
             notice = project / "content" / f"n{edit * 7 % args.n:04d}" / "notice.md"
             text = notice.read_text(encoding="utf-8")
@@ -59,12 +64,22 @@ def main() -> None:
             started = time.perf_counter()
             assert preview.rebuild()
             timings.append(time.perf_counter() - started)
+            preview.indexer.wait()  # before the next edit, so that each edit is timed alone
+            indexed.append(time.perf_counter() - started)
             if args.verbose:
                 print(preview.last_report, file=sys.stderr)
         preview.close()
-    print(f"preview with {args.n} notices: first build {cold:.2f} s; rebuild after editing one notice: "
-          f"median {statistics.median(timings) * 1000:.0f} ms (min {min(timings) * 1000:.0f}, "
-          f"max {max(timings) * 1000:.0f}) over {len(timings)} edits")
+    search = "search off" if args.no_search else "search on"
+    print(f"preview with {args.n} notices, {search}: first build {cold:.2f} s (pages), {cold_indexed:.2f} s "
+          f"(with the search index); rebuild after editing one notice, pages written (the browser reloads): "
+          f"{_spread(timings)} over {len(timings)} edits")
+    if not args.no_search:
+        print(f"  ... and the search index up to date (built after the pages): {_spread(indexed)}")
+
+
+def _spread(seconds: list[float]) -> str:
+    return (f"median {statistics.median(seconds) * 1000:.0f} ms (min {min(seconds) * 1000:.0f}, "
+            f"max {max(seconds) * 1000:.0f})")
 
 
 if __name__ == "__main__":

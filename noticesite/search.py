@@ -13,11 +13,12 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 from .cache import digest
 from .errors import BuildError, Problem
-from .model import Makeup, Site
+from .model import Makeup, Notice, Site
 
 INDEX_DIR = "pagefind"
 LANGUAGE = "zh-cn"
@@ -33,27 +34,45 @@ class Record:
 
 
 def office_records(site: Site) -> list[Record]:
+    return [record for notice in site.notices for record in _notice_office_records(notice)]
+
+
+def _notice_office_records(notice: Notice) -> list[Record]:
     records = []
-    for notice in site.notices:
-        for attachment in notice.attachments:
-            # the type first: a notice of the load cache is read from disk only if it has a directory
-            if attachment.type != "directory" or not isinstance(attachment.data, Makeup):
-                continue
-            for office in attachment.data.directory.offices:
-                records.append(Record(
-                    f"{notice.slug}/{attachment.slug}.html?q={quote(office.name)}",
-                    f"{office.name}（附件{attachment.number}：{attachment.title}）",
-                    f"{office.name} {office.province} {office.address} 电话 {office.phone.display}"))
+    for attachment in notice.attachments:
+        # the type first: a notice of the load cache is read from disk only if it has a directory
+        if attachment.type != "directory" or not isinstance(attachment.data, Makeup):
+            continue
+        for office in attachment.data.directory.offices:
+            records.append(Record(
+                f"{notice.slug}/{attachment.slug}.html?q={quote(office.name)}",
+                f"{office.name}（附件{attachment.number}：{attachment.title}）",
+                f"{office.name} {office.province} {office.address} 电话 {office.phone.display}"))
     return records
 
 
-def index_key(html_keys: dict[str, str], records: list[Record]) -> str:
-    return digest(sorted(html_keys.items()), [r.__dict__ for r in records])
+def office_records_key(site: Site) -> str:
+    """What ``office_records`` would give, as a hash: each notice's part is worked out once and
+    kept in its memo (which the load cache keeps), so an unchanged notice is not read again."""
+    return digest([_notice_records_key(notice) for notice in site.notices])
 
 
-def write_index(folder: Path, records: list[Record], key: str, previous: Path | None,
+def _notice_records_key(notice: Notice) -> str:
+    key = ("search_records",)
+    if key not in notice.derived:
+        notice.derived[key] = digest([r.__dict__ for r in _notice_office_records(notice)])
+    return notice.derived[key]
+
+
+def index_key(html_keys: dict[str, str], records_key: str, extra_records: list[Record]) -> str:
+    """The index's key, from the pages' keys, ``office_records_key`` and the other records."""
+    return digest(sorted(html_keys.items()), records_key, [r.__dict__ for r in extra_records])
+
+
+def write_index(folder: Path, records: Callable[[], list[Record]], key: str, previous: Path | None,
                 previous_key: str | None) -> bool:
-    """Writes folder/pagefind; reuses the previous index when nothing it is made from changed.
+    """Writes folder/pagefind; reuses the previous index when nothing it is made from changed
+    (``records`` are then not asked for).
 
     The new index is built beside the old one and then renamed into its place: until then the
     old one stays whole and in use, and if Pagefind fails it is what remains.
@@ -67,7 +86,7 @@ def write_index(folder: Path, records: list[Record], key: str, previous: Path | 
     building = folder / f".{INDEX_DIR}-{os.getpid()}-{threading.get_ident()}.tmp"
     shutil.rmtree(building, ignore_errors=True)
     try:
-        _run(_build(folder, building, records))
+        _run(_build(folder, building, records()))
     except Exception as exc:  # the Pagefind service is another process: report, don't crash
         shutil.rmtree(building, ignore_errors=True)
         raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc

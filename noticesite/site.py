@@ -726,11 +726,16 @@ def _write_search_index(site: Site, folder: Path, ctx: BuildContext, keys: dict[
 @dataclass(frozen=True)
 class SearchJob:
     """The search index of a folder whose pages are written: what it is made from, and its key
-    (the same key means the same index)."""
+    (the same key means the same index). The records of the offices are gathered only when
+    the index is built (for the preview, in its own thread, after the pages are shown)."""
 
     folder: Path
-    records: list[search.Record]
+    site: Site
+    pdf_records: list[search.Record]
     key: str
+
+    def records(self) -> list[search.Record]:
+        return search.office_records(self.site) + self.pdf_records
 
     def run(self) -> None:
         """Build the index into the folder; raises BuildError when Pagefind fails."""
@@ -738,10 +743,10 @@ class SearchJob:
 
 
 def _search_job(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str]) -> SearchJob:
-    records = search.office_records(site) + [
-        search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
+    pdf_records = [search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
-    return SearchJob(folder, records, search.index_key(html_keys, records))
+    return SearchJob(folder, site, pdf_records,
+                     search.index_key(html_keys, search.office_records_key(site), pdf_records))
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

@@ -1,6 +1,7 @@
 """Incremental builds write exactly what a clean build writes, for every kind of edit."""
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -268,3 +269,18 @@ def test_reading_the_output_folder_in_another_process_finds_what_is_there(tmp_pa
     unused = OutputScan(folder)
     unused.close()  # not needed after all: the child is ended and reaped
     assert unused.result() == {}
+
+
+def test_search_index_is_kept_until_a_page_or_record_changes(project: Project):
+    with_search = BuildOptions(pdf=False, search=True, incremental=True)
+    run(project, "output", with_search)
+    script = project.path("output/pagefind/pagefind.js")
+    first = script.stat().st_mtime_ns
+    run(project, "output", with_search)
+    assert script.stat().st_mtime_ns == first  # nothing changed: Pagefind did not run
+    project.replace("data/offices.yaml", "长沙市迎宾路153号", "长沙市迎宾路155号")  # only an office record
+    run(project, "output", with_search)
+    assert script.stat().st_mtime_ns != first
+    fragments = project.path("output/pagefind/fragment").glob("*.pf_fragment")
+    texts = [gzip.decompress(f.read_bytes()).decode("utf-8").replace("\u200b", "") for f in fragments]
+    assert any("迎宾路155号" in text for text in texts)  # (Pagefind marks word breaks with U+200B)
