@@ -146,7 +146,7 @@ def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: Outp
         report = build(site, out_dir, options, cache.hasher, scan=scan)
     except BuildError as exc:
         print_problems(exc.problems)
-        print(f"build failed; {out_dir} was left as it was", file=sys.stderr)
+        print(f"build failed; {out_dir}: {exc.partly_written or 'left as it was'}", file=sys.stderr)
         return EXIT_PROBLEMS
     print_problems(report.warnings)
     cache.extras["template_references"] = template_references()

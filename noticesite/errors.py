@@ -58,6 +58,8 @@ class Problems(list[Problem]):
 class BuildError(Exception):
     """Raised to stop a build; carries every problem found so far."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], partly_written: str = ""):
         self.problems = sorted(problems)
+        # empty when the output folder is as it was; else what of it the build did change
+        self.partly_written = partly_written
         super().__init__("\n".join(str(p) for p in self.problems))

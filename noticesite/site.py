@@ -529,8 +529,11 @@ def _update(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str,
     stats = {path: old_stats[path] for path in keys if path in old_stats and path not in written}
     stats.update(written)
     if ctx.options.search:
-        keys[search.INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
-            site, out_dir, ctx, keys, old_keys.get(search.INDEX_DIR + "/")))
+        try:
+            keys[search.INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
+                site, out_dir, ctx, keys, old_keys.get(search.INDEX_DIR + "/")))
+        except BuildError as exc:  # the pages are in place already; the previous index stays
+            raise BuildError(exc.problems, "its pages are new; its search index is the previous one") from exc
     elif ctx.options.search_later:
         report.search_job = _search_job(site, out_dir, ctx, keys)
     else:

@@ -50,6 +50,7 @@ def test_pagefind_ending_early_is_reported_and_the_old_index_stays(project: Proj
                              "--no-pdf"], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "site search: Pagefind failed: the Pagefind binary ended early (exit code 3)" in result.stderr
+    assert "its pages are new; its search index is the previous one" in result.stderr
     assert snapshot(output / "pagefind") == index_before  # not removed, not half rebuilt
     assert "（更新）" in (output / "2012-104/index.html").read_text(encoding="utf-8")  # the pages are in
     assert not [p.name for p in output.iterdir() if p.name.startswith(".")]
