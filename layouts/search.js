@@ -13,10 +13,24 @@
   var engine = null;
   var latest = 0;
 
+  /* The index is one Pagefind bundle per year (pagefind/bundles.json lists them, newest
+     first): the newest is loaded and the others are merged into it. */
   function load() {
     if (!engine) {
-      engine = import(base + "pagefind/pagefind.js").then(function (pagefind) {
-        return pagefind.options({ baseUrl: base }).then(function () { return pagefind; });
+      var index = base + "pagefind/";
+      engine = fetch(index + "bundles.json").then(function (response) {
+        if (!response.ok) throw new Error("no search index");
+        return response.json();
+      }).then(function (listing) {
+        var bundles = listing.bundles || [];
+        if (!bundles.length) return null;  /* no notice yet: nothing to find */
+        return import(index + bundles[0] + "/pagefind.js").then(function (pagefind) {
+          return pagefind.options({ baseUrl: base }).then(function () {
+            return Promise.all(bundles.slice(1).map(function (name) {
+              return pagefind.mergeIndex(index + name + "/", { baseUrl: base });
+            }));
+          }).then(function () { return pagefind; });
+        });
       });
     }
     return engine;
@@ -68,7 +82,7 @@
     window.history.replaceState(null, "", url);
     if (!query) { list.textContent = ""; status.textContent = ""; return; }
     status.textContent = "正在搜索…";
-    load().then(function (pagefind) { return pagefind.search(query); })
+    load().then(function (pagefind) { return pagefind ? pagefind.search(query) : { results: [] }; })
       .then(function (found) { return Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); })); })
       .then(function (data) { if (ticket === latest) show(data, query); })
       .catch(function () { if (ticket === latest) status.textContent = "搜索暂时不可用，请稍后再试。"; });

@@ -4,11 +4,17 @@ Pagefind (its extended binary segments Chinese) indexes the built HTML pages
 that carry ``data-pagefind-body`` (each notice and attachment), plus records
 we add: one per branch office, leading to the directory filtered on that
 office, and one per PDF with the text it prints. The index lives in
-``pagefind/`` and is fetched by the search page from the same host only.
+``pagefind/``, fetched by the search page from the same host only.
+
+It is made of one Pagefind index per year of notices (``pagefind/2012/``, ...),
+which the search page merges, so that an edit re-indexes one year, not the
+archive. ``pagefind/bundles.json`` lists them, newest first, with their keys.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import threading
 from dataclasses import dataclass
@@ -34,10 +40,10 @@ class Record:
 
 
 def office_records(site: Site) -> list[Record]:
-    return [record for notice in site.notices for record in _notice_office_records(notice)]
+    return [record for notice in site.notices for record in office_records_of(notice)]
 
 
-def _notice_office_records(notice: Notice) -> list[Record]:
+def office_records_of(notice: Notice) -> list[Record]:
     records = []
     for attachment in notice.attachments:
         # the type first: a notice of the load cache is read from disk only if it has a directory
@@ -51,47 +57,102 @@ def _notice_office_records(notice: Notice) -> list[Record]:
     return records
 
 
-def office_records_key(site: Site) -> str:
-    """What ``office_records`` would give, as a hash: each notice's part is worked out once and
-    kept in its memo (which the load cache keeps), so an unchanged notice is not read again."""
-    return digest([_notice_records_key(notice) for notice in site.notices])
-
-
-def _notice_records_key(notice: Notice) -> str:
+def notice_records_key(notice: Notice) -> str:
+    """What ``office_records`` gives for one notice, as a hash: worked out once and kept in the
+    notice's memo (which the load cache keeps), so an unchanged notice is not read again."""
     key = ("search_records",)
     if key not in notice.derived:
-        notice.derived[key] = digest([r.__dict__ for r in _notice_office_records(notice)])
+        notice.derived[key] = digest([r.__dict__ for r in office_records_of(notice)])
     return notice.derived[key]
 
 
-def index_key(html_keys: dict[str, str], records_key: str, extra_records: list[Record]) -> str:
-    """The index's key, from the pages' keys, ``office_records_key`` and the other records."""
-    return digest(sorted(html_keys.items()), records_key, [r.__dict__ for r in extra_records])
+BUNDLES_FILE = "bundles.json"
 
 
-def write_index(folder: Path, records: Callable[[], list[Record]], key: str, previous: Path | None,
-                previous_key: str | None) -> bool:
-    """Writes folder/pagefind; reuses the previous index when nothing it is made from changed
-    (``records`` are then not asked for).
+@dataclass(frozen=True)
+class Bundle:
+    """One index of the search: the notices of a year. The same key means the same index."""
 
-    The new index is built beside the old one and then renamed into its place: until then the
-    old one stays whole and in use, and if Pagefind fails it is what remains.
-    Returns True when the index was built anew.
+    name: str  # the year
+    notices: tuple[Notice, ...]
+    key: str
+
+
+def bundles(site: Site, html_keys: dict[str, str], pdf_records: list[Record]) -> list[Bundle]:
+    """One bundle per year of notices, newest first; each keyed by its pages and records."""
+    pages: dict[str, list[tuple[str, str]]] = {}
+    for path, key in html_keys.items():
+        pages.setdefault(path.split("/", 1)[0], []).append((path, key))
+    pdfs: dict[str, list[dict]] = {}
+    for record in pdf_records:
+        pdfs.setdefault(record.url.split("/", 1)[0], []).append(record.__dict__)
+    by_year: dict[int, list[Notice]] = {}
+    for notice in site.notices:
+        by_year.setdefault(notice.year, []).append(notice)
+    return [Bundle(str(year), tuple(notices), digest(
+        [(n.slug, sorted(pages.get(n.slug, [])), notice_records_key(n), pdfs.get(n.slug, [])) for n in notices]))
+        for year, notices in sorted(by_year.items(), reverse=True)]
+
+
+def index_key(parts: list[Bundle]) -> str:
+    return digest([(b.name, b.key) for b in parts])
+
+
+def write_index(folder: Path, parts: list[Bundle], records: Callable[[Bundle], list[Record]],
+                previous: Path | None) -> list[str]:
+    """Writes folder/pagefind, one index per bundle. A bundle whose key is the one recorded in
+    ``previous``/pagefind is taken from there (in place: left alone), and ``records`` are then
+    not asked for. Returns the names of the bundles indexed anew.
+
+    Each index is built beside the one it replaces and then renamed into its place: until
+    then the old one stays whole and in use, and if Pagefind fails it is what remains.
     """
-    old, target = (previous / INDEX_DIR if previous else None), folder / INDEX_DIR
-    if old is not None and previous_key == key and old.is_dir():
-        if old != target:  # in place (the preview), the index is already there
-            shutil.copytree(old, target, copy_function=os.link)
-        return False
-    building = folder / f".{INDEX_DIR}-{os.getpid()}-{threading.get_ident()}.tmp"
-    shutil.rmtree(building, ignore_errors=True)
-    try:
-        _run(_build(folder, building, records()))
-    except Exception as exc:  # the Pagefind service is another process: report, don't crash
+    target = folder / INDEX_DIR
+    old = previous / INDEX_DIR if previous else None
+    old_keys = _recorded_keys(old) if old else {}
+    target.mkdir(exist_ok=True)
+    built = []
+    for bundle in parts:
+        if old_keys.get(bundle.name) == bundle.key and (old / bundle.name).is_dir():
+            if old != target:
+                shutil.copytree(old / bundle.name, target / bundle.name, copy_function=os.link)
+            continue
+        building = target / f".{bundle.name}-{os.getpid()}-{threading.get_ident()}.tmp"
         shutil.rmtree(building, ignore_errors=True)
-        raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
-    _replace_folder(building, target)
-    return True
+        try:
+            _run(_build(folder, building, records(bundle), _pages_of(bundle)))
+        except Exception as exc:  # the Pagefind service is another process: report, don't crash
+            shutil.rmtree(building, ignore_errors=True)
+            raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
+        _replace_folder(building, target / bundle.name)
+        built.append(bundle.name)
+    names = {b.name for b in parts}
+    for entry in target.iterdir():  # years gone, and anything else (an index of an older layout)
+        if entry.name not in names and entry.name != BUNDLES_FILE:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    listing = {"bundles": [b.name for b in parts], "keys": {b.name: b.key for b in parts}}
+    _write_atomic(target / BUNDLES_FILE, json.dumps(listing, ensure_ascii=False, indent=1).encode())
+    return built
+
+
+def _recorded_keys(index: Path) -> dict[str, str]:
+    try:
+        keys = json.loads((index / BUNDLES_FILE).read_text(encoding="utf-8"))["keys"]
+        return {str(name): str(key) for name, key in keys.items()}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return {}  # none, or not ours: every bundle is indexed anew
+
+
+def _pages_of(bundle: Bundle) -> str:
+    """A glob (Pagefind's, from the site's root) of the pages of the bundle's notices."""
+    folders = ",".join(re.sub(r"([\\*?\[\]{}<>:,!#])", r"\\\1", n.slug) for n in bundle.notices)
+    return f"{{{folders}}}/**/*.html"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    part = path.with_name(f".{path.name}-{os.getpid()}-{threading.get_ident()}.tmp")
+    part.write_bytes(data)
+    os.replace(part, path)
 
 
 def _replace_folder(new: Path, target: Path) -> None:
@@ -139,8 +200,8 @@ def _without_poll_delay() -> None:
     service.asyncio = patched
 
 
-async def _build(site: Path, index: Path, records: list[Record]) -> None:
-    """Index the pages under ``site`` and ``records`` into the folder ``index``."""
+async def _build(site: Path, index: Path, records: list[Record], pages: str = "**/*.html") -> None:
+    """Index the pages under ``site`` that ``pages`` matches, and ``records``, into the folder ``index``."""
     import asyncio
 
     from pagefind.service import PagefindService
@@ -150,7 +211,7 @@ async def _build(site: Path, index: Path, records: list[Record]) -> None:
     try:
         # The library waits for each answer without watching the binary: if the binary dies,
         # no answer ever comes. So the work races the binary's exit.
-        work = asyncio.ensure_future(_index(service, site, index, records))
+        work = asyncio.ensure_future(_index(service, site, index, records, pages))
         ended = asyncio.ensure_future(service._backend.wait())
         await asyncio.wait({work, ended}, return_when=asyncio.FIRST_COMPLETED)
         if not work.done():
@@ -162,11 +223,11 @@ async def _build(site: Path, index: Path, records: list[Record]) -> None:
         await _stop(service)
 
 
-async def _index(service, site: Path, index: Path, records: list[Record]) -> None:
+async def _index(service, site: Path, index: Path, records: list[Record], pages: str) -> None:
     from pagefind.index import IndexConfig
 
     pagefind = await service.create_index(IndexConfig(force_language=LANGUAGE, output_path=str(index)))
-    await pagefind.add_directory(str(site))
+    await pagefind.add_directory(str(site), glob=pages)
     for record in records:
         await pagefind.add_custom_record(url="/" + record.url, content=record.content,
                                          language=LANGUAGE, meta={"title": record.title})

@@ -71,7 +71,7 @@ class SearchIndexer:
                     self._changed.notify_all()
                     return
             try:
-                job.run()
+                job.run(reuse_from=job.folder)  # the years whose pages did not change stay
             except BuildError as exc:
                 for p in exc.problems:
                     print(p, file=sys.stderr)

@@ -722,34 +722,38 @@ def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
 def _write_search_index(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str],
                         previous_key: str | None) -> str:
     job = _search_job(site, folder, ctx, keys)
-    search.write_index(folder, job.records, job.key, ctx.previous, previous_key)
+    if job.key != previous_key or ctx.previous != folder:  # in place and unchanged: nothing to do
+        job.run(ctx.previous)
     return job.key
 
 
 @dataclass(frozen=True)
 class SearchJob:
-    """The search index of a folder whose pages are written: what it is made from, and its key
-    (the same key means the same index). The records of the offices are gathered only when
-    the index is built (for the preview, in its own thread, after the pages are shown)."""
+    """The search index of a folder whose pages are written: its parts (a bundle per year) and
+    its key (the same key means the same index). The records of the offices are gathered only
+    when a bundle is indexed (for the preview, in its own thread, after the pages are shown)."""
 
     folder: Path
-    site: Site
+    bundles: list[search.Bundle]
     pdf_records: list[search.Record]
     key: str
 
-    def records(self) -> list[search.Record]:
-        return search.office_records(self.site) + self.pdf_records
+    def records(self, bundle: search.Bundle) -> list[search.Record]:
+        slugs = {n.slug for n in bundle.notices}
+        return ([r for n in bundle.notices for r in search.office_records_of(n)]
+                + [r for r in self.pdf_records if r.url.split("/", 1)[0] in slugs])
 
-    def run(self) -> None:
-        """Build the index into the folder; raises BuildError when Pagefind fails."""
-        search.write_index(self.folder, self.records, self.key, None, None)
+    def run(self, reuse_from: Path | None) -> list[str]:
+        """Index the bundles whose key is not the one recorded in ``reuse_from`` (an output
+        folder; None: index them all); returns their names. Raises BuildError when Pagefind fails."""
+        return search.write_index(self.folder, self.bundles, self.records, reuse_from)
 
 
 def _search_job(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str]) -> SearchJob:
     pdf_records = [search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
-    return SearchJob(folder, site, pdf_records,
-                     search.index_key(html_keys, search.office_records_key(site), pdf_records))
+    bundles = search.bundles(site, html_keys, pdf_records)
+    return SearchJob(folder, bundles, pdf_records, search.index_key(bundles))
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

@@ -3,7 +3,9 @@ output/ on 127.0.0.1: the office directory, site search, accessibility, requests
 from __future__ import annotations
 
 import gzip
+import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -142,11 +144,12 @@ def test_search_index_files_are_whole(site_url):
     the Pagefind binary once was stopped while still writing, leaving pagefind.js cut short."""
     _, output = site_url
     index = output / "pagefind"
+    assert json.loads((index / "bundles.json").read_text(encoding="utf-8"))["bundles"] == ["2012"]
     packed = [p for p in index.rglob("*") if p.is_file() and (".pf_" in p.suffix or p.name.startswith("wasm."))]
     assert len(packed) >= 4
     for path in packed:
         gzip.decompress(path.read_bytes())  # raises on a cut-off file
-    script = (index / "pagefind.js").read_text(encoding="utf-8")
+    script = (index / "2012/pagefind.js").read_text(encoding="utf-8")
     assert re.search(r"export\{[^}]*\bsearch\b[^}]*\};?\s*$", script), script[-200:]
 
 
@@ -174,6 +177,34 @@ def test_site_search_finds_an_office_and_opens_the_filtered_directory(page, site
     link.click()
     expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
     assert visible_offices(page) == ["湖南分社"]
+
+
+@pytest.fixture(scope="module")
+def two_years_url(tmp_path_factory):
+    """The example beside a notice of 2013: the search index has a bundle per year."""
+    root = copy_project(REPO, tmp_path_factory.mktemp("two-years") / "site")
+    shutil.copytree(root / "content/2012-104", root / "content/2013-005")
+    notice = root / "content/2013-005/notice.md"
+    text = notice.read_text(encoding="utf-8").replace("校教通〔2012〕104号", "校教通〔2013〕5号")
+    notice.write_text(text.replace("现将有关安排", "现将补录QXZ有关安排", 1), encoding="utf-8")
+    site, problems = load(root)
+    assert site is not None, problems
+    build(site, root / "output", BuildOptions(pdf=False, search=True))
+    with serve(root / "output") as base:
+        yield base, root / "output"
+
+
+def test_site_search_merges_the_index_of_every_year(page, two_years_url):
+    base, output = two_years_url
+    assert json.loads((output / "pagefind/bundles.json").read_text(encoding="utf-8"))["bundles"] == ["2013", "2012"]
+    page.goto(base + "search/index.html?q=QXZ")  # only in the 2013 notice (the newest bundle)
+    expect_search_result(page, page.locator(".search-result-link").first)
+    assert {urlsplit(a.get_attribute("href")).path for a in page.locator(".search-result-link").all()} == {"/2013-005/"}
+    page.goto(base + "search/index.html?q=" + quote("湖南分社"))  # in both: the 2012 bundle is merged in
+    expect_search_result(page, page.locator(".search-result-link").first)
+    paths = {urlsplit(a.get_attribute("href")).path for a in page.locator(".search-result-link").all()}
+    assert {"/2012-104/attachment-3.html", "/2013-005/attachment-3.html"} <= paths
+    assert all(urlsplit(u).hostname == "127.0.0.1" for u in page.requests)
 
 
 def test_every_page_passes_axe_stays_on_this_host_and_is_screenshotted(browser, site_url):

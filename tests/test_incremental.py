@@ -274,13 +274,31 @@ def test_reading_the_output_folder_in_another_process_finds_what_is_there(tmp_pa
 def test_search_index_is_kept_until_a_page_or_record_changes(project: Project):
     with_search = BuildOptions(pdf=False, search=True, incremental=True)
     run(project, "output", with_search)
-    script = project.path("output/pagefind/pagefind.js")
+    script = project.path("output/pagefind/2012/pagefind.js")
     first = script.stat().st_mtime_ns
     run(project, "output", with_search)
     assert script.stat().st_mtime_ns == first  # nothing changed: Pagefind did not run
     project.replace("data/offices.yaml", "长沙市迎宾路153号", "长沙市迎宾路155号")  # only an office record
     run(project, "output", with_search)
     assert script.stat().st_mtime_ns != first
-    fragments = project.path("output/pagefind/fragment").glob("*.pf_fragment")
+    fragments = project.path("output/pagefind").glob("*/fragment/*.pf_fragment")
     texts = [gzip.decompress(f.read_bytes()).decode("utf-8").replace("\u200b", "") for f in fragments]
     assert any("迎宾路155号" in text for text in texts)  # (Pagefind marks word breaks with U+200B)
+
+
+def test_an_edit_reindexes_only_the_year_of_its_notice(project: Project):
+    shutil.copytree(project.path("content/2012-104"), project.path("content/2013-005"))
+    project.replace("content/2013-005/notice.md", "校教通〔2012〕104号", "校教通〔2013〕5号")
+    with_search = BuildOptions(pdf=False, search=True, incremental=True)
+    run(project, "output", with_search)
+    index = project.path("output/pagefind")
+    before = {year: (index / year / "pagefind.js").stat().st_mtime_ns for year in ("2012", "2013")}
+    project.replace("content/2013-005/notice.md", "现将有关安排", "现将有关安排（更新）")
+    run(project, "output", with_search)
+    assert (index / "2012/pagefind.js").stat().st_mtime_ns == before["2012"]
+    assert (index / "2013/pagefind.js").stat().st_mtime_ns != before["2013"]
+    shutil.rmtree(project.path("content/2013-005"))  # the year's last notice goes: so does its index
+    run(project, "output", with_search)
+    assert sorted(p.name for p in index.iterdir()) == ["2012", "bundles.json"]
+    run(project, "clean", BuildOptions(pdf=False, search=True, incremental=False))
+    assert snapshot(project.path("output/pagefind/2012")) == snapshot(project.path("clean/pagefind/2012"))

@@ -93,7 +93,7 @@ def test_one_rebuild_per_save(server):
 
 def index_text(folder: Path) -> str:
     """Every text the preview's search index holds (its fragments are gzipped JSON)."""
-    fragments = sorted((folder / "pagefind" / "fragment").glob("*.pf_fragment"))
+    fragments = sorted((folder / "pagefind").glob("*/fragment/*.pf_fragment"))
     return "\n".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments)
 
 
