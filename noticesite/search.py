@@ -111,21 +111,24 @@ def write_index(folder: Path, parts: list[Bundle], records: Callable[[Bundle], l
     old = previous / INDEX_DIR if previous else None
     old_keys = _recorded_keys(old) if old else {}
     target.mkdir(exist_ok=True)
-    built = []
+    todo: list[tuple[Bundle, Path]] = []
     for bundle in parts:
         if old_keys.get(bundle.name) == bundle.key and (old / bundle.name).is_dir():
             if old != target:
                 shutil.copytree(old / bundle.name, target / bundle.name, copy_function=os.link)
             continue
-        building = target / f".{bundle.name}-{os.getpid()}-{threading.get_ident()}.tmp"
+        todo.append((bundle, target / f".{bundle.name}-{os.getpid()}-{threading.get_ident()}.tmp"))
+    for _, building in todo:
         shutil.rmtree(building, ignore_errors=True)
-        try:
-            _run(_build(folder, building, records(bundle), _pages_of(bundle)))
-        except Exception as exc:  # the Pagefind service is another process: report, don't crash
+    try:
+        _run(_build_each([(folder, building, records(bundle), _pages_of(bundle)) for bundle, building in todo]))
+    except Exception as exc:  # the Pagefind service is another process: report, don't crash
+        for _, building in todo:
             shutil.rmtree(building, ignore_errors=True)
-            raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
+        raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
+    for bundle, building in todo:
         _replace_folder(building, target / bundle.name)
-        built.append(bundle.name)
+    built = [bundle.name for bundle, _ in todo]
     names = {b.name for b in parts}
     for entry in target.iterdir():  # years gone, and anything else (an index of an older layout)
         if entry.name not in names and entry.name != BUNDLES_FILE:
@@ -198,6 +201,22 @@ def _without_poll_delay() -> None:
     patched = types.SimpleNamespace(**{k: getattr(asyncio, k) for k in dir(asyncio) if not k.startswith("__")})
     patched.sleep, patched._noticesite = no_wait, True
     service.asyncio = patched
+
+
+async def _build_each(jobs: list[tuple], at_once: int | None = None) -> None:
+    """``_build`` for each job, as many at a time as there are cores; raises the first failure
+    once every job has ended."""
+    import asyncio
+
+    gate = asyncio.Semaphore(at_once or os.cpu_count() or 1)
+
+    async def one(job: tuple) -> None:
+        async with gate:
+            await _build(*job)
+
+    for outcome in await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 async def _build(site: Path, index: Path, records: list[Record], pages: str = "**/*.html") -> None:
