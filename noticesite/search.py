@@ -12,6 +12,7 @@ archive. ``pagefind/bundles.json`` lists them, newest first, with their keys.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -67,6 +68,10 @@ def notice_records_key(notice: Notice) -> str:
 
 
 BUNDLES_FILE = "bundles.json"
+# Pagefind's ready-made search interfaces: our search page has its own (search.js), so each
+# year's index would otherwise carry 0.4 MB that nothing loads.
+_UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,9 @@ def write_index(folder: Path, parts: list[Bundle], records: Callable[[Bundle], l
             shutil.rmtree(building, ignore_errors=True)
         raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
     for bundle, building in todo:
+        for name in _UNUSED_FILES:
+            with contextlib.suppress(FileNotFoundError):
+                (building / name).unlink()
         _replace_folder(building, target / bundle.name)
     built = [bundle.name for bundle, _ in todo]
     names = {b.name for b in parts}
