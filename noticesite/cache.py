@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import pickle
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,7 +254,7 @@ class LoadCache:
             if notice is not None and not isinstance(notice, NoticeRef):
                 write_shard(shard_path(folder, key, self.entries[key].inputs), notice)
         self.dirty.clear()
-        _write_atomic(folder / "index.pickle",
+        write_atomic(folder / "index.pickle",
                       pickle.dumps((code_version(), index, self.hasher.settled(), self.extras),
                                    protocol=pickle.HIGHEST_PROTOCOL))
         for key, stale in self._stale_shards.items():  # notices that are gone or were parsed again
@@ -287,11 +288,12 @@ def write_shard(path: Path, notice: Any) -> None:
     finally:
         notice.derived = derived
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, data)
+    write_atomic(path, data)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed over it)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
 
@@ -341,7 +343,7 @@ class Manifest:
     def save(self, outputs: dict[str, str], stats: dict[str, tuple[int, int]] | None = None) -> None:
         self.path.parent.mkdir(exist_ok=True)
         self.outputs, self.stats = outputs, stats or {}
-        _write_atomic(self.path, pickle.dumps((code_version(), outputs, self.stats),
+        write_atomic(self.path, pickle.dumps((code_version(), outputs, self.stats),
                                               protocol=pickle.HIGHEST_PROTOCOL))
         stat = self.path.stat()
         self._memo[self.path] = ((stat.st_mtime_ns, stat.st_size), Manifest(self.path, self.outputs, self.stats))

@@ -20,10 +20,9 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
-from .cache import digest
+from .cache import digest, write_atomic
 from .errors import BuildError, Problem
 from .model import Makeup, Notice, Site
 
@@ -40,10 +39,6 @@ class Record:
     content: str
 
 
-def office_records(site: Site) -> list[Record]:
-    return [record for notice in site.notices for record in office_records_of(notice)]
-
-
 def office_records_of(notice: Notice) -> list[Record]:
     records = []
     for attachment in notice.attachments:
@@ -58,8 +53,8 @@ def office_records_of(notice: Notice) -> list[Record]:
     return records
 
 
-def notice_records_key(notice: Notice) -> str:
-    """What ``office_records`` gives for one notice, as a hash: worked out once and kept in the
+def _notice_records_key(notice: Notice) -> str:
+    """What ``office_records_of`` gives for the notice, as a hash: worked out once and kept in the
     notice's memo (which the load cache keeps), so an unchanged notice is not read again."""
     key = ("search_records",)
     if key not in notice.derived:
@@ -80,7 +75,12 @@ class Bundle:
 
     name: str  # the year
     notices: tuple[Notice, ...]
+    pdf_records: tuple[Record, ...]
     key: str
+
+    def records(self) -> list[Record]:
+        """Its records, gathered only when it is indexed (an unchanged notice is then not read)."""
+        return [r for n in self.notices for r in office_records_of(n)] + list(self.pdf_records)
 
 
 def bundles(site: Site, html_keys: dict[str, str], pdf_records: list[Record]) -> list[Bundle]:
@@ -88,14 +88,15 @@ def bundles(site: Site, html_keys: dict[str, str], pdf_records: list[Record]) ->
     pages: dict[str, list[tuple[str, str]]] = {}
     for path, key in html_keys.items():
         pages.setdefault(path.split("/", 1)[0], []).append((path, key))
-    pdfs: dict[str, list[dict]] = {}
+    pdfs: dict[str, list[Record]] = {}
     for record in pdf_records:
-        pdfs.setdefault(record.url.split("/", 1)[0], []).append(record.__dict__)
+        pdfs.setdefault(record.url.split("/", 1)[0], []).append(record)
     by_year: dict[int, list[Notice]] = {}
     for notice in site.notices:
         by_year.setdefault(notice.year, []).append(notice)
-    return [Bundle(str(year), tuple(notices), digest(
-        [(n.slug, sorted(pages.get(n.slug, [])), notice_records_key(n), pdfs.get(n.slug, [])) for n in notices]))
+    return [Bundle(str(year), tuple(notices), tuple(r for n in notices for r in pdfs.get(n.slug, [])), digest(
+        [(n.slug, sorted(pages.get(n.slug, [])), _notice_records_key(n), [r.__dict__ for r in pdfs.get(n.slug, [])])
+         for n in notices]))
         for year, notices in sorted(by_year.items(), reverse=True)]
 
 
@@ -103,11 +104,10 @@ def index_key(parts: list[Bundle]) -> str:
     return digest([(b.name, b.key) for b in parts])
 
 
-def write_index(folder: Path, parts: list[Bundle], records: Callable[[Bundle], list[Record]],
-                previous: Path | None) -> list[str]:
+def write_index(folder: Path, parts: list[Bundle], previous: Path | None) -> list[str]:
     """Writes folder/pagefind, one index per bundle. A bundle whose key is the one recorded in
-    ``previous``/pagefind is taken from there (in place: left alone), and ``records`` are then
-    not asked for. Returns the names of the bundles indexed anew.
+    ``previous``/pagefind is taken from there (in place: left alone), and its records are then
+    not gathered. Returns the names of the bundles indexed anew.
 
     Each index is built beside the one it replaces and then renamed into its place: until
     then the old one stays whole and in use, and if Pagefind fails it is what remains.
@@ -126,7 +126,7 @@ def write_index(folder: Path, parts: list[Bundle], records: Callable[[Bundle], l
     for _, building in todo:
         shutil.rmtree(building, ignore_errors=True)
     try:
-        _run(_build_each([(folder, building, records(bundle), _pages_of(bundle)) for bundle, building in todo]))
+        _run(_build_each([(folder, building, bundle.records(), _pages_of(bundle)) for bundle, building in todo]))
     except Exception as exc:  # the Pagefind service is another process: report, don't crash
         for _, building in todo:
             shutil.rmtree(building, ignore_errors=True)
@@ -142,7 +142,7 @@ def write_index(folder: Path, parts: list[Bundle], records: Callable[[Bundle], l
         if entry.name not in names and entry.name != BUNDLES_FILE:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     listing = {"bundles": [b.name for b in parts], "keys": {b.name: b.key for b in parts}}
-    _write_atomic(target / BUNDLES_FILE, json.dumps(listing, ensure_ascii=False, indent=1).encode())
+    write_atomic(target / BUNDLES_FILE, json.dumps(listing, ensure_ascii=False, indent=1).encode())
     return built
 
 
@@ -158,12 +158,6 @@ def _pages_of(bundle: Bundle) -> str:
     """A glob (Pagefind's, from the site's root) of the pages of the bundle's notices."""
     folders = ",".join(re.sub(r"([\\*?\[\]{}<>:,!#])", r"\\\1", n.slug) for n in bundle.notices)
     return f"{{{folders}}}/**/*.html"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    part = path.with_name(f".{path.name}-{os.getpid()}-{threading.get_ident()}.tmp")
-    part.write_bytes(data)
-    os.replace(part, path)
 
 
 def _replace_folder(new: Path, target: Path) -> None:
@@ -227,7 +221,7 @@ async def _build_each(jobs: list[tuple], at_once: int | None = None) -> None:
             raise outcome
 
 
-async def _build(site: Path, index: Path, records: list[Record], pages: str = "**/*.html") -> None:
+async def _build(site: Path, index: Path, records: list[Record], pages: str) -> None:
     """Index the pages under ``site`` that ``pages`` matches, and ``records``, into the folder ``index``."""
     import asyncio
 

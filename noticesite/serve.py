@@ -37,9 +37,7 @@ class SearchIndexer:
         self._changed = threading.Condition()
         self._pending: SearchJob | None = None
         self._running = False
-        self._epoch = 0  # moves on when the pages stop matching any index (an error page)
-        self.built_key: str | None = None  # the key of the index in the folder
-        self._target_key: str | None = None  # the key it will have when the work is done
+        self._target_key: str | None = None  # the key the index will have when the work is done
         self.builds = 0
 
     def submit(self, job: SearchJob) -> None:
@@ -54,8 +52,7 @@ class SearchIndexer:
     def invalidate(self) -> None:
         """The pages were replaced by an error page: the next job must be built, whatever its key."""
         with self._changed:
-            self._epoch += 1
-            self.built_key = self._target_key = None
+            self._target_key = None
 
     def wait(self, timeout: float | None = None) -> bool:
         """Until no job is pending or running; False if ``timeout`` passed first."""
@@ -65,7 +62,7 @@ class SearchIndexer:
     def _work(self) -> None:
         while True:
             with self._changed:
-                job, self._pending, epoch = self._pending, None, self._epoch
+                job, self._pending = self._pending, None
                 if job is None:
                     self._running = False
                     self._changed.notify_all()
@@ -76,14 +73,11 @@ class SearchIndexer:
                 for p in exc.problems:
                     print(p, file=sys.stderr)
                 with self._changed:
-                    self.built_key = None
                     if self._target_key == job.key:
                         self._target_key = None  # the next rebuild tries again
                 continue
             with self._changed:
                 self.builds += 1
-                if epoch == self._epoch:
-                    self.built_key = job.key
             print("search index rebuilt", file=sys.stderr)
 
 

@@ -735,25 +735,19 @@ class SearchJob:
 
     folder: Path
     bundles: list[search.Bundle]
-    pdf_records: list[search.Record]
     key: str
-
-    def records(self, bundle: search.Bundle) -> list[search.Record]:
-        slugs = {n.slug for n in bundle.notices}
-        return ([r for n in bundle.notices for r in search.office_records_of(n)]
-                + [r for r in self.pdf_records if r.url.split("/", 1)[0] in slugs])
 
     def run(self, reuse_from: Path | None) -> list[str]:
         """Index the bundles whose key is not the one recorded in ``reuse_from`` (an output
         folder; None: index them all); returns their names. Raises BuildError when Pagefind fails."""
-        return search.write_index(self.folder, self.bundles, self.records, reuse_from)
+        return search.write_index(self.folder, self.bundles, reuse_from)
 
 
 def _search_job(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str]) -> SearchJob:
     pdf_records = [search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
     bundles = search.bundles(site, html_keys, pdf_records)
-    return SearchJob(folder, bundles, pdf_records, search.index_key(bundles))
+    return SearchJob(folder, bundles, search.index_key(bundles))
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
