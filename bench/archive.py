@@ -247,6 +247,34 @@ def _clean(*paths: Path) -> None:
             path.unlink()
 
 
+class SetAside:
+    """Moves what a cold build must not find out of the way, into one folder that is removed when
+    the benchmark ends, instead of deleting it before each run.
+
+    Why: on ext4, creating a file skips inode slots freed in the last few seconds (35 s while
+    their inode table block is dirty, which the new files keep it) and checks each such slot
+    (``recently_deleted`` in ``fs/ext4/ialloc.c``). Right after tens of thousands of files are
+    deleted, every new file pays for scanning them: a cold build of 1000 notices here then spent
+    13 to 21 s in the kernel instead of 2 s (``perf record -a -g``: ``recently_deleted`` and
+    ``find_get_block_common`` under ``ext4_create``). That measures the benchmark's own clean-up,
+    not the tool, and it struck whichever tool wrote the most files. A rename frees nothing.
+    """
+
+    def __init__(self, work: Path):
+        self.folder = work / ".set-aside"
+        self.count = 0
+
+    def __call__(self, *paths: Path) -> None:
+        for path in paths:
+            if path.exists() or path.is_symlink():
+                self.folder.mkdir(exist_ok=True)
+                self.count += 1
+                path.rename(self.folder / f"{self.count}-{path.name}")
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def _our_caches(project: Path) -> list[Path]:
     # Whatever our build keeps between builds (.noticesite-cache today) beside the project's output.
     return [p for p in project.glob(".noticesite*")]
@@ -315,16 +343,18 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
     _warn_load()
     ours, hugo_dir, pelican_dir = work / "ours", work / "hugo", work / "pelican"
     started = time.perf_counter()
+    set_aside = SetAside(work)
+    set_aside.empty()  # left by an interrupted run with --keep
     global BUILD_PY
     BUILD_PY = snapshot_code(work)
     for path, make in ((ours, corpus.generate), (hugo_dir, corpus.generate_hugo), (pelican_dir, corpus.generate_pelican)):
-        _clean(path)
+        set_aside(path)  # with --keep: the last run's corpus and outputs
         make(path, n, args.seed)
     pdf_n = min(args.pdf_n or n, n)
     pdf_project = ours
     if not args.skip_pdf and pdf_n != n:
         pdf_project = work / f"ours-{pdf_n}"
-        _clean(pdf_project)
+        set_aside(pdf_project)
         corpus.generate(pdf_project, pdf_n, args.seed)
     print(f"generated the corpus three times in {time.perf_counter() - started:.1f} s; "
           f"our build runs from a copy of build.py, noticesite/ and layouts/ taken now", flush=True)
@@ -341,18 +371,18 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
         html = our_build(ours, out, pdf=False, jobs=None)
         shm = Path("/dev/shm")
         if shm.is_dir() and os.access(shm, os.W_OK):
-            # The same cold build with the output in memory: what the build costs without this
-            # machine's disk, which is slow at creating many small files (informational only).
+            # The same cold build with the output in memory: what the build costs without the
+            # disk (informational only).
             mem_out = Path(tempfile.mkdtemp(prefix="archive-bench-output-", dir=shm)) / "output"
             try:
                 results.append(_summarised(run_measured(
                     "our cold build, HTML, output in RAM", our_build(ours, mem_out, pdf=False, jobs=None), ours, n,
-                    args.runs, prepare=lambda: _clean(mem_out, *_our_caches(ours)),
+                    args.runs, prepare=lambda: (_clean(mem_out), set_aside(*_our_caches(ours))),
                     note="--output on /dev/shm (tmpfs); not a target")))
             finally:
                 shutil.rmtree(mem_out.parent, ignore_errors=True)
         results.append(_summarised(run_measured("our cold build, HTML", html, ours, n, args.runs,
-                                                prepare=lambda: _clean(out, *_our_caches(ours)))))
+                                                prepare=lambda: set_aside(out, *_our_caches(ours)))))
         results.append(_summarised(run_measured("our rebuild, no change", html, ours, n, args.runs)))
         edited = sorted((ours / "content").glob("*/notice.md"))[n // 2]
         results.append(_summarised(run_measured("our rebuild, one notice edited", html, ours, n, args.runs,
@@ -361,12 +391,12 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
 
         hugo_out = work / "hugo-output"
         results.append(run_measured("Hugo cold build", [hugo, "--quiet", "-s", hugo_dir, "-d", hugo_out], hugo_dir,
-                                    n, args.runs, prepare=lambda: _clean(hugo_out, hugo_dir / "resources")))
+                                    n, args.runs, prepare=lambda: set_aside(hugo_out, hugo_dir / "resources")))
         pelican_out = work / "pelican-output"
         results.append(run_measured("Pelican cold build",
                                     [sys.executable, "-m", "pelican", "content", "-o", pelican_out,
                                      "-s", "pelicanconf.py"], pelican_dir, n, args.runs,
-                                    prepare=lambda: _clean(pelican_out, pelican_dir / "cache")))
+                                    prepare=lambda: set_aside(pelican_out, pelican_dir / "cache")))
 
         pdf_run = None
         if not args.skip_pdf:
@@ -376,7 +406,7 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
                   + (f" (a smaller corpus than the {n} of the HTML builds: --pdf-n {pdf_n})" if pdf_n != n else "")
                   + f"; this can take long (started {time.strftime('%H:%M:%S')})...", flush=True)
             pdf_run = run_measured("our cold build, PDFs", our_build(project, pdf_out, pdf=True, jobs=args.jobs),
-                                   project, pdf_n, 1, prepare=lambda: _clean(pdf_out, *_our_caches(project)))
+                                   project, pdf_n, 1, prepare=lambda: set_aside(pdf_out, *_our_caches(project)))
             _summarised(pdf_run)
             pdfs = sum(1 for _ in pdf_out.rglob("*.pdf"))
             pdf_run.note = f"{pdfs} PDF file(s) written; " + pdf_run.note
@@ -388,6 +418,8 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
     except BuildFailed as exc:
         print(f"\nbuild failed: {exc}", file=sys.stderr)
         return 1
+    finally:
+        set_aside.empty()
 
     _warn_load()
     print()
