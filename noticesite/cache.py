@@ -137,6 +137,8 @@ class NoticeRef:
         if self._full is None:
             with open(self.shard, "rb") as fh:
                 notice = pickle.load(fh)
+            for key, value in notice.derived.items():  # what the shard kept: not for the summary
+                self.derived.setdefault(key, value)
             notice.derived = self.derived  # one memo of derived values, shared with the summary
             self._full = notice
         return self._full
@@ -154,9 +156,7 @@ def full_notice(notice: Any) -> Any:
 
 def notice_summary(notice: Any) -> tuple[dict[str, Any], list[tuple[int, str, str, str]]]:
     summary = {name: getattr(notice, name) for name in SUMMARY_FIELDS}
-    # a "transient" memo is worth keeping only while the process lives (it is large, or cheap to redo)
-    summary["derived"] = {key: value for key, value in notice.derived.items()
-                          if not (isinstance(key, tuple) and key[0] == "transient")}
+    summary["derived"] = {key: value for key, value in notice.derived.items() if _memo_kind(key) == "summary"}
     return summary, [(a.number, a.title, a.type, a.slug) for a in notice.attachments]
 
 
@@ -268,7 +268,7 @@ class LoadCache:
         """The entry's pickle as the index held it, if the entry is still that one and its
         notice has learned no derived value since."""
         blob, opened, derived = self._blobs.get(key, (None, None, 0))
-        if blob is None or opened is not entry or len(entry.notice.derived if entry.notice else ()) != derived:
+        if blob is None or opened is not entry or _summary_memos(entry.notice) != derived:
             return None
         return blob
 
@@ -280,9 +280,23 @@ def shard_path(folder: Path, key: str, inputs: dict[str, str]) -> Path:
     return folder / "notices" / f"{name}.pickle"
 
 
+def _summary_memos(notice: Any) -> int:
+    return sum(1 for key in notice.derived if _memo_kind(key) == "summary") if notice is not None else 0
+
+
+def _memo_kind(key: object) -> str:
+    """Where a derived value is kept: with the notice's summary (read by every build), in its
+    shard ("shard": large, and needed only where the notice is read whole), or nowhere
+    ("transient": worth keeping only while the process lives)."""
+    if isinstance(key, tuple) and key[0] in ("shard", "transient"):
+        return key[0]
+    return "summary"
+
+
 def write_shard(path: Path, notice: Any) -> None:
-    """The whole notice, without its derived values (they travel with the summary)."""
-    derived, notice.derived = notice.derived, {}
+    """The whole notice with its "shard" memos (the others travel with the summary)."""
+    derived = notice.derived
+    notice.derived = {key: value for key, value in derived.items() if _memo_kind(key) == "shard"}
     try:
         data = pickle.dumps(notice, protocol=pickle.HIGHEST_PROTOCOL)
     finally:

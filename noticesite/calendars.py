@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from .cache import full_notice
-from .ics import CalendarEvent, calendar_file, notice_events, per_group_calendars, schedules, vevent_text
+from .ics import calendar_file, notice_events, per_group_calendars, schedules, vevent_text
 from .model import Notice, SiteConfig
 
 
@@ -29,7 +29,7 @@ class CalendarFile:
 
 def vevents_by_uid(config: SiteConfig, notice: Notice) -> dict[str, str]:
     """Every event of the notice written once, for all the files that hold it."""
-    return {event.uid: vevent_text(event) for event in notice_calendars(config, notice).events}
+    return notice_calendars(config, notice).vevents
 
 
 @dataclass
@@ -39,7 +39,7 @@ class NoticeCalendars:
     sessions: dict[tuple[int, int], str] = field(default_factory=dict)  # (attachment, session index) -> href
     groups: list[tuple[str, str]] = field(default_factory=list)  # (group name, href)
     all: str = ""
-    events: list[CalendarEvent] = field(default_factory=list)  # every event of the notice
+    vevents: dict[str, str] = field(default_factory=dict)  # every event of the notice as text, by UID
 
 
 def notice_url(config: SiteConfig, notice: Notice) -> str:
@@ -47,8 +47,9 @@ def notice_url(config: SiteConfig, notice: Notice) -> str:
 
 
 def notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
-    """Worked out once per notice and process (a "transient" memo: not kept in the load cache)."""
-    key = ("transient", "calendars", config.base_url)
+    """Worked out once per notice: the loading worker works it out for the plan, and the load
+    cache keeps it in the notice's shard (a "shard" memo), where the pages and files read it."""
+    key = ("shard", "calendars", config.base_url)
     if key not in notice.derived:
         notice.derived[key] = _notice_calendars(config, notice)
     return notice.derived[key]
@@ -69,7 +70,7 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
     notice = full_notice(notice)
     host = urlsplit(config.base_url).hostname or "localhost"
     events = notice_events(notice, host, notice_url(config, notice))
-    result = NoticeCalendars(events=events)
+    result = NoticeCalendars(vevents={event.uid: vevent_text(event) for event in events})
     if not events:
         return result
     folder = f"{notice.slug}/calendar"
