@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -855,8 +856,11 @@ def _pts(points: list[tuple[float, float]]) -> str:
     return " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
 
 
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML; tab and newlines are
+
+
 def _esc(text: str) -> str:
-    text = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    text = _CONTROL_CHARS.sub("", text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
     )

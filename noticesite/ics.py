@@ -98,12 +98,11 @@ def event_calendar(events: list[CalendarEvent], *, calendar_name: str) -> bytes:
 
 def calendar_file(vevents: list[str], *, calendar_name: str) -> bytes:
     """A calendar of events already written by ``vevent_text`` (a notice's files share its events)."""
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-            f"NAME:{_text(calendar_name)}",  # RFC 7986
-            f"X-WR-CALNAME:{_text(calendar_name)}",  # the same, for clients before RFC 7986
-            f"X-WR-TIMEZONE:{TZID}", *_SHANGHAI]
-    return ("".join(_fold(line) + "\r\n" for line in head) + "".join(vevents)
-            + "END:VCALENDAR\r\n").encode("utf-8")
+    name = _text(calendar_name)
+    head = (_HEAD + _fold(f"NAME:{name}") + "\r\n"  # RFC 7986
+            + _fold(f"X-WR-CALNAME:{name}") + "\r\n"  # the same, for clients before RFC 7986
+            + _TIMEZONE)
+    return (head + "".join(vevents) + "END:VCALENDAR\r\n").encode("utf-8")
 
 
 def vevent_text(event: CalendarEvent) -> str:
@@ -114,6 +113,9 @@ def vevent_text(event: CalendarEvent) -> str:
 # notice names is later, so one STANDARD observance is exact.
 _SHANGHAI = ["BEGIN:VTIMEZONE", f"TZID:{TZID}", "BEGIN:STANDARD", "DTSTART:19700101T000000",
              "TZNAME:CST", "TZOFFSETFROM:+0800", "TZOFFSETTO:+0800", "END:STANDARD", "END:VTIMEZONE"]
+_HEAD = "".join(line + "\r\n" for line in [
+    "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"])
+_TIMEZONE = "".join(line + "\r\n" for line in [f"X-WR-TIMEZONE:{TZID}", *_SHANGHAI])  # each under 75 octets
 
 
 def _vevent(event: CalendarEvent) -> list[str]:
