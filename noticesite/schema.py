@@ -78,8 +78,9 @@ def load_schedule(node: Node, problems: Problems) -> Schedule | None:
     if columns is not None and location == "" and not any(c.type == "place" for c in columns):
         problems.error(node.loc, "schedule: missing field 'location' (no column has type place either)")
     sessions: list[Session] = []
+    fields = _session_fields(columns or [])
     for i, item in enumerate(f.items(rec.get("sessions"), "schedule: sessions", problems), 1):
-        session = _load_session(item, i, columns or [], location, problems)
+        session = _load_session(item, i, columns or [], fields, location, problems)
         if session:
             sessions.append(session)
     if columns is None:
@@ -112,12 +113,18 @@ def _load_columns(node: Node | None, problems: Problems) -> list[Column] | None:
     return columns if node is not None else None
 
 
-def _load_session(node: Node, index: int, columns: list[Column], location: str,
+_SESSION_FIELDS = [Field("date", "YYYY-MM-DD"), Field("start", "HH:MM"), Field("end", "HH:MM"),
+                   Field("location", "overrides the schedule's location", required=False)]
+
+
+def _session_fields(columns: list[Column]) -> list[Field]:
+    """A session's fields: its time and place, and a value for each column."""
+    return _SESSION_FIELDS + [Field(c.key, f"{c.label} ({c.type})") for c in columns]
+
+
+def _load_session(node: Node, index: int, columns: list[Column], session_fields: list[Field], location: str,
                   problems: Problems) -> Session | None:
     what = f"session {index}"
-    session_fields = [Field("date", "YYYY-MM-DD"), Field("start", "HH:MM"), Field("end", "HH:MM"),
-                      Field("location", "overrides the schedule's location", required=False)]
-    session_fields += [Field(c.key, f"{c.label} ({c.type})") for c in columns]
     rec = f.record(node, session_fields, what, problems)
     if rec is None:
         return None

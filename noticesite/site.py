@@ -63,6 +63,7 @@ class _DataFiles:
         self.files_read: dict[tuple[Path, str], set[Path]] = {}  # each data file and what it pulled in
         self.file_problems: dict[tuple[Path, str], list] = {}  # and the problems found in them
         self.reading: list[set[Path]] = []  # the files read on behalf of each notice being loaded
+        self.resolved: dict[Path, Path] = {}  # folders with their symbolic links resolved
 
     def inside(self, ref: Node, base: Path, what: str) -> Path | None:
         """The file a reference names, if it stays inside ``base`` (no absolute paths, no '..' out)."""
@@ -70,16 +71,22 @@ class _DataFiles:
         if not raw:
             self.problems.error(ref.loc, f"{what}: expected a file name, got {ref.describe()}")
             return None
-        candidate = (base / raw).resolve()
+        resolved_base = self._resolved(base)
+        candidate = (resolved_base / raw).resolve()
         for files in self.reading:  # a missing file is an input too: creating it must rebuild
-            files.add(base.resolve() / raw)
-        if os.path.isabs(raw) or not candidate.is_relative_to(base.resolve()):
+            files.add(resolved_base / raw)
+        if os.path.isabs(raw) or not candidate.is_relative_to(resolved_base):
             self.problems.error(ref.loc, f"{what}: '{raw}' is outside {self.project.shown(base)}/")
             return None
         if not candidate.is_file():
             self.problems.error(ref.loc, f"{what}: {self.project.shown(base)}/{raw} does not exist")
             return None
         return candidate
+
+    def _resolved(self, folder: Path) -> Path:
+        if folder not in self.resolved:
+            self.resolved[folder] = folder.resolve()
+        return self.resolved[folder]
 
     def load(self, ref: Node, kind: str) -> object:
         path = self.inside(ref, self.project.data, kind)
