@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import time
@@ -24,13 +25,14 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     command = args.command or "build"
     root = Path(args.project).resolve()
     try:
-        if command == "check":
-            return check(root)
         if command == "serve":
             from .serve import serve
 
             return serve(root, host=args.host, port=args.port, options=_options(args))
-        return run_build(root, Path(args.output) if args.output else root / "output", _options(args))
+        with _rare_collections():
+            if command == "check":
+                return check(root)
+            return run_build(root, Path(args.output) if args.output else root / "output", _options(args))
     except KeyboardInterrupt:
         return 130
     except OSError as exc:  # a folder we may not write, a port in use: the system's words suffice
@@ -43,6 +45,21 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
               "This is a bug in noticesite, not in your files. Run again with NOTICESITE_DEBUG=1 "
               "for the details and report them.", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+@contextlib.contextmanager
+def _rare_collections():
+    """For a command that runs once (not the preview): a build makes hundreds of thousands of
+    objects that live until it ends (notices, their data, the plan) and few reference cycles.
+    At Python's default thresholds the cycle collector walks all of them again and again: 14%
+    of a cold build of 1000 notices. Here it runs about fifty times less often."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -137,6 +154,10 @@ def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: Outp
     cache = LoadCache.open(root) if options.incremental else LoadCache(root / CACHE_DIR)
     set_template_references(cache.extras.get("template_references", {}))
     site, problems = load(root, cache, options.workers)
+    # What is loaded lives until the command ends: the collector need not walk it again, and
+    # forked workers then share its memory pages instead of copying them as the collector
+    # touches them (undone by _rare_collections).
+    gc.freeze()
     loaded = time.perf_counter()
     print_problems(problems)
     if site is None:
