@@ -126,7 +126,7 @@ def _vevent(event: CalendarEvent) -> list[str]:
         lines.append(f"DTEND{_when(last + dt.timedelta(days=1))}")  # exclusive
     elif event.end is not None:
         lines.append(f"DTEND{_when(event.end)}")
-    lines.append(f"DTSTAMP:{event.stamp.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}")
+    lines.append(f"DTSTAMP:{_utc_text(event.stamp)}")
     lines.append(f"UID:{_text(event.uid)}")
     if event.all_day:
         lines.append("TRANSP:TRANSPARENT")  # a day to remember, not a busy day
@@ -143,8 +143,14 @@ def _vevent(event: CalendarEvent) -> list[str]:
 def _when(value: dt.date | dt.datetime) -> str:
     """A property's parameters and value: a DATE, or a local time with TZID (RFC 5545 3.3.4, 3.3.5)."""
     if isinstance(value, dt.datetime):
-        return f";TZID={TZID}:{_local(value):%Y%m%dT%H%M%S}"
-    return f";VALUE=DATE:{value:%Y%m%d}"
+        t = _local(value)
+        return f";TZID={TZID}:{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}"
+    return f";VALUE=DATE:{value.year:04d}{value.month:02d}{value.day:02d}"
+
+
+@lru_cache(maxsize=1024)  # every event of a notice has its stamp
+def _utc_text(stamp: dt.datetime) -> str:
+    return f"{stamp.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
 
 
 def _text(value: str) -> str:
@@ -228,7 +234,11 @@ def file_stems(names: list[str]) -> dict[str, str]:
 
 def notice_stamp(notice: Notice) -> dt.datetime:
     """DTSTAMP for every event of a notice: its date at 00:00 in Shanghai, else 1 January of its year."""
-    day = notice.date or dt.date(notice.year, 1, 1)
+    return _midnight_in_shanghai(notice.date or dt.date(notice.year, 1, 1))
+
+
+@lru_cache(maxsize=4096)  # asked for each event of a notice
+def _midnight_in_shanghai(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
 
 
@@ -240,6 +250,7 @@ def uid_part(text: str) -> str:
     return "xn--" + text.encode("punycode").decode("ascii")
 
 
+@lru_cache(maxsize=16)  # the same for every event of a site
 def _host(site_host: str) -> str:
     try:
         return site_host.encode("idna").decode("ascii")
