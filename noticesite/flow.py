@@ -223,7 +223,12 @@ def char_em(ch: str) -> float:
 
 
 def text_width(text: str, size: float) -> float:
-    return sum(char_em(ch) for ch in text) * size
+    return _text_em(text) * size
+
+
+@lru_cache(maxsize=16384)  # labels recur across the notices of an archive, and layout measures them often
+def _text_em(text: str) -> float:
+    return sum(char_em(ch) for ch in text)
 
 
 def wrap(text: str, max_width: float, size: float, *, balance: bool = True) -> list[str]:
