@@ -302,3 +302,29 @@ def test_an_edit_reindexes_only_the_year_of_its_notice(project: Project):
     assert sorted(p.name for p in index.iterdir()) == ["2012", "bundles.json"]
     run(project, "clean", BuildOptions(pdf=False, search=True, incremental=False))
     assert snapshot(project.path("output/pagefind/2012")) == snapshot(project.path("clean/pagefind/2012"))
+
+
+def test_a_notice_keeps_its_calendars_in_its_shard_not_in_its_summary(project: Project, monkeypatch):
+    """The calendars are worked out once, where the notice is parsed; a later build that makes a
+    notice's calendar files again reads them from the shard instead of working them out again."""
+    import noticesite.calendars
+    from noticesite.cache import notice_summary
+
+    open_cache_and_build(project)
+    cache = LoadCache.open(project.root)
+    (entry,) = cache.entries.values()
+    kinds = {key[0] for key in entry.notice.derived if isinstance(key, tuple)}
+    assert "shard" not in kinds  # the summary, read by every build, stays small
+    worked_out = []
+    original = noticesite.calendars._notice_calendars
+    monkeypatch.setattr(noticesite.calendars, "_notice_calendars",
+                        lambda *args: worked_out.append(args) or original(*args))
+    edit_template(project)  # every page is made again, so the notice is read whole
+    site, report = open_cache_and_build(project)
+    (notice,) = site.notices
+    assert isinstance(notice, NoticeRef) and notice._full is not None
+    assert any(key[0] == "shard" for key in notice.derived if isinstance(key, tuple))
+    assert not worked_out
+    assert not any(isinstance(key, tuple) and key[0] == "shard" for key in notice_summary(notice)[0]["derived"])
+    run(project, "clean", CLEAN)
+    assert snapshot(project.path("output")) == snapshot(project.path("clean"))
