@@ -390,13 +390,14 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
                                                 note=f"{edited.parent.name}/notice.md")))
 
         hugo_out = work / "hugo-output"
-        results.append(run_measured("Hugo cold build", [hugo, "--quiet", "-s", hugo_dir, "-d", hugo_out], hugo_dir,
-                                    n, args.runs, prepare=lambda: set_aside(hugo_out, hugo_dir / "resources")))
+        results.append(_with_file_count(run_measured(
+            "Hugo cold build", [hugo, "--quiet", "-s", hugo_dir, "-d", hugo_out], hugo_dir,
+            n, args.runs, prepare=lambda: set_aside(hugo_out, hugo_dir / "resources")), hugo_out))
         pelican_out = work / "pelican-output"
-        results.append(run_measured("Pelican cold build",
-                                    [sys.executable, "-m", "pelican", "content", "-o", pelican_out,
-                                     "-s", "pelicanconf.py"], pelican_dir, n, args.runs,
-                                    prepare=lambda: set_aside(pelican_out, pelican_dir / "cache")))
+        results.append(_with_file_count(run_measured(
+            "Pelican cold build", [sys.executable, "-m", "pelican", "content", "-o", pelican_out,
+                                   "-s", "pelicanconf.py"], pelican_dir, n, args.runs,
+            prepare=lambda: set_aside(pelican_out, pelican_dir / "cache")), pelican_out))
 
         pdf_run = None
         if not args.skip_pdf:
@@ -436,6 +437,13 @@ def _summarised(m: Measurement) -> Measurement:
         text = lines[-1].split(" into ")[0].rstrip(" ;")
         text = text.split(", ", 1)[1] if ", " in text else text  # the notice count is a column already
         m.note = "; ".join(part for part in (m.note, text) if part)
+    return m
+
+
+def _with_file_count(m: Measurement, output: Path) -> Measurement:
+    """The number of files the tool wrote, beside ours in the notes: the work differs."""
+    count = sum(1 for p in output.rglob("*") if p.is_file())
+    m.note = "; ".join(part for part in (m.note, f"{count} file(s) written") if part)
     return m
 
 
