@@ -13,6 +13,7 @@ helper process:
   our rebuild, one edit   the same after appending a sentence to one notice.md
   Hugo cold build         hugo --quiet -s DIR -d OUT
   Pelican cold build      pelican content -o OUT -s pelicanconf.py
+  bare loop               bench/bare_loop.py: PyYAML + Markdown + Jinja2, one page per notice (1 process, all cores)
   our cold build, PDFs    build.py build --no-search (unless --skip-pdf; on --pdf-n notices if given)
 
 and prints one table (wall time, CPU time, peak memory) and the issue's
@@ -301,6 +302,7 @@ def snapshot_code(work: Path) -> Path:
 
 
 BUILD_PY = ROOT / "build.py"  # replaced by the snapshot's in _bench()
+BARE_LOOP = Path(__file__).resolve().parent / "bare_loop.py"
 
 
 def our_build(project: Path, output: Path, *, pdf: bool, jobs: int | None) -> list[str]:
@@ -398,6 +400,12 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
             "Pelican cold build", [sys.executable, "-m", "pelican", "content", "-o", pelican_out,
                                    "-s", "pelicanconf.py"], pelican_dir, n, args.runs,
             prepare=lambda: set_aside(pelican_out, pelican_dir / "cache")), pelican_out))
+        bare_out = work / "bare-output"
+        for jobs in sorted({1, os.cpu_count() or 1}):
+            results.append(run_measured(
+                f"bare loop, {jobs} process(es)", [sys.executable, str(BARE_LOOP), ours, bare_out, "-j", str(jobs)],
+                ours, n, args.runs, prepare=lambda: set_aside(bare_out),
+                note="PyYAML + Markdown + Jinja2, one page per notice (bench/bare_loop.py): the issue's floor"))
 
         pdf_run = None
         if not args.skip_pdf:
@@ -499,6 +507,12 @@ def _print_targets(by: dict[str, Measurement], pdf_run: Measurement | None, n: i
     for m in (same, edit):
         print(f"  {verdict(m.wall < hugo.wall)}  {m.label.removeprefix('our ')} faster than Hugo's cold build: "
               f"{m.wall:.2f} s vs {hugo.wall:.2f} s = {m.wall / hugo.wall:.2f}×")
+    bare = [m for label, m in by.items() if label.startswith("bare loop")]
+    if bare:
+        floor = min(bare, key=lambda m: m.wall)
+        print(f"  (for reference: the bare loop, {floor.label.removeprefix('bare loop, ')}, took {floor.wall:.2f} s: "
+              f"{pelican.wall / floor.wall:.2f}× faster than Pelican, {floor.wall / hugo.wall:.2f}× Hugo's time; "
+              f"our cold build took {cold.wall / floor.wall:.2f}× the bare loop's time)")
     if pdf_run is None:
         print(f"  ----  peak memory under {TARGET_PEAK_MB} MB with PDFs: not measured (--skip-pdf); "
               f"HTML only: {cold.maxrss / 2**20:.0f} MB")
