@@ -105,12 +105,20 @@ class OutsideCalendarError(ValueError):
         )
 
 
-@lru_cache(maxsize=None)  # chinese_calendar scans its tables on every call
 def is_workday(day: dt.date) -> bool:
-    """Whether ``day`` is a working day in mainland China; raises OutsideCalendarError."""
+    """Whether ``day`` is a working day in mainland China; raises OutsideCalendarError.
+
+    chinese_calendar's own rule (``utils.is_workday``) on its published tables: a working
+    weekend (调休) is in ``workdays``, a holiday on a weekday in ``holidays``. Its own function
+    finds the bounds of its tables again on every call, which an archive pays tens of thousands
+    of times; tests/test_keydates.py checks that both agree on every day it knows.
+    """
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise OutsideCalendarError(day)
-    return chinese_calendar.is_workday(day)
+    return day in _WORKDAYS or (day.weekday() <= 4 and day not in _HOLIDAYS)
+
+
+_WORKDAYS, _HOLIDAYS = frozenset(chinese_calendar.workdays), frozenset(chinese_calendar.holidays)
 
 
 @lru_cache(maxsize=None)

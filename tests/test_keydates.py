@@ -207,3 +207,17 @@ def test_empty_values_count_as_missing():
     assert messages(problems) == [
         f"{PATH}:10:5: key date 'a': missing field 'date' (YYYY-MM-DD, or \"N working days after ID\")"
     ]
+
+
+def test_working_days_agree_with_chinese_calendar_on_every_day_it_knows():
+    import chinese_calendar
+
+    from noticesite.keydates import FIRST_YEAR, LAST_YEAR, is_workday
+
+    day, last = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
+    differ = []
+    while day <= last:
+        if is_workday(day) != chinese_calendar.is_workday(day):
+            differ.append(day)
+        day += dt.timedelta(days=1)
+    assert differ == []
