@@ -3,14 +3,15 @@
 
     .venv/bin/python bench/markdown_engines.py [--n 200]
 
-Python-Markdown configured as the build configures it (sane_lists, tables),
-beside mistune, markdown-it-py and cmarkgfm, each with tables and raw HTML
-not passed through. The three others are bench tools, installed into this
-Python's environment with pip when missing (``pip install mistune
-markdown-it-py cmarkgfm``); they are not project dependencies. Prints the
-time per body. Only the conversion is timed: our own extensions (附件N links,
-link checks with locations) run on Python-Markdown's tree and exist for no
-other engine.
+Python-Markdown with the build's extensions (sane_lists, tables), then as the
+build runs it (``content._markdown()``: our inline patterns, the URL checks,
+and texts without markup skipping the inline stage), beside mistune,
+markdown-it-py and cmarkgfm, each with tables and raw HTML not passed
+through. The three others are bench tools, installed into this Python's
+environment with pip when missing (``pip install mistune markdown-it-py
+cmarkgfm``); they are not project dependencies. Prints the time per body.
+Only the conversion is timed: our own extensions (附件N links, link checks
+with locations) run on Python-Markdown's tree and exist for no other engine.
 """
 from __future__ import annotations
 
@@ -67,10 +68,16 @@ def main() -> None:
     from markdown.extensions.tables import TableExtension
     from markdown_it import MarkdownIt
 
+    from noticesite import content
+
     texts = bodies(args.n)
     md = markdown.Markdown(extensions=[SaneListExtension(), TableExtension()], output_format="html")
+    ours = content._markdown()  # with our patterns (附件N, bare URLs, URL checks) and the plain-text fast path
+    ours.attachment_links.numbers, ours.attachment_links.link = {1, 2, 3, 4}, lambda n: f"attachment-{n}.html"
+    ours.safe_urls.report = lambda needle, message: None
     engines = {
-        "Python-Markdown (ours)": lambda text: md.reset().convert(text),
+        "Python-Markdown": lambda text: md.reset().convert(text),
+        "Python-Markdown as built": lambda text: ours.reset().convert(text),
         "mistune": mistune.create_markdown(escape=True, plugins=["table"]),
         "markdown-it-py": MarkdownIt("commonmark", {"html": False}).enable("table").render,
         "cmarkgfm": cmarkgfm.github_flavored_markdown_to_html,
