@@ -184,3 +184,18 @@ def test_folder_without_a_notice_is_a_warning(project: Project):
     result = run_cli(project, "check")
     assert result.returncode == 0
     assert "content/drafts: warning: a folder in content/ without notice.md is not published" in result.stderr
+
+
+def test_the_command_leaves_the_collector_as_it_found_it(project: Project):
+    """build and check tune the cycle collector for a one-shot run (and freeze what they load);
+    a caller running them in-process (a test, a script) gets its settings back."""
+    import gc
+
+    from noticesite import cli
+
+    thresholds = gc.get_threshold()
+    for args in (["check"], ["build", "--no-pdf", "--no-search"]):
+        assert cli.main([*args, "--project", str(project.root)]) == 0
+        assert gc.get_threshold() == thresholds
+        assert gc.get_freeze_count() == 0
+        assert gc.isenabled()
