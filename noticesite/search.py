@@ -13,11 +13,13 @@ archive. ``pagefind/bundles.json`` lists them, newest first, with their keys.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import re
 import shutil
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -214,11 +216,50 @@ async def _build_each(jobs: list[tuple], at_once: int | None = None) -> None:
 
     async def one(job: tuple) -> None:
         async with gate:
-            await _build(*job)
+            for _ in range(_ATTEMPTS):
+                await _build(*job)
+                cut = _incomplete_files(job[1])
+                if not cut:
+                    return
+                shutil.rmtree(job[1], ignore_errors=True)
+            raise RuntimeError(f"the Pagefind binary left {', '.join(cut[:3])} cut short, {_ATTEMPTS} times")
 
     for outcome in await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True):
         if isinstance(outcome, BaseException):
             raise outcome
+
+
+# The binary reports "files written" once each write is handed to a background thread, and a
+# process that exits loses what those threads had not written yet: even ending it by closing its
+# input (_stop) left pagefind.js cut at 32 KiB, rarely (CI, session 4). So each index is checked,
+# and built again when a file is cut short.
+_ATTEMPTS = 3
+_EXPORTS = re.compile(rb"export\{[^}]*\bsearch\b[^}]*\};?\s*$")
+
+
+def _incomplete_files(index: Path) -> list[str]:
+    """The files of a written index that are cut short: compressed files that do not decompress
+    to their end, JSON that does not parse, scripts that stop mid-statement (pagefind.js without
+    its exports)."""
+    cut = []
+    for path in sorted(index.rglob("*")):
+        if not path.is_file() or path.name in _UNUSED_FILES:
+            continue
+        data = path.read_bytes()
+        try:
+            if data[:2] == b"\x1f\x8b":
+                gzip.decompress(data)
+                continue
+            if path.suffix == ".json":
+                json.loads(data)
+                continue
+        except (OSError, EOFError, ValueError, zlib.error):
+            cut.append(path.relative_to(index).as_posix())
+            continue
+        if path.suffix == ".js" and not (data.rstrip().endswith((b";", b"}", b")"))
+                                         and (path.name != "pagefind.js" or _EXPORTS.search(data))):
+            cut.append(path.relative_to(index).as_posix())
+    return cut
 
 
 async def _build(site: Path, index: Path, records: list[Record], pages: str) -> None:

@@ -1,0 +1,55 @@
+"""A search index whose files the Pagefind binary left cut short is found out and built again."""
+from __future__ import annotations
+
+import asyncio
+import gzip
+from pathlib import Path
+
+import pytest
+
+from noticesite import search
+
+WHOLE_SCRIPT = b"const x=1;export{init,mergeIndex,search};\n"
+
+
+def write_index(folder: Path, script: bytes = WHOLE_SCRIPT) -> None:
+    (folder / "fragment").mkdir(parents=True, exist_ok=True)
+    (folder / "fragment/zh-cn_1.pf_fragment").write_bytes(gzip.compress("图像采集".encode() * 50))
+    (folder / "pagefind-entry.json").write_text('{"version":"1.5.2"}', encoding="utf-8")
+    (folder / "pagefind-worker.js").write_bytes(b"(()=>{self.onmessage=()=>{};})();")
+    (folder / "pagefind.js").write_bytes(script)
+
+
+def test_cut_files_are_found_and_whole_ones_pass(tmp_path: Path):
+    write_index(tmp_path)
+    assert search._incomplete_files(tmp_path) == []
+    packed = tmp_path / "fragment/zh-cn_1.pf_fragment"
+    packed.write_bytes(packed.read_bytes()[:-10])
+    (tmp_path / "pagefind-entry.json").write_text('{"version":"1.', encoding="utf-8")
+    (tmp_path / "pagefind-worker.js").write_bytes(b"(()=>{self.onmessage=(")
+    (tmp_path / "pagefind.js").write_bytes(WHOLE_SCRIPT[:20])
+    assert search._incomplete_files(tmp_path) == [
+        "fragment/zh-cn_1.pf_fragment", "pagefind-entry.json", "pagefind-worker.js", "pagefind.js"]
+
+
+def test_an_index_left_cut_short_is_built_again(tmp_path: Path, monkeypatch):
+    calls = []
+
+    async def flaky_build(site, index, records, pages):
+        calls.append(index)
+        write_index(index, WHOLE_SCRIPT if len(calls) > 1 else WHOLE_SCRIPT[:25])
+
+    monkeypatch.setattr(search, "_build", flaky_build)
+    index = tmp_path / "2012"
+    asyncio.run(search._build_each([(tmp_path, index, [], "*.html")]))
+    assert len(calls) == 2
+    assert search._incomplete_files(index) == []
+
+
+def test_an_index_always_cut_short_is_an_error(tmp_path: Path, monkeypatch):
+    async def broken_build(site, index, records, pages):
+        write_index(index, WHOLE_SCRIPT[:25])
+
+    monkeypatch.setattr(search, "_build", broken_build)
+    with pytest.raises(RuntimeError, match="pagefind.js cut short, 3 times"):
+        asyncio.run(search._build_each([(tmp_path, tmp_path / "2012", [], "*.html")]))
