@@ -23,13 +23,8 @@ class CalendarFile:
     uids: list[str]
 
     def render(self, vevents: dict[str, str]) -> bytes:
-        """``vevents``: each event of the notice as text, by UID (``vevents_by_uid``)."""
+        """``vevents``: each event of the notice as text, by UID (``NoticeCalendars.vevents``)."""
         return calendar_file([vevents[uid] for uid in self.uids], calendar_name=self.name)
-
-
-def vevents_by_uid(config: SiteConfig, notice: Notice) -> dict[str, str]:
-    """Every event of the notice written once, for all the files that hold it."""
-    return notice_calendars(config, notice).vevents
 
 
 @dataclass
@@ -39,7 +34,8 @@ class NoticeCalendars:
     sessions: dict[tuple[int, int], str] = field(default_factory=dict)  # (attachment, session index) -> href
     groups: list[tuple[str, str]] = field(default_factory=list)  # (group name, href)
     all: str = ""
-    vevents: dict[str, str] = field(default_factory=dict)  # every event of the notice as text, by UID
+    # every event of the notice as text, by UID: written once for all the files that hold it
+    vevents: dict[str, str] = field(default_factory=dict)
 
 
 def notice_url(config: SiteConfig, notice: Notice) -> str:

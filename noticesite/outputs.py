@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import jinja2
 
 from .cache import Hasher, code_version, digest, full_notice
-from .calendars import calendar_paths, notice_calendars, vevents_by_uid
+from .calendars import calendar_paths, notice_calendars
 from .model import Notice, Site, SiteConfig
 from .render import Page, render_page, site_pages
 
@@ -149,17 +149,16 @@ class _CalendarsOnce:
 
     def __init__(self, config: SiteConfig, notice: Notice):
         self.config, self.notice = config, notice
-        self._vevents: dict[str, str] | None = None
         self._files: dict | None = None
 
     def calendars(self):
         return notice_calendars(self.config, full_notice(self.notice))
 
     def file(self, path: str) -> bytes:
+        calendars = self.calendars()
         if self._files is None:
-            self._files = {f.path: f for f in self.calendars().files}
-            self._vevents = vevents_by_uid(self.config, self.notice)
-        return self._files[path].render(self._vevents)
+            self._files = {f.path: f for f in calendars.files}
+        return self._files[path].render(calendars.vevents)
 
 
 def _page_maker(env: jinja2.Environment, site: Site, page: Page, extra: dict) -> Callable[[], bytes]:

@@ -96,10 +96,12 @@ def bundles(site: Site, html_keys: dict[str, str], pdf_records: list[Record]) ->
     by_year: dict[int, list[Notice]] = {}
     for notice in site.notices:
         by_year.setdefault(notice.year, []).append(notice)
-    return [Bundle(str(year), tuple(notices), tuple(r for n in notices for r in pdfs.get(n.slug, [])), digest(
-        [(n.slug, sorted(pages.get(n.slug, [])), _notice_records_key(n), [r.__dict__ for r in pdfs.get(n.slug, [])])
-         for n in notices]))
-        for year, notices in sorted(by_year.items(), reverse=True)]
+    result = []
+    for year, notices in sorted(by_year.items(), reverse=True):
+        key = digest([(n.slug, sorted(pages.get(n.slug, [])), _notice_records_key(n),
+                       [r.__dict__ for r in pdfs.get(n.slug, [])]) for n in notices])
+        result.append(Bundle(str(year), tuple(notices), tuple(r for n in notices for r in pdfs.get(n.slug, [])), key))
+    return result
 
 
 def index_key(parts: list[Bundle]) -> str:
@@ -216,13 +218,7 @@ async def _build_each(jobs: list[tuple], at_once: int | None = None) -> None:
 
     async def one(job: tuple) -> None:
         async with gate:
-            for _ in range(_ATTEMPTS):
-                await _build(*job)
-                cut = _incomplete_files(job[1])
-                if not cut:
-                    return
-                shutil.rmtree(job[1], ignore_errors=True)
-            raise RuntimeError(f"the Pagefind binary left {', '.join(cut[:3])} cut short, {_ATTEMPTS} times")
+            await _build_whole(*job)
 
     for outcome in await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True):
         if isinstance(outcome, BaseException):
@@ -235,6 +231,17 @@ async def _build_each(jobs: list[tuple], at_once: int | None = None) -> None:
 # and built again when a file is cut short.
 _ATTEMPTS = 3
 _EXPORTS = re.compile(rb"export\{[^}]*\bsearch\b[^}]*\};?\s*$")
+
+
+async def _build_whole(site: Path, index: Path, records: list[Record], pages: str) -> None:
+    """``_build``, again while the binary leaves a file of the index cut short."""
+    for _ in range(_ATTEMPTS):
+        await _build(site, index, records, pages)
+        cut = _incomplete_files(index)
+        if not cut:
+            return
+        shutil.rmtree(index, ignore_errors=True)
+    raise RuntimeError(f"the Pagefind binary left {', '.join(cut[:3])} cut short, {_ATTEMPTS} times")
 
 
 def _incomplete_files(index: Path) -> list[str]:
@@ -297,11 +304,12 @@ async def _index(service, site: Path, index: Path, records: list[Record], pages:
 
 
 async def _stop(service, timeout: float = 60.0) -> None:
-    """Let the Pagefind binary end on its own, which waits for the files it is still writing.
+    """Let the Pagefind binary end on its own, and report how it ended.
 
     The library's own close() terminates the binary as soon as "files written" arrives, but the
     binary answers once each write is handed to a background thread (tokio's File), not once it is
-    done: a killed binary left pagefind.js cut at 32 KiB. Closing its input ends it cleanly instead.
+    done: a killed binary left pagefind.js cut at 32 KiB. Closing its input lets it end cleanly,
+    which makes that rarer but does not rule it out (``_build_whole`` checks the files).
     """
     import asyncio
 
