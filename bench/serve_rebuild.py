@@ -67,7 +67,10 @@ def main() -> None:
             preview.indexer.wait()  # before the next edit, so that each edit is timed alone
             indexed.append(time.perf_counter() - started)
             if args.verbose:
-                print(preview.last_report, file=sys.stderr)
+                report = preview.last_report
+                parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in report.timings.items())
+                print(f"edit {edit}: pages written in {timings[-1] * 1000:.0f} ms ({report.rendered} file(s) "
+                      f"rendered; {parts}), search index in {indexed[-1] * 1000:.0f} ms", file=sys.stderr)
         preview.close()
     search = "search off" if args.no_search else "search on"
     print(f"preview with {args.n} notices, {search}: first build {cold:.2f} s (pages), {cold_indexed:.2f} s "

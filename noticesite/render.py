@@ -44,6 +44,18 @@ def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Env
     return env
 
 
+def compile_templates(env: jinja2.Environment, suffixes: set[str]) -> None:
+    """Compile every template of the environment now, rather than when a page first needs it.
+    One with an error is skipped: the build that uses it reports it, with its location."""
+    import jinja2
+
+    for name in env.list_templates(filter_func=lambda name: Path(name).suffix in suffixes):
+        try:
+            env.get_template(name)
+        except (jinja2.TemplateError, UnicodeDecodeError):
+            pass
+
+
 def _bytecode_cache(folder: Path):
     import shutil
 

@@ -118,3 +118,54 @@ def test_preview_shows_the_pages_first_then_indexes_them(project: Project):
         assert not [p.name for p in preview.folder.iterdir() if p.name.startswith(".")]  # nothing left beside it
     finally:
         preview.close()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_preview_keeps_the_collector_off_its_rebuilds_and_collects_when_idle(project: Project):
+    """What a rebuild leaves alive is frozen, so that collections during the next rebuild do not
+    walk the whole archive again; the garbage cycles frozen with it go in the idle collection."""
+    import gc
+    import weakref
+
+    from noticesite.serve import Preview
+    from noticesite.site import BuildOptions
+
+    preview = Preview(project.root, BuildOptions(pdf=False, search=False))
+    try:
+        cycle = _Cycle()
+        dropped = weakref.ref(cycle)
+        assert preview.rebuild()
+        assert gc.get_freeze_count() > 0
+        del cycle
+        gc.collect()
+        assert dropped() is not None, "a frozen cycle is not collected by an ordinary collection"
+        preview.collector.collect()  # what the timer runs once the preview is idle
+        assert dropped() is None and preview.collector.collections == 1
+        assert gc.get_freeze_count() > 0, "what is alive is frozen again after the idle collection"
+    finally:
+        preview.close()
+    assert gc.get_freeze_count() == 0, "close() gives the process its collector back"
+
+
+def test_preview_compiles_its_templates_before_the_first_build(project: Project):
+    """The first edit's pages are rendered in the preview's own process: they must not wait for
+    Jinja to compile templates that only the first build's forked workers had compiled. A broken
+    template is left for the build, which reports it with its location."""
+    from noticesite.serve import Preview
+    from noticesite.site import BuildOptions
+
+    project.replace("layouts/attachments/procedure.html", "{% block", "{% blok", count=1)
+    preview = Preview(project.root, BuildOptions(pdf=False, search=False))
+    try:
+        compiled = {key[1] for key in preview.env.cache.keys()}
+        assert {"notice.html", "attachments/schedule.html", "partials/schedule.html", "feed.xml"} <= compiled
+        assert "attachments/procedure.html" not in compiled
+        assert not preview.rebuild()
+        page = (preview.folder / "index.html").read_text(encoding="utf-8")
+        assert "layouts/attachments/procedure.html:" in page
+    finally:
+        preview.close()
