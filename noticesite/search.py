@@ -293,13 +293,15 @@ async def _build(site: Path, index: Path, records: list[Record], pages: str) -> 
 
 
 async def _index(service, site: Path, index: Path, records: list[Record], pages: str) -> None:
+    import asyncio
+
     from pagefind.index import IndexConfig
 
     pagefind = await service.create_index(IndexConfig(force_language=LANGUAGE, output_path=str(index)))
     await pagefind.add_directory(str(site), glob=pages)
-    for record in records:
-        await pagefind.add_custom_record(url="/" + record.url, content=record.content,
-                                         language=LANGUAGE, meta={"title": record.title})
+    await asyncio.gather(*(pagefind.add_custom_record(url="/" + record.url, content=record.content,
+                                                       language=LANGUAGE, meta={"title": record.title})
+                           for record in records))
     await pagefind.write_files()
 
 
