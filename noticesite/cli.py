@@ -64,7 +64,54 @@ def _rare_collections():
 
 def _options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(pdf=not getattr(args, "no_pdf", False), search=not getattr(args, "no_search", False),
+                        progress=ProgressLine(sys.stderr),
                         workers=getattr(args, "jobs", None), incremental=not getattr(args, "clean", False))
+
+
+class ProgressLine:
+    """A long stage's progress on standard error, with the time it has left at its pace so far:
+    on a terminal one line rewritten in place; in a log, a line at each tenth of the way, for
+    stages long enough to be worth it (a log of the example's five PDFs stays quiet)."""
+
+    LOG_FROM = 20  # items: below this a stage is over before anyone wonders
+    REDRAW = 0.2  # seconds between two drawings of the line on a terminal
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._started = 0.0
+        self._shown = (-1.0, -1)  # when the line was last drawn, and the tenth it showed
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == 0:
+            self._started, self._shown = now, (-1.0, -1)
+        tenth = done * 10 // total if total else 10
+        if self.tty:
+            if done != total and now - self._shown[0] < self.REDRAW:
+                return
+            end = "\n" if done == total else ""
+            print(f"\r{self.text(stage, done, total, now)}\033[K", end=end, file=self.stream, flush=True)
+        else:
+            if total < self.LOG_FROM or tenth == self._shown[1]:
+                return
+            print(self.text(stage, done, total, now), file=self.stream, flush=True)
+        self._shown = (now, tenth)
+
+    def text(self, stage: str, done: int, total: int, now: float) -> str:
+        elapsed = now - self._started
+        line = f"{stage}: {done} of {total} ({100 * done // max(total, 1)}%)"
+        if done == total:
+            return f"{line} in {_duration(elapsed)}"
+        if done:
+            line += f", about {_duration(elapsed / done * (total - done))} left"
+        return line
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
 
 
 def _shared_options(default_root: Path, *, sub: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:

@@ -40,6 +40,10 @@ from markupsafe import Markup
 
 from .errors import BuildError, Problem
 from .render import zh_date
+
+# Told how far a long stage has come: (stage, done, total).
+Progress = Callable[[str, int, int], None]
+PDF_STAGE = "printing PDFs"
 from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
 
 STYLESHEET = "print.css"  # found through the environment's loader, like the templates
@@ -677,10 +681,11 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
 
 
 def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path,
-                workers: int | None = None) -> RenderReport:
+                workers: int | None = None, progress: Progress | None = None) -> RenderReport:
     """Prints the documents that changed into the cache and reuses the others; ``report.files``
     lists every document's PDF there, for the build to put into the output folder (or, given
-    ``out_dir``, they are copied there).
+    ``out_dir``, they are copied there). ``progress`` is told how many of the documents to print
+    are done, after each (at about a second each, an archive's first build prints for minutes).
 
     The cache keeps one PDF per document name beside the hash of its inputs.
     Documents render in a process pool (WeasyPrint is CPU bound and holds
@@ -708,7 +713,7 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
     jobs.sort(key=lambda j: len(j.html), reverse=True)
     requested = workers or os.cpu_count() or 1
     report.workers = max(1, min(requested, len(jobs)))
-    results, report.peak_rss = _run(jobs, requested) if jobs else ([], 0)
+    results, report.peak_rss = _run(jobs, requested, progress) if jobs else ([], 0)
 
     by_name = {d.name: d for d in docs}
     failures = []
@@ -755,7 +760,7 @@ def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
     problems = check_fonts(docs)
     if any(p.severity == "error" for p in problems):
         raise BuildError(p for p in problems if p.severity == "error")
-    report = render_pdfs(docs, out_dir, ctx.cache, ctx.options.workers)
+    report = render_pdfs(docs, out_dir, ctx.cache, ctx.options.workers, ctx.options.progress)
     report.warnings = [p for p in problems if p.severity == "warning"] + report.warnings
     ctx.report.pdfs_rendered += len(report.rendered)
     ctx.report.pdfs_reused += len(report.reused)
@@ -779,7 +784,8 @@ def _cached(cache_dir: Path, name: str) -> Path:
     return cache_dir / "pdf" / name
 
 
-def _run(jobs: list[_Job], workers: int) -> tuple[list[tuple[str, str | None, list[str]]], int]:
+def _run(jobs: list[_Job], workers: int,
+         progress: Progress | None = None) -> tuple[list[tuple[str, str | None, list[str]]], int]:
     """Print the jobs; returns their results and the peak memory (bytes) of a printing process.
 
     With more than one worker, each document is printed by a process of its own, forked from a
@@ -788,16 +794,28 @@ def _run(jobs: list[_Job], workers: int) -> tuple[list[tuple[str, str | None, li
     not the build's plus every document printed before. The fork server also keeps the
     forking away from the preview's threads.
     """
+    def tell(done: int) -> None:
+        if progress is not None:
+            progress(PDF_STAGE, done, len(jobs))
+
+    tell(0)
     if workers <= 1:
-        return [_render(job) for job in jobs], _peak_rss()
+        results = []
+        for job in jobs:
+            results.append(_render(job))
+            tell(len(results))
+        return results, _peak_rss()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["noticesite.print_server", __name__])
     # An executor, not a Pool: a Pool replaces a retired worker only when its maintenance
     # thread next wakes (every 0.1 s), which a process per document would pay each time.
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, max_tasks_per_child=1) as pool:
-        results = list(pool.map(_render_in_worker, jobs))
+        futures = [pool.submit(_render_in_worker, job) for job in jobs]
+        for done, _ in enumerate(as_completed(futures), 1):
+            tell(done)
+        results = [future.result() for future in futures]
     return [r[:3] for r in results], max((r[3] for r in results), default=0)
 
 

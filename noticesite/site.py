@@ -329,6 +329,8 @@ class BuildOptions:
     # With search off: leave the folder's search index as it is and hand back what a new one
     # needs (BuildReport.search_job), for the preview to build once the pages are shown.
     search_later: bool = False
+    # Told, as progress(stage, done, total), how far a long stage has come (the PDF printing).
+    progress: Callable[[str, int, int], None] | None = None
 
 
 @dataclass

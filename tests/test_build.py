@@ -1,6 +1,7 @@
 """Building: atomic output, escaping, the second fixture notice, the command line."""
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -199,3 +200,46 @@ def test_the_command_leaves_the_collector_as_it_found_it(project: Project):
         assert gc.get_threshold() == thresholds
         assert gc.get_freeze_count() == 0
         assert gc.isenabled()
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def _tell(line, total: int, clock: list[float], monkeypatch) -> None:
+    """Feed ``line`` a stage of ``total`` items, one a second (by a clock that the test moves)."""
+    from noticesite import cli
+
+    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
+    for done in range(total + 1):
+        line("printing PDFs", done, total)
+        clock[0] += 1.0
+
+
+def test_a_long_stage_logs_a_line_at_each_tenth_with_the_time_left(monkeypatch):
+    from noticesite.cli import ProgressLine
+
+    stream = _Stream(tty=False)
+    _tell(ProgressLine(stream), 200, [100.0], monkeypatch)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 11 and lines[0] == "printing PDFs: 0 of 200 (0%)"
+    assert lines[1] == "printing PDFs: 20 of 200 (10%), about 3 min left"  # 20 done in 20 s: 180 s to go
+    assert lines[-1] == "printing PDFs: 200 of 200 (100%) in 3 min"
+
+
+def test_a_short_stage_stays_quiet_in_a_log_and_shows_one_line_on_a_terminal(monkeypatch):
+    from noticesite.cli import ProgressLine
+
+    log = _Stream(tty=False)
+    _tell(ProgressLine(log), 5, [0.0], monkeypatch)
+    assert log.getvalue() == ""
+    terminal = _Stream(tty=True)
+    _tell(ProgressLine(terminal), 5, [0.0], monkeypatch)
+    text = terminal.getvalue()
+    assert text.count("\n") == 1 and text.endswith("printing PDFs: 5 of 5 (100%) in 5 s\033[K\n")
+    assert "\rprinting PDFs: 2 of 5 (40%), about 3 s left" in text

@@ -46,16 +46,17 @@ def documents(**options) -> list[pdf.PrintDocument]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The sample's five PDFs, rendered once: (docs, out_dir, cache_dir, report)."""
+    """The sample's five PDFs, rendered once: (docs, out_dir, cache_dir, report, progress calls)."""
     docs = documents()
     base = tmp_path_factory.mktemp("pdf")
-    report = pdf.render_pdfs(docs, base / "out", base / "cache")
+    told = []
+    report = pdf.render_pdfs(docs, base / "out", base / "cache", progress=lambda *call: told.append(call))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for doc in docs:
         stem = ARTIFACTS / doc.name.replace("/", "-").removesuffix(".pdf")
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
                         str(base / "out" / doc.name), str(stem)], check=True)
-    return docs, base / "out", base / "cache", report
+    return docs, base / "out", base / "cache", report, told
 
 
 def reader(built, name: str) -> PdfReader:
@@ -341,7 +342,7 @@ def test_body_text_keeps_the_grid_of_28_characters_and_22_lines(built):
 
 
 def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(built, tmp_path):
-    docs, _, shared, first = built
+    docs, _, shared, first, _ = built
     assert sorted(first.rendered) == sorted(d.name for d in docs) and first.reused == []
     cache = shutil.copytree(shared, tmp_path / "cache")  # other tests reuse the shared one
     again = pdf.render_pdfs(documents(), tmp_path / "out", cache)
@@ -359,7 +360,7 @@ def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(b
 def test_the_build_stage_links_each_page_to_its_pdf(built, tmp_path):
     from types import SimpleNamespace
 
-    ctx = SimpleNamespace(env=make_env(), cache=built[2], options=SimpleNamespace(workers=None),
+    ctx = SimpleNamespace(env=make_env(), cache=built[2], options=SimpleNamespace(workers=None, progress=None),
                           report=SimpleNamespace(pdfs_rendered=0, pdfs_reused=0), pdf_links={}, pdf_texts=[])
     report = pdf.write_site_pdfs(pdf_samples.site(), tmp_path, ctx)
     assert report.rendered == [] and (ctx.report.pdfs_rendered, ctx.report.pdfs_reused) == (0, 5)
@@ -385,6 +386,11 @@ def test_a_failed_document_writes_no_pdf_at_all(tmp_path, monkeypatch):
     assert str(info.value) == ("content/2012-104/instructions.md:1:1: "
                                "2012-104/broken.pdf: printing failed: ValueError: pretend failure")
     assert not (tmp_path / "out").exists()
+
+
+def test_printing_tells_its_progress_after_each_document(built):
+    told = built[4]
+    assert told == [(pdf.PDF_STAGE, done, 5) for done in range(6)]
 
 
 def test_the_render_report_reads_well():
