@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 # Parsing a notice imports Markdown and the pinyin dictionaries (about half a second), which a
 # build imports only when it parses. The preview parses on every edit: import them once, here.
@@ -94,41 +95,44 @@ class IdleCollector:
     Python's thresholds one runs in most rebuilds. So after each rebuild what is alive is
     frozen: collections during the next rebuild walk only what it made. The cycles that
     became garbage meanwhile are collected in one full collection once the preview has been
-    idle for ``idle_seconds``.
+    idle for ``idle_seconds``, by ``call_later(delay, work)`` (which returns a function that
+    cancels it): the server's event loop, in the thread that rebuilds. Not a thread of its
+    own: while another thread runs, a build does not fork its workers.
     """
 
-    def __init__(self, idle_seconds: float = 20.0):
+    def __init__(self, call_later: Callable[[float, Callable[[], None]], Callable[[], None]] | None,
+                 idle_seconds: float = 20.0):
+        self._call_later = call_later
         self.idle_seconds = idle_seconds
-        self._timer: threading.Timer | None = None
-        self._lock = threading.Lock()
+        self._cancel: Callable[[], None] | None = None
         self.collections = 0  # full collections run while idle
 
     def rebuilt(self) -> None:
         gc.freeze()
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(self.idle_seconds, self.collect)
-            self._timer.daemon = True
-            self._timer.start()
+        if self._call_later is None:
+            return
+        if self._cancel is not None:
+            self._cancel()
+        self._cancel = self._call_later(self.idle_seconds, self.collect)
 
     def collect(self) -> None:
-        with self._lock:
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
-            self.collections += 1
+        self._cancel = None
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.collections += 1
 
     def close(self) -> None:
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            gc.unfreeze()  # an in-process caller (a test) gets a collector that walks everything again
+        if self._cancel is not None:
+            self._cancel()
+            self._cancel = None
+        gc.unfreeze()  # an in-process caller (a test) gets a collector that walks everything again
 
 
 class Preview:
-    def __init__(self, root: Path, options: BuildOptions):
+    def __init__(self, root: Path, options: BuildOptions, call_later=None):
+        """``call_later``: how to run work once the preview is idle (see IdleCollector); without
+        it, garbage cycles stay frozen until ``collector.collect()`` is called."""
         self.root = root
         # the pages first; the search index after them, by the indexer
         self.options = dataclasses.replace(options, in_place=True, private_output=True, search=False,
@@ -143,7 +147,7 @@ class Preview:
         # Compiled here, before the first build forks its workers: they inherit them, and the
         # first edit's pages, rendered in this process, do not wait for their compiling.
         compile_templates(self.env, TEMPLATE_SUFFIXES)
-        self.collector = IdleCollector()
+        self.collector = IdleCollector(call_later)
 
     def rebuild(self) -> bool:
         """Build into the preview folder; on failure show the problems on every page."""
@@ -205,7 +209,15 @@ h1{{color:#b4141b}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;overflow-wrap:
 def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, options: BuildOptions | None = None) -> int:
     from livereload import Server
 
-    preview = Preview(root, options or BuildOptions(pdf=False))
+    from tornado.ioloop import IOLoop
+
+    loop = IOLoop.current()  # the loop that livereload runs, and that calls rebuild()
+
+    def call_later(delay: float, work: Callable[[], None]) -> Callable[[], None]:
+        handle = loop.call_later(delay, work)
+        return lambda: loop.remove_timeout(handle)
+
+    preview = Preview(root, options or BuildOptions(pdf=False), call_later)
     preview.rebuild()
     server = Server()
     for name in WATCHED:

@@ -127,23 +127,36 @@ class _Cycle:
 
 def test_preview_keeps_the_collector_off_its_rebuilds_and_collects_when_idle(project: Project):
     """What a rebuild leaves alive is frozen, so that collections during the next rebuild do not
-    walk the whole archive again; the garbage cycles frozen with it go in the idle collection."""
+    walk the whole archive again; the garbage cycles frozen with it go in the collection run
+    once the preview is idle, which each rebuild puts off, in the caller's loop (no thread)."""
     import gc
+    import threading
     import weakref
 
     from noticesite.serve import Preview
     from noticesite.site import BuildOptions
 
-    preview = Preview(project.root, BuildOptions(pdf=False, search=False))
+    scheduled: list[list] = []  # [delay, work, cancelled]
+
+    def call_later(delay, work):
+        entry = [delay, work, False]
+        scheduled.append(entry)
+        return lambda: entry.__setitem__(2, True)
+
+    threads = threading.active_count()
+    preview = Preview(project.root, BuildOptions(pdf=False, search=False), call_later)
     try:
         cycle = _Cycle()
         dropped = weakref.ref(cycle)
         assert preview.rebuild()
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0 and threading.active_count() == threads
+        assert [(delay, cancelled) for delay, _, cancelled in scheduled] == [(preview.collector.idle_seconds, False)]
         del cycle
         gc.collect()
         assert dropped() is not None, "a frozen cycle is not collected by an ordinary collection"
-        preview.collector.collect()  # what the timer runs once the preview is idle
+        assert preview.rebuild()
+        assert [cancelled for _, _, cancelled in scheduled] == [True, False], "a rebuild puts the collection off"
+        scheduled[-1][1]()  # the preview has been idle: the loop runs the collection
         assert dropped() is None and preview.collector.collections == 1
         assert gc.get_freeze_count() > 0, "what is alive is frozen again after the idle collection"
     finally:
