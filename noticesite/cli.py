@@ -164,9 +164,9 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(problems: list[Problem], stream=sys.stderr) -> None:
+def print_problems(problems: list[Problem], stream=None) -> None:
     for problem in sorted(problems):
-        print(problem, file=stream)
+        print(problem, file=stream or sys.stderr)  # the stream of the moment: a caller may redirect it
 
 
 def check(root: Path) -> int:
