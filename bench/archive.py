@@ -252,8 +252,8 @@ class SetAside:
     """Moves what a cold build must not find out of the way, into one folder that is removed when
     the benchmark ends, instead of deleting it before each run.
 
-    Why: on ext4, creating a file skips inode slots freed in the last few seconds (35 s while
-    their inode table block is dirty, which the new files keep it) and checks each such slot
+    Why: on ext4 without a journal, creating a file skips inode slots freed in the last 60 s
+    (360 s while their inode table block is dirty, which the new files keep it) and checks each such slot
     (``recently_deleted`` in ``fs/ext4/ialloc.c``). Right after tens of thousands of files are
     deleted, every new file pays for scanning them: a cold build of 1000 notices here then spent
     13 to 21 s in the kernel instead of 2 s (``perf record -a -g``: ``recently_deleted`` and

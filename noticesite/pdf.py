@@ -40,11 +40,11 @@ from markupsafe import Markup
 
 from .errors import BuildError, Problem
 from .render import zh_date
+from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
 
 # Told how far a long stage has come: (stage, done, total).
 Progress = Callable[[str, int, int], None]
 PDF_STAGE = "printing PDFs"
-from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
 
 STYLESHEET = "print.css"  # found through the environment's loader, like the templates
 TEMPLATES = "print"

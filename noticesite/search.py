@@ -254,18 +254,16 @@ _EXPORTS = re.compile(rb"export\{[^}]*\bsearch\b[^}]*\};?\s*$")
 async def _rebuild_cut(jobs: list[Job]) -> None:
     """Build again, in a new process, the indexes of ``jobs`` that have a file cut short, until
     none has (``_ATTEMPTS`` builds in all)."""
-    for attempt in range(1, _ATTEMPTS + 1):
-        cut = [(job, files) for job in jobs if (files := _incomplete_files(job[1]))]
-        if not cut:
+    for _ in range(_ATTEMPTS - 1):
+        jobs = [job for job in jobs if _incomplete_files(job[1])]
+        if not jobs:
             return
-        if attempt == _ATTEMPTS:
-            break
-        for job, _ in cut:
+        for job in jobs:
             shutil.rmtree(job[1], ignore_errors=True)
-        jobs = [job for job, _ in cut]
         await _build(jobs)
-    files = cut[0][1]
-    raise RuntimeError(f"the Pagefind binary left {', '.join(files[:3])} cut short, {_ATTEMPTS} times")
+    for job in jobs:
+        if files := _incomplete_files(job[1]):
+            raise RuntimeError(f"the Pagefind binary left {', '.join(files[:3])} cut short, {_ATTEMPTS} times")
 
 
 def _incomplete_files(index: Path) -> list[str]:

@@ -208,7 +208,6 @@ h1{{color:#b4141b}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;overflow-wrap:
 
 def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, options: BuildOptions | None = None) -> int:
     from livereload import Server
-
     from tornado.ioloop import IOLoop
 
     loop = IOLoop.current()  # the loop that livereload runs, and that calls rebuild()
