@@ -228,6 +228,38 @@ class Notice:
         return (self.date or dt.date(self.year, 12, 31), self.number)
 
 
+@dataclass(frozen=True)
+class AttachmentSummary:
+    number: int
+    title: str
+    type: AttachmentType
+    slug: str
+
+
+@dataclass(frozen=True)
+class NoticeSummary:
+    """What a list of notices (index, archive, sitemap) is handed of each: the whole value is its
+    key, so a list template may show any of these fields and is rendered again when one changes.
+    A list template that asks for more (a body) fails, instead of going stale."""
+
+    slug: str
+    number: str
+    title: str
+    issuer: str
+    addressees: str
+    date: dt.date | None
+    year: int
+    key_dates: tuple[KeyDate, ...]
+    attachments: tuple[AttachmentSummary, ...]
+
+    @classmethod
+    def of(cls, notice: Any) -> "NoticeSummary":
+        """From a Notice, or from anything with its summary fields (the load cache's NoticeRef)."""
+        return cls(notice.slug, notice.number, notice.title, notice.issuer, notice.addressees, notice.date,
+                   notice.year, tuple(notice.key_dates),
+                   tuple(AttachmentSummary(a.number, a.title, a.type, a.slug) for a in notice.attachments))
+
+
 @dataclass
 class SiteConfig:
     school: str

@@ -6,17 +6,19 @@ output are still right and render only the others.
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     import jinja2
 
-from .cache import Hasher, code_version, digest, full_notice
+from .cache import Hasher, NoticeRef, code_version, digest, full_notice
 from .calendars import calendar_paths, notice_calendars
-from .model import Notice, Site, SiteConfig
-from .render import Page, render_page, site_pages
+from .model import Notice, NoticeSummary, Site, SiteConfig
+from .render import Page, page_values, render_page, site_pages, summaries
 
 # Files of layouts/ that are templates or their folders, not copied to the site.
 TEMPLATE_SUFFIXES = {".html", ".xml", ".txt", ".j2"}
@@ -70,10 +72,27 @@ class TemplateKeys:
         return _REFERENCES[key]
 
 
-def listing_key(notice: Notice) -> str:
-    """What a list of notices shows of one: an edit to its body or attachments leaves lists alone."""
-    return digest(notice.slug, notice.number, notice.title, notice.issuer, str(notice.date), str(notice.year),
-                  str(len(notice.attachments)))
+def fingerprint(value: Any) -> Any:
+    """A stand-in for a value handed to a template, made of strings and numbers: equal
+    fingerprints mean equal values. Keys are made from the fingerprint of *everything* a template
+    is handed (page_values), so no key lists fields by hand. A whole notice stands for the files it
+    was read from (its recorded inputs); a summary, a config or any other record for all its
+    fields. A value of a type not known here is an error, not a silent gap in a key."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [fingerprint(v) for v in value]
+    if isinstance(value, dict):
+        return [[str(k), fingerprint(v)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+    if isinstance(value, (Notice, NoticeRef)):
+        return ["notice", notice_key(value)]
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if hasattr(value, "fingerprint"):
+        return value.fingerprint()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__] + [fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)]
+    raise TypeError(f"no fingerprint for a {type(value).__name__} handed to a template")
 
 
 # What each template (by path and content hash) extends, includes or imports: parsed once a process.
@@ -107,34 +126,34 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
     """Every file of the site: pages, feeds, calendars, the PDFs printed into the cache
     (``pdf_files``: name, input hash, cached file) and the assets of layouts/."""
     templates = TemplateKeys(env, layouts, hasher)
-    base = digest(code_version(), site.config.__dict__ | {"source": None})
-    newest = digest([notice_key(n) for n in site.notices[:FEED_ENTRIES]])  # the feed shows their bodies
-    listings = digest([listing_key(n) for n in site.notices])  # lists show only what listing_key covers
+    base = digest(code_version())
     calendars = {n.slug: _CalendarsOnce(site.config, n) for n in site.notices}
     outputs: list[Output] = []
-    pdfs_of = {}  # notice slug -> its PDF links, which its pages show
+    pdfs_of: dict[str, dict[str, tuple[str, int]]] = {}  # notice slug -> its PDF links, which its pages show
     for path, link in pdf_links.items():
-        pdfs_of.setdefault(path.split("/", 1)[0], []).append(f"{path}={link[0]}:{link[1]}")
-    listing_extra = {"pdf_links": pdf_links}
-    notice_inputs: dict[str, tuple[str, dict]] = {}  # slug -> what its pages are made from
+        pdfs_of.setdefault(path.split("/", 1)[0], {})[path] = link
+    notice_extras: dict[str, tuple[dict, Any]] = {}  # slug -> what its pages are handed besides the page's own
     for page in site_pages(site):
         notice = page.context.get("notice")
-        if notice is None:
-            inputs, extra = listings, listing_extra
-        else:
-            if notice.slug not in notice_inputs:
-                notice_inputs[notice.slug] = (
-                    notice_key(notice) + "|" + ",".join(sorted(pdfs_of.get(notice.slug, []))),
-                    {"calendars": calendars[notice.slug], "pdf_links": pdf_links})
-            inputs, extra = notice_inputs[notice.slug]
-        key = digest(base, templates.key(page.template), inputs, page.path)
-        outputs.append(Output(page.path, key, _page_maker(env, site, page, extra)))
-    for name in FEEDS:  # the sitemap shows what lists show; the feed, the newest notices whole
-        inputs = newest if name == "feed.xml" else listings
-        outputs.append(Output(name, digest(base, templates.key(name), inputs), _feed_maker(env, site, name)))
+        extra: dict = {}
+        if notice is not None:
+            if notice.slug not in notice_extras:
+                extras = {"calendars": calendars[notice.slug], "pdf_links": pdfs_of.get(notice.slug, {})}
+                notice_extras[notice.slug] = (extras, fingerprint(extras))
+            extra = notice_extras[notice.slug][0]
+        values = page_values(site.config, page, extra)
+        shown = fingerprint(page_values(site.config, page)) + [notice_extras[notice.slug][1] if notice else None]
+        key = digest(base, templates.key(page.template), shown)
+        outputs.append(Output(page.path, key, _page_maker(env, page.template, values)))
+    feeds = {"feed.xml": site.notices[:FEED_ENTRIES],  # the newest notices, whole
+             "sitemap.xml": summaries(site.notices)}  # what lists show of every notice
+    for name, notices in feeds.items():
+        values = {"config": site.config, "notices": notices}
+        outputs.append(Output(name, digest(base, templates.key(name), fingerprint(values)),
+                              _feed_maker(env, name, values)))
     for notice in site.notices:
         once = calendars[notice.slug]
-        key = digest(base, notice_key(notice))  # one for all its files: the manifest tells them apart by path
+        key = digest(base, fingerprint(once))  # one for all its files: the manifest tells them apart by path
         for path in calendar_paths(site.config, notice):  # known without reading a cached notice
             outputs.append(Output(path, key, lambda path=path, once=once: once.file(path)))
     for name, pdf_key, cached in pdf_files:
@@ -151,6 +170,9 @@ class _CalendarsOnce:
         self.config, self.notice = config, notice
         self._files: dict | None = None
 
+    def fingerprint(self) -> Any:  # the calendars are worked out from the config and the notice alone
+        return [fingerprint(self.config), notice_key(self.notice)]
+
     def calendars(self):
         return notice_calendars(self.config, full_notice(self.notice))
 
@@ -161,21 +183,21 @@ class _CalendarsOnce:
         return self._files[path].render(calendars.vevents)
 
 
-def _page_maker(env: jinja2.Environment, site: Site, page: Page, extra: dict) -> Callable[[], bytes]:
+def _page_maker(env: jinja2.Environment, template: str, values: dict) -> Callable[[], bytes]:
     def make() -> bytes:
-        values = dict(extra)
-        if "calendars" in values:
-            values["calendars"] = values["calendars"].calendars()
-        return render_page(env, site, page, values).encode("utf-8")
+        made = dict(values)
+        if "calendars" in made:
+            made["calendars"] = made["calendars"].calendars()
+        if made.get("notice") is not None:
+            made["notice"] = full_notice(made["notice"])  # read from the load cache only when made
+        return render_page(env, made, template).encode("utf-8")
     return make
 
 
-def _feed_maker(env: jinja2.Environment, site: Site, name: str) -> Callable[[], bytes]:
+def _feed_maker(env: jinja2.Environment, name: str, values: dict) -> Callable[[], bytes]:
     def make() -> bytes:
-        notices = site.notices[:FEED_ENTRIES] if name == "feed.xml" else site.notices
-        if name == "feed.xml":
-            notices = [full_notice(n) for n in notices]
-        return env.get_template(name).render(site=site, config=site.config, notices=notices).encode("utf-8")
+        made = dict(values, notices=[full_notice(n) if isinstance(n, NoticeRef) else n for n in values["notices"]])
+        return env.get_template(name).render(made).encode("utf-8")
     return make
 
 

@@ -38,6 +38,7 @@ from typing import Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
+from .cache import code_version
 from .errors import BuildError, Problem
 from .render import zh_date
 from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
@@ -620,9 +621,8 @@ _IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 
 
 def input_hash(doc: PrintDocument, fonts: FontSet) -> str:
-    """What a PDF depends on: its HTML, stylesheets, images, the font files and WeasyPrint."""
-    import weasyprint  # noqa: PLC0415 (slow import, only when rendering)
-
+    """What a PDF depends on: its HTML, stylesheets, images, the font files, and the code that
+    prints it (this package and the installed libraries, WeasyPrint among them: code_version)."""
     h = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -630,7 +630,7 @@ def input_hash(doc: PrintDocument, fonts: FontSet) -> str:
         h.update(data)
 
     add("format", _CACHE_FORMAT.encode())
-    add("weasyprint", weasyprint.__version__.encode())
+    add("code", code_version().encode())
     add("options", repr(sorted(RENDER_OPTIONS.items())).encode())
     add("html", doc.html.encode())
     for path in doc.stylesheets:

@@ -11,13 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     import jinja2
 
-from .cache import full_notice
-from .model import Attachment, Notice, Procedure, Schedule, Session, Site
+from .model import Attachment, Notice, NoticeSummary, Procedure, Schedule, Session, Site, SiteConfig
 
 _HALF_DAY_ORDER = {"上午": 0, "下午": 1, "晚上": 2}
 
@@ -200,7 +199,7 @@ def index_pages(site: Site) -> list[Page]:
         pagination = Pagination(number, len(chunks), page_path(1),
                                 page_path(number - 1) if number > 1 else None,
                                 page_path(number + 1) if number < len(chunks) else None)
-        pages.append(Page(page_path(number), "index.html", {"notices": notices, "pagination": pagination,
+        pages.append(Page(page_path(number), "index.html", {"notices": summaries(notices), "pagination": pagination,
                                                            "years": years}))
     return pages
 
@@ -217,17 +216,22 @@ def archive_pages(site: Site) -> list[Page]:
     years = notice_years(site)
     pages = [Page("archive/index.html", "archive.html", {"years": years, "year": None, "notices": []})]
     for year, _ in years:
-        notices = [n for n in site.notices if n.year == year]
+        notices = summaries(n for n in site.notices if n.year == year)
         pages.append(Page(f"archive/{year}/index.html", "archive.html",
                           {"years": years, "year": year, "notices": notices}))
     return pages
 
 
+def summaries(notices: Iterable[Any]) -> list[NoticeSummary]:
+    """What a list of notices is handed: summaries only (see NoticeSummary)."""
+    return [NoticeSummary.of(n) for n in notices]
+
+
 def attachment_page(notice: Notice, attachment: Attachment) -> Page:
-    # Only what the plan needs: the attachment's data is looked at when the page is rendered
-    # (a notice of the load cache is then read from disk, and only if its page is made again).
+    # The attachment by its number: its data is looked at when the page is rendered (a notice of
+    # the load cache is then read from disk, and only if its page is made again).
     return Page(f"{notice.slug}/{attachment.slug}.html", f"attachments/{attachment.type}.html",
-                {"notice": notice, "attachment": attachment})
+                {"notice": notice, "attachment_number": attachment.number})
 
 
 def attachment_extras(attachment: Attachment) -> dict:
@@ -239,14 +243,19 @@ def attachment_extras(attachment: Attachment) -> dict:
     return extras
 
 
-def render_page(env: jinja2.Environment, site: Site, page: Page, extra: dict | None = None) -> str:
-    template = env.get_template(page.template)
-    values = {"site": site, "config": site.config, "root": page.root, "page_path": page.path}
+def page_values(config: SiteConfig, page: Page, extra: dict | None = None) -> dict:
+    """Everything a page's template is handed, and nothing else: its key is made from these."""
+    values = {"config": config, "root": page.root, "page_path": page.path}
     values.update(page.context)
     values.update(extra or {})
+    return values
+
+
+def render_page(env: jinja2.Environment, values: dict, template: str) -> str:
+    """Renders a page from its values; a notice among them must be a whole model.Notice."""
     if values.get("notice") is not None:
-        notice = values["notice"] = full_notice(values["notice"])
-        if values.get("attachment") is not None:
-            attachment = values["attachment"] = notice.attachments[values["attachment"].number - 1]
+        notice = values["notice"]
+        if values.get("attachment_number") is not None:
+            attachment = values["attachment"] = notice.attachments[values.pop("attachment_number") - 1]
             values.update(attachment_extras(attachment))
-    return template.render(values)
+    return env.get_template(template).render(values)

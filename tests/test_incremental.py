@@ -328,3 +328,20 @@ def test_a_notice_keeps_its_calendars_in_its_shard_not_in_its_summary(project: P
     assert not any(isinstance(key, tuple) and key[0] == "shard" for key in notice_summary(notice)[0]["derived"])
     run(project, "clean", CLEAN)
     assert snapshot(project.path("output")) == snapshot(project.path("clean"))
+
+
+def test_a_library_upgrade_changes_the_code_key(tmp_path: Path, monkeypatch):
+    """Every output's key holds code_version(): a new version of any installed library changes it."""
+    import sys
+
+    from noticesite import cache
+
+    site_packages = tmp_path / "site-packages"
+    (site_packages / "jinja2-3.1.6.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site_packages)])
+    monkeypatch.setattr(cache, "_CODE_VERSION", None)
+    before = cache.code_version()
+    (site_packages / "jinja2-3.1.6.dist-info").rename(site_packages / "jinja2-3.2.0.dist-info")
+    monkeypatch.setattr(cache, "_CODE_VERSION", None)
+    assert cache.code_version() != before
+    assert "jinja2-3.2.0" in cache.installed_distributions([str(site_packages)])
