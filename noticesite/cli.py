@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import BuildError, Problem
 from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
-from .site import BuildOptions, OutputScan, build, load
+from .site import BuildOptions, OutputScan, build, load, verify
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -176,6 +176,10 @@ def check(root: Path) -> int:
     site, problems = load(root, cache)
     with contextlib.suppress(OSError):  # a read-only project can still be checked
         cache.save(root)
+    if site is not None:  # what the build checks beyond loading: templates, print fonts
+        problems.extend(verify(site))
+        if problems.errors:
+            site = None
     print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
     if site is None:

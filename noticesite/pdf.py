@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import jinja2
 from markupsafe import Markup
@@ -755,8 +755,7 @@ def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
     in bytes), for the HTML pages to offer the print version. Raises
     ``BuildError`` before printing anything when a character has no font.
     """
-    register_filters(ctx.env)
-    docs = [doc for notice in site.notices for doc in print_documents(site, notice, ctx.env)]
+    docs = site_print_documents(site, ctx.env)
     problems = check_fonts(docs)
     if any(p.severity == "error" for p in problems):
         raise BuildError(p for p in problems if p.severity == "error")
@@ -766,13 +765,29 @@ def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
     ctx.report.pdfs_reused += len(report.reused)
     for doc in docs:  # what each PDF says, for the site search
         ctx.pdf_texts.append((doc.name, doc.title, _plain_text(doc.html)))
+    for page, href, name in pdf_pages(site):
+        ctx.pdf_links[page] = (href, _cached(ctx.cache, name).stat().st_size)
+    return report
+
+
+def check_print(site: Site, env: jinja2.Environment) -> list[Problem]:
+    """What the PDF stage checks before printing, printing nothing: every print document is made
+    (its templates rendered) and its characters checked against the print fonts."""
+    return check_fonts(site_print_documents(site, env))
+
+
+def site_print_documents(site: Site, env: jinja2.Environment) -> list[PrintDocument]:
+    register_filters(env)
+    return [doc for notice in site.notices for doc in print_documents(site, notice, env)]
+
+
+def pdf_pages(site: Site) -> Iterator[tuple[str, str, str]]:
+    """(page path, href of its PDF from the page, the PDF's name) for every page with a PDF."""
     for notice in site.notices:
         pages = {"notice": f"{notice.slug}/index.html",
                  **{a.slug: f"{notice.slug}/{a.slug}.html" for a in notice.attachments}}
         for stem, page in pages.items():
-            name = f"{notice.slug}/{stem}.pdf"  # beside the page: the href is the file name
-            ctx.pdf_links[page] = (f"{stem}.pdf", _cached(ctx.cache, name).stat().st_size)
-    return report
+            yield page, f"{stem}.pdf", f"{notice.slug}/{stem}.pdf"  # beside the page: the href is the name
 
 
 def _plain_text(html: str) -> str:

@@ -410,6 +410,30 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     return _write_new(site, outputs, out_dir, manifest, ctx)
 
 
+def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Problem]:
+    """Everything ``build`` checks beyond loading, writing nothing: the print documents made and
+    their characters checked against the print fonts, and every page, feed and calendar file
+    rendered into memory (a template's syntax error or undefined name, a chart that cannot be
+    drawn). ``check`` runs it, so a check that passes means a build that succeeds."""
+    from . import pdf
+
+    options = options or BuildOptions()
+    project = Project(Path(site.root))
+    env = env or LazyEnvironment(project.layouts)
+    ctx = BuildContext(project, env, options, BuildReport(), project.root / CACHE_DIR, Hasher(), None)
+    problems: list[Problem] = []
+    try:
+        if options.pdf:
+            problems += _templates_located(ctx, lambda: pdf.check_print(site, env))
+            ctx.pdf_links.update((page, (href, 0)) for page, href, _ in pdf.pdf_pages(site))
+        for output in _plan(site, env, ctx, []):
+            if output.link is None:
+                _made(output, ctx)
+    except BuildError as exc:
+        problems += exc.problems
+    return problems
+
+
 class OutputScan:
     """The files of an output folder with their size and time (``_files_on_disk``), read while
     the build does other work: in a forked process when this one runs no other thread (the
@@ -584,8 +608,15 @@ def _remove_empty_folders(root: Path, folders: set[str]) -> None:
 
 
 def _plan(site: Site, env, ctx: BuildContext, pdf_files: list) -> list[Output]:
-    try:  # reading the templates' references parses them: a syntax error surfaces here
-        return plan(site, env, ctx.project.layouts, ctx.hasher, ctx.pdf_links, pdf_files)
+    # reading the templates' references parses them: a syntax error surfaces here
+    return _templates_located(ctx, lambda: plan(site, env, ctx.project.layouts, ctx.hasher, ctx.pdf_links,
+                                                pdf_files))
+
+
+def _templates_located(ctx: BuildContext, work: Callable[[], T]) -> T:
+    """Runs ``work``; a template's error in it becomes a BuildError with its location."""
+    try:
+        return work()
     except Exception as exc:
         error = _template_error(ctx, exc)
         if error is None:
@@ -724,7 +755,7 @@ def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
     """Print the PDFs that changed into the cache; returns every PDF (name, key, cached file)."""
     from . import pdf
 
-    printed = pdf.write_site_pdfs(site, None, ctx)
+    printed = _templates_located(ctx, lambda: pdf.write_site_pdfs(site, None, ctx))
     ctx.report.warnings += printed.warnings
     ctx.report.pdf_peak_rss = printed.peak_rss
     return printed.files

@@ -17,8 +17,10 @@ import pytest
 
 from conftest import REPO, copy_project
 
-CORPUS = Path(__file__).resolve().parent / "hostile"
-CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+# Hostile inputs (issue 13) and invalid sites that check must refuse as build does (issue 12):
+# one format, one runner.
+CORPORA = [Path(__file__).resolve().parent / "hostile", Path(__file__).resolve().parent / "sites/invalid"]
+CASES = sorted(f"{corpus.name}/{p.name}" for corpus in CORPORA for p in corpus.iterdir() if p.is_dir())
 DEFAULT_LIMITS = {"cpu_seconds": 20.0, "memory_mb": 600.0}
 HARD_MEMORY_CAP = 2 << 30  # a runaway case fails at this address-space size instead of taking the machine
 
@@ -79,7 +81,7 @@ def run_bounded(args: list[str]) -> tuple[int, str, float, float]:
 
 @pytest.mark.parametrize("name", CASES)
 def test_hostile_input_is_refused_with_a_located_message(name: str, built_template: Path, tmp_path: Path):
-    case = CORPUS / name
+    case = Path(__file__).resolve().parent / ("sites" if name.startswith("invalid/") else "") / name
     root = tmp_path / "site"
     shutil.copytree(built_template, root, symlinks=True)
     outside = tmp_path / "outside"

@@ -1,0 +1,5 @@
+from conftest import Project
+
+
+def prepare(root, outside):
+    Project(root).replace("layouts/notice.html", "{% block main %}", "{% block main %}{{ notice.no_such_field }}")
