@@ -14,6 +14,7 @@ import os
 import pickle
 import threading
 import time
+from stat import S_ISLNK
 from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
@@ -44,6 +45,9 @@ class Hasher:
             stat = os.stat(key)
         except OSError:
             return None
+        return self._digest(key, stat)
+
+    def _digest(self, key: str, stat: os.stat_result) -> str | None:
         memo = self._memo.get(key)
         if memo and memo[0] == stat.st_mtime_ns and memo[1] == stat.st_size:
             return memo[2]
@@ -61,10 +65,19 @@ class Hasher:
         leads out of the project. A link that leads out never hashes as the file it points to:
         a cached notice is then reused only if the same link is still there (and it carries the
         refusal among its problems), so check gives the same answer with or without the cache."""
-        out = policy.leaves(path)
+        key = str(path)
+        out = policy.leaves(key.rpartition("/")[0] or "/")  # a folder: judged once per policy
+        if out is None:
+            try:
+                stat = os.lstat(key)
+            except OSError:
+                return "missing"
+            if not S_ISLNK(stat.st_mode):  # the common case: no second system call
+                return self._digest(key, stat) or "missing"
+            out = policy.leaves(key)
         if out is not None:
             return f"outside:{out[1]}"
-        return self.file(path) or "missing"
+        return self.file(key) or "missing"
 
     def settled(self, margin_ns: int = 2_000_000_000) -> dict[str, tuple[int, int, str]]:
         """The memo without files modified in the last ``margin_ns``: safe to trust next time."""

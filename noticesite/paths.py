@@ -55,11 +55,20 @@ class FilePolicy:
         self.real_root = os.path.realpath(root)
         # lexical path -> real path, for the path and its folders already judged
         self._real: dict[str, str] = {self.root: self.real_root}
+        self._verdicts: dict[str, tuple[str, str] | None] = {}  # path -> what leaves() said
 
     def leaves(self, path: Path | str) -> tuple[str, str] | None:
         """None if ``path``, links followed, is in the project; else (the part of ``path`` that
         leads out: the path itself or a linked folder on its way, where that part leads)."""
-        full = str(path) if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+        full = str(path)
+        if full in self._verdicts:  # a folder of many files: judged once
+            return self._verdicts[full]
+        verdict = self._verdicts[full] = self._leaves(full)
+        return verdict
+
+    def _leaves(self, full: str) -> tuple[str, str] | None:
+        if not full.startswith("/"):
+            full = os.path.join(os.getcwd(), full)
         if not (full + "/").startswith(self.root + "/"):  # not named inside the project at all
             real = os.path.realpath(full)
             return None if self._inside(real) else (full, real)

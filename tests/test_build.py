@@ -71,8 +71,8 @@ def test_template_error_mid_build_leaves_previous_output(project: Project):
 
 def test_no_file_from_an_earlier_build_survives(project: Project):
     output = project.path("output")
-    output.mkdir()
-    (output / "stale.html").write_text("old")
+    assert run_cli(project, "build").returncode == 0
+    (output / "stale.html").write_text("old")  # in the folder the build made: not kept
     assert run_cli(project, "build").returncode == 0
     assert not (output / "stale.html").exists()
     assert (output / "index.html").exists()
@@ -141,7 +141,7 @@ def test_overlap_in_a_room_is_found_through_place_columns(exam_project: Project)
 
 
 def test_options_before_the_command_are_kept(project: Project, tmp_path: Path):
-    out = tmp_path / "site"
+    out = tmp_path / "elsewhere"  # not tmp_path / "site": that is the project, which the build must not replace
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project.root),
                              "--output", str(out), "build", "--no-pdf", "--no-search"],
                             capture_output=True, text=True, cwd=tmp_path)
