@@ -14,12 +14,14 @@ import os
 import pickle
 import threading
 import time
+from stat import S_ISLNK
 from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
 from typing import Any, Callable, Iterable
 
 from .model import Notice
+from .paths import FilePolicy
 
 CACHE_DIR = ".noticesite-cache"
 _FORMAT = 1  # bump when the cache layout changes
@@ -43,6 +45,9 @@ class Hasher:
             stat = os.stat(key)
         except OSError:
             return None
+        return self._digest(key, stat)
+
+    def _digest(self, key: str, stat: os.stat_result) -> str | None:
         memo = self._memo.get(key)
         if memo and memo[0] == stat.st_mtime_ns and memo[1] == stat.st_size:
             return memo[2]
@@ -54,6 +59,25 @@ class Hasher:
         self._memo[key] = (stat.st_mtime_ns, stat.st_size, digest)
         self.grew = True
         return digest
+
+    def input(self, path: Path | str, policy: FilePolicy) -> str:
+        """What a notice's input is, for the load cache: its content hash, "missing", or where it
+        leads out of the project. A link that leads out never hashes as the file it points to:
+        a cached notice is then reused only if the same link is still there (and it carries the
+        refusal among its problems), so check gives the same answer with or without the cache."""
+        key = str(path)
+        out = policy.leaves(key.rpartition("/")[0] or "/")  # a folder: judged once per policy
+        if out is None:
+            try:
+                stat = os.lstat(key)
+            except OSError:
+                return "missing"
+            if not S_ISLNK(stat.st_mode):  # the common case: no second system call
+                return self._digest(key, stat) or "missing"
+            out = policy.leaves(key)
+        if out is not None:
+            return f"outside:{out[1]}"
+        return self.file(key) or "missing"
 
     def settled(self, margin_ns: int = 2_000_000_000) -> dict[str, tuple[int, int, str]]:
         """The memo without files modified in the last ``margin_ns``: safe to trust next time."""
@@ -204,13 +228,15 @@ class LoadCache:
         self._stale_shards: dict[str, Path] = {}  # notice key -> shard of the entry it replaced
         self._extras_as_opened = dict(self.extras)
 
-    def get(self, key: str, root: Path) -> LoadEntry | None:
+    def get(self, key: str, root: Path, policy: FilePolicy | None = None) -> LoadEntry | None:
+        """The entry, if every input is as it was (``policy``: the load's, judging links)."""
         entry = self.entries.get(key)
         if entry is None:
             return None
+        policy = policy or FilePolicy(root)
         prefix = f"{root}/"  # strings, not paths: this runs for every input of every notice
         for rel, expected in entry.inputs.items():
-            if (self.hasher.file(prefix + rel) or "missing") != expected:
+            if self.hasher.input(prefix + rel, policy) != expected:
                 return None
         return entry
 
@@ -368,6 +394,19 @@ class Manifest:
         except Exception:  # missing or damaged: the next build is a full one
             pass
         return cls(path)
+
+    @classmethod
+    def listed(cls, root: Path, out_dir: Path) -> set[str]:
+        """The files that the last build into ``out_dir`` wrote, whatever version of the code
+        made it (a folder ending in '/': everything under it): what an output folder made before
+        the build marked its folders may hold. Empty if no manifest says."""
+        name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+        try:
+            with (root / CACHE_DIR / f"manifest-{name}.pickle").open("rb") as fh:
+                _, outputs, _ = pickle.load(fh)
+            return {str(path) for path in outputs}
+        except Exception:  # missing or damaged: nothing is known to be the build's
+            return set()
 
     def forget(self) -> None:
         """Called before the output folder changes: a stale manifest must never be trusted."""

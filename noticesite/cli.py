@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import BuildError, Problem
 from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
-from .site import BuildOptions, OutputScan, build, load, verify
+from .site import BuildOptions, OutputScan, build, load, output_refusal, verify
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -190,6 +190,11 @@ def check(root: Path) -> int:
 
 
 def run_build(root: Path, out_dir: Path, options: BuildOptions) -> int:
+    refused = output_refusal(root, out_dir)  # said before loading; build() checks it again
+    if refused is not None:
+        print_problems([refused])
+        print(f"build failed; {out_dir} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
     # An incremental build checks what is in the output folder: read it while loading.
     scan = OutputScan(out_dir.resolve()) if options.incremental and out_dir.is_dir() else None
     try:

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 from .cache import Hasher, NoticeRef, code_version, digest, full_notice
 from .calendars import calendar_paths, notice_calendars
+from .errors import BuildError, Problem
+from .paths import FilePolicy
 from .model import Notice, NoticeSummary, Site, SiteConfig
 from .render import Page, page_values, render_page, site_pages, summaries
 
@@ -57,7 +59,7 @@ class TemplateKeys:
         for ref in self._references(name, path, file_hash):
             if ref is None:  # a computed name: any template may be used
                 return {(p.relative_to(self.layouts).as_posix(), self.hasher.file(p) or "")
-                        for p in sorted(self.layouts.rglob("*")) if p.is_file()}
+                        for p in layout_files(self.layouts)}
             found |= self._closure(ref, seen)
         return found
 
@@ -201,13 +203,23 @@ def _feed_maker(env: jinja2.Environment, name: str, values: dict) -> Callable[[]
     return make
 
 
+def layout_files(layouts: Path) -> list[Path]:
+    """Every file of layouts/ (hidden ones left out), through the links that stay in the project
+    (paths.py); one that leads out stops the build (load() has reported it already, unless it
+    was made since)."""
+    refused: list[Problem] = []
+    found = sorted(FilePolicy(layouts.parent).files(layouts, refused))
+    if refused:
+        raise BuildError(refused)
+    return found
+
+
 def assets(layouts: Path, hasher: Hasher) -> list[Output]:
     """Stylesheets, scripts and images of layouts/, copied as they are."""
     found = []
-    for path in sorted(layouts.rglob("*")):
+    for path in layout_files(layouts):
         rel = path.relative_to(layouts)
-        if (path.is_dir() or rel.parts[0] in TEMPLATE_DIRS or path.suffix in TEMPLATE_SUFFIXES
-                or any(part.startswith(".") for part in rel.parts)):
+        if rel.parts[0] in TEMPLATE_DIRS or path.suffix in TEMPLATE_SUFFIXES:
             continue
         found.append(Output(rel.as_posix(), digest("asset", hasher.file(path)), path.read_bytes))
     return found

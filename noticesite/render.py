@@ -27,7 +27,7 @@ def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Env
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(layouts)),
+        loader=_project_loader(layouts),
         bytecode_cache=_bytecode_cache(bytecode_cache) if bytecode_cache else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -41,6 +41,49 @@ def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Env
     env.filters["atom_date"] = atom_date
     env.globals["schedule_days"] = schedule_days
     return env
+
+
+_LOADER_CLASS: type | None = None
+
+
+def _project_loader(layouts: Path) -> jinja2.BaseLoader:
+    """Jinja's FileSystemLoader over layouts/, refusing a template that is a link out of the
+    project (paths.py) before reading it: its ``get_source`` is the documented place where a
+    loader finds a template's file."""
+    global _LOADER_CLASS
+    if _LOADER_CLASS is None:
+        import os
+        import posixpath
+
+        import jinja2
+
+        from .paths import FilePolicy
+
+        class OutsideProject(jinja2.TemplateError):
+            def __init__(self, filename: str, message: str):
+                super().__init__(message)
+                self.filename, self.lineno = filename, 0
+
+        class ProjectLoader(jinja2.FileSystemLoader):
+            def __init__(self, searchpath: str, root: Path):
+                super().__init__(searchpath)
+                self.root = root
+
+            def get_source(self, environment: jinja2.Environment, template: str):
+                pieces = template.split("/")
+                if ".." not in pieces:  # else Jinja's own check refuses the name
+                    policy = FilePolicy(self.root)  # afresh: a folder may have become a link since
+                    for searchpath in self.searchpath:
+                        filename = posixpath.join(searchpath, *pieces)
+                        if os.path.lexists(filename):
+                            refused = policy.problem(filename)
+                            if refused is not None:
+                                raise OutsideProject(filename, refused.message)
+                            break
+                return super().get_source(environment, template)
+
+        _LOADER_CLASS = ProjectLoader
+    return _LOADER_CLASS(str(layouts), layouts.parent)
 
 
 def compile_templates(env: jinja2.Environment, suffixes: set[str]) -> None:

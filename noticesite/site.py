@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from . import schema, search, yamlio  # search imports Pagefind only when it builds an index
+from . import paths, schema, search, yamlio  # search imports Pagefind only when it builds an index
 from .cache import (CACHE_DIR, Hasher, code_version, LoadCache, LoadEntry, Manifest, NoticeRef, notice_summary, shard_path,
                     write_shard)
 from .errors import BuildError, Problem, Problems
@@ -34,6 +35,11 @@ T = TypeVar("T")
 @dataclass
 class Project:
     root: Path
+    # what may be read (paths.py); one per Project, and a Project per load or build
+    policy: paths.FilePolicy = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.policy = paths.FilePolicy(self.root)
 
     @property
     def content(self) -> Path:
@@ -48,7 +54,7 @@ class Project:
         return self.root / "layouts"
 
     def shown(self, path: Path) -> str:
-        return yamlio.display_path(path, self.root)
+        return paths.display_path(path, self.root)
 
 
 # ---- load --------------------------------------------------------------------------------
@@ -63,30 +69,30 @@ class _DataFiles:
         self.files_read: dict[tuple[Path, str], set[Path]] = {}  # each data file and what it pulled in
         self.file_problems: dict[tuple[Path, str], list] = {}  # and the problems found in them
         self.reading: list[set[Path]] = []  # the files read on behalf of each notice being loaded
-        self.resolved: dict[Path, Path] = {}  # folders with their symbolic links resolved
 
     def inside(self, ref: Node, base: Path, what: str) -> Path | None:
-        """The file a reference names, if it stays inside ``base`` (no absolute paths, no '..' out)."""
+        """The file a reference names, if its name stays inside ``base`` (no absolute paths, no
+        '..' out) and, links followed, the file is in the project (paths.py). The path returned is
+        the one the project names (a link's, not its target's): it is the one read."""
         raw = ref.value if ref.is_scalar else None
         if not raw:
             self.problems.error(ref.loc, f"{what}: expected a file name, got {ref.describe()}")
             return None
-        resolved_base = self._resolved(base)
-        candidate = (resolved_base / raw).resolve()
-        for files in self.reading:  # a missing file is an input too: creating it must rebuild
-            files.add(resolved_base / raw)
-        if os.path.isabs(raw) or not candidate.is_relative_to(resolved_base):
+        name = posixpath.normpath(raw)
+        if os.path.isabs(raw) or name == ".." or name.startswith("../"):
             self.problems.error(ref.loc, f"{what}: '{raw}' is outside {self.project.shown(base)}/")
+            return None
+        candidate = base / name
+        for files in self.reading:  # a missing file is an input too: creating it must rebuild
+            files.add(candidate)
+        refused = self.project.policy.problem(candidate)
+        if refused is not None:
+            self.problems.append(refused)
             return None
         if not candidate.is_file():
             self.problems.error(ref.loc, f"{what}: {self.project.shown(base)}/{raw} does not exist")
             return None
         return candidate
-
-    def _resolved(self, folder: Path) -> Path:
-        if folder not in self.resolved:
-            self.resolved[folder] = folder.resolve()
-        return self.resolved[folder]
 
     def load(self, ref: Node, kind: str) -> object:
         path = self.inside(ref, self.project.data, kind)
@@ -165,12 +171,12 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
     data = _DataFiles(project, problems)
     hasher = cache.hasher if cache else Hasher()
     notices = []
-    paths = sorted(project.content.glob("*/notice.md"), key=str) if project.content.is_dir() else []
-    for folder in sorted(project.content.iterdir()) if project.content.is_dir() else []:
-        if folder.is_dir() and not folder.name.startswith(".") and not (folder / "notice.md").exists():
-            problems.warn(Location(project.shown(folder)), "a folder in content/ without notice.md is not published")
+    paths = _notice_files(project, problems)
+    # every file of layouts/ is published or may be used by a template: none may lead out
+    list(project.policy.files(project.layouts, problems))
     shown_of = {p: project.shown(p) for p in paths}
-    entries = {shown_of[p]: cache.get(shown_of[p], project.root) if cache else None for p in paths}
+    entries = {shown_of[p]: cache.get(shown_of[p], project.root, project.policy) if cache else None
+               for p in paths}
     todo = [p for p in paths if entries[shown_of[p]] is None]
     parsed = set(todo)
     workers = workers or os.cpu_count() or 1
@@ -204,6 +210,30 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
 
 # Below this many notices to parse, starting workers costs more than it saves.
 _PARALLEL_LOAD_THRESHOLD = 100
+
+
+def _notice_files(project: Project, problems: Problems) -> list[Path]:
+    """content/*/notice.md: the notices to load. A notice folder or notice.md that is a link out
+    of the project is refused, not read."""
+    if not project.content.is_dir():
+        return []
+    found = []
+    for folder in sorted(project.content.iterdir()):
+        refused = project.policy.problem(folder)
+        if refused is not None:
+            problems.append(refused)
+            continue
+        notice = folder / "notice.md"
+        if not notice.exists():
+            if folder.is_dir() and not folder.name.startswith("."):
+                problems.warn(Location(project.shown(folder)), "a folder in content/ without notice.md is not published")
+            continue
+        refused = project.policy.problem(notice)
+        if refused is not None:
+            problems.append(refused)
+            continue
+        found.append(notice)
+    return sorted(found, key=str)
 
 
 def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: SiteConfig | None,
@@ -295,7 +325,7 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         problems.error(Location(project.shown(path)), f"not UTF-8 text (byte {exc.start})")
         notice = None
     files = data.reading.pop()
-    inputs = {project.shown(f): hasher.file(f) or "missing" for f in sorted(files)}
+    inputs = {project.shown(f): hasher.input(f, project.policy) for f in sorted(files)}
     if notice is not None:
         notice.inputs = inputs
     return LoadEntry(inputs, notice, list(problems))
@@ -383,6 +413,9 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     options = options or BuildOptions()
     project = Project(Path(site.root))
     report = BuildReport()
+    refused = output_refusal(project.root, out_dir)  # a file, or a folder of someone else's
+    if refused is not None:
+        raise BuildError([refused])
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     manifest = Manifest.for_output(project.root, out_dir)
@@ -432,6 +465,11 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
     except BuildError as exc:
         problems += exc.problems
     return problems
+
+
+def output_refusal(root: Path, out_dir: Path) -> Problem | None:
+    """Why the build may not write into ``out_dir`` (paths.output_problem), or None."""
+    return paths.output_problem(out_dir, root, lambda: Manifest.listed(root, out_dir))
 
 
 class OutputScan:
@@ -515,6 +553,7 @@ def _write_new(site: Site, outputs: list[Output], out_dir: Path, manifest: Manif
     """Everything into a new folder beside ``out_dir``, which then replaces it with two renames."""
     staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
     try:
+        paths.mark_output(staging)
         stats = _timed(ctx.report, "files", lambda: _render_all(outputs, staging, ctx))
         keys = {o.path: o.key for o in outputs}
         if ctx.options.search:
@@ -541,6 +580,7 @@ def _update(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str,
     """
     report = ctx.report
     out_dir.mkdir(exist_ok=True)
+    paths.mark_output(out_dir)
     old_keys, old_stats = (manifest.outputs, manifest.stats) if ctx.previous else ({}, {})
     todo = [o for o in outputs
             if old_keys.get(o.path) != o.key or on_disk.get(o.path) != old_stats.get(o.path)]
@@ -588,6 +628,8 @@ def _files_on_disk(folder: Path) -> dict[str, tuple[int, int]]:
         with os.scandir(path) as entries:
             for entry in entries:
                 rel = prefix + entry.name
+                if rel == paths.OUTPUT_MARKER:  # the build's own, not an output file
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     if rel != search.INDEX_DIR:
                         pending.append((rel + "/", entry.path))

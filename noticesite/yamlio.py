@@ -8,8 +8,6 @@ read as the sexagesimal integer 840 or ``NO`` read as false.
 """
 from __future__ import annotations
 
-import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Union
 
@@ -21,6 +19,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from .errors import Problem
+from .paths import display_path, refusal
 from .model import Location
 
 # Tags a data file may carry: the plain YAML types. Anything else (``!!python/…``,
@@ -153,6 +152,9 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
 def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
     """Read and parse a project file; ``path`` in messages is relative to ``root``."""
     shown = display_path(path, root)
+    refused = refusal(path, root)  # a link out of the project is not read
+    if refused is not None:
+        return None, [refused]
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -162,22 +164,6 @@ def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read: {exc.strerror}")]
     return parse(text, shown)
-
-
-def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to the project, as messages show it."""
-    resolved = _resolved(str(root))
-    full = os.path.abspath(path)
-    if not full.startswith(resolved + os.sep):
-        full = os.path.realpath(full)
-    if full.startswith(resolved + os.sep):
-        return full[len(resolved) + 1:].replace(os.sep, "/")
-    return path.as_posix()
-
-
-@lru_cache(maxsize=16)
-def _resolved(root: str) -> str:
-    return os.path.realpath(root)
 
 
 class _Converter:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 
 from conftest import REPO, Project, soup
+from noticesite.paths import OUTPUT_MARKER
 from noticesite.site import BuildOptions, build, load
 
 HTML_ONLY = BuildOptions(pdf=False, search=False)
@@ -54,7 +55,7 @@ def test_pagefind_ending_early_is_reported_and_the_old_index_stays(project: Proj
     assert "its pages are new; its search index is the previous one" in result.stderr
     assert snapshot(output / "pagefind") == index_before  # not removed, not half rebuilt
     assert "（更新）" in (output / "2012-104/index.html").read_text(encoding="utf-8")  # the pages are in
-    assert not [p.name for p in output.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in output.iterdir() if p.name.startswith(".") and p.name != OUTPUT_MARKER]
 
 
 def test_template_error_mid_build_leaves_previous_output(project: Project):
@@ -70,8 +71,8 @@ def test_template_error_mid_build_leaves_previous_output(project: Project):
 
 def test_no_file_from_an_earlier_build_survives(project: Project):
     output = project.path("output")
-    output.mkdir()
-    (output / "stale.html").write_text("old")
+    assert run_cli(project, "build").returncode == 0
+    (output / "stale.html").write_text("old")  # in the folder the build made: not kept
     assert run_cli(project, "build").returncode == 0
     assert not (output / "stale.html").exists()
     assert (output / "index.html").exists()
@@ -140,7 +141,7 @@ def test_overlap_in_a_room_is_found_through_place_columns(exam_project: Project)
 
 
 def test_options_before_the_command_are_kept(project: Project, tmp_path: Path):
-    out = tmp_path / "site"
+    out = tmp_path / "elsewhere"  # not tmp_path / "site": that is the project, which the build must not replace
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project.root),
                              "--output", str(out), "build", "--no-pdf", "--no-search"],
                             capture_output=True, text=True, cwd=tmp_path)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Project
+from noticesite.paths import OUTPUT_MARKER
 
 
 def free_port() -> int:
@@ -115,7 +116,8 @@ def test_preview_shows_the_pages_first_then_indexes_them(project: Project):
         assert "QXZ2026" in index_text(preview.folder) and preview.indexer.builds == 2
         assert preview.rebuild()  # no page changed: the index is not built again
         assert preview.indexer.wait(timeout=120) and preview.indexer.builds == 2
-        assert not [p.name for p in preview.folder.iterdir() if p.name.startswith(".")]  # nothing left beside it
+        assert not [p.name for p in preview.folder.iterdir()  # nothing left beside it
+                    if p.name.startswith(".") and p.name != OUTPUT_MARKER]
     finally:
         preview.close()
 

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+
+def prepare(root: Path, outside: Path) -> None:
+    """A link in the project to a link outside it, which leads to a file outside."""
+    (outside / "hop.css").symlink_to(outside / "secret.txt")
+    (root / "layouts/hop.css").symlink_to(outside / "hop.css")

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+
+def prepare(root: Path, outside: Path) -> None:
+    """An asset linked to an endless file: refused before a byte of it is read (bounded memory)."""
+    (root / "layouts/zero.js").symlink_to("/dev/zero")
