@@ -215,3 +215,52 @@ def test_an_image_must_exist_and_stay_in_the_project(notice_folder: Path, tmp_pa
     assert [p.message for p in problems] == [
         "image 'linked.png' is a symbolic link to a file outside the project: only files inside it are published"]
     assert 'src="' not in html
+
+
+def test_a_notice_image_is_copied_beside_its_page_and_printed(tmp_path: Path):
+    """content/2012-104/photo.png, shown as ![照片](photo.png): output/2012-104/photo.png, the
+    page's img resolves to it, and notice.pdf still holds it."""
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from conftest import REPO, Project, copy_project, soup
+    from noticesite.site import BuildOptions, build, load
+
+    project = Project(copy_project(REPO, tmp_path / "site"))
+    Image.new("RGB", (37, 23), (200, 30, 30)).save(project.path("content/2012-104/photo.png"))
+    project.replace("content/2012-104/notice.md", "## 四、注意事项", "![照片](photo.png)\n\n## 四、注意事项")
+    site, problems = load(project.root)
+    assert site is not None, [str(p) for p in problems]
+    out = project.root / "output"
+    build(site, out, BuildOptions(pdf=True, search=False))
+    assert (out / "2012-104/photo.png").read_bytes() == project.path("content/2012-104/photo.png").read_bytes()
+    img = soup(out / "2012-104/index.html").find("img", alt="照片")
+    assert img is not None and (out / "2012-104" / img["src"]).resolve() == (out / "2012-104/photo.png").resolve()
+    sizes = [(image.image.width, image.image.height)
+             for page in PdfReader(out / "2012-104/notice.pdf").pages for image in page.images]
+    assert (37, 23) in sizes
+
+
+def test_the_printer_reads_only_files_of_the_project(tmp_path: Path):
+    """Whatever an HTML or CSS URL says, WeasyPrint is given only files inside the readable folders."""
+    from PIL import Image
+
+    from noticesite import urls
+    from noticesite.pdf import _Job, _render
+
+    inside, outside = tmp_path / "project", tmp_path / "outside"
+    inside.mkdir()
+    outside.mkdir()
+    Image.new("RGB", (5, 5)).save(outside / "secret.png")
+    (inside / "link.png").symlink_to(outside / "secret.png")
+    readable = (inside.resolve(),)
+    assert urls.fetch_refusal((outside / "secret.png").as_uri(), readable)
+    assert urls.fetch_refusal((inside / "link.png").as_uri(), readable)  # symbolic links followed
+    assert urls.fetch_refusal("https://evil.example/x.png", readable)
+    assert urls.fetch_refusal("data:image/png;base64,AAAA", readable)
+    assert urls.fetch_refusal((inside / "photo.png").as_uri(), readable) is None
+    html = (f'<p><img src="{(outside / "secret.png").as_uri()}"><img src="link.png">'
+            '<img src="http://127.0.0.1:9/x.png"></p>')
+    name, error, logged = _render(_Job("t.pdf", html, (), str(inside), str(tmp_path / "t.pdf"), (str(inside),)))
+    assert error is None
+    assert sum("the printer reads only files of the project" in line for line in logged) == 3, logged
