@@ -142,10 +142,12 @@ def _render(body: str, folder: Path) -> tuple[str, Problems]:
     return html, problems
 
 
-@settings(max_examples=400, deadline=None, derandomize=True,
+@settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=bodies())
 def test_no_link_or_image_is_executable_or_outside_unless_reported(body: str, notice_folder: Path):
+    """Before urls.py, this found '见[链接](/photo.png)。' (an absolute path, unreported) and, with
+    only executable schemes counted, '见[链接](data&#58;text/html,<b>x</b>)。' (a script link)."""
     html, problems = _render(body, notice_folder)
     for shown in (html, str(print_body(html)), str(print_body(html, internal=True))):
         bad = harmful(shown)
