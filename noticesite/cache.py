@@ -143,7 +143,7 @@ class LoadEntry:
 
 # What a NoticeRef answers without reading its notice: what lists, feeds and the plan need.
 SUMMARY_FIELDS = ("slug", "number", "title", "issuer", "addressees", "date", "year", "source", "inputs",
-                  "key_dates", "derived")
+                  "key_dates", "derived", "images")
 
 
 class AttachmentRef:

@@ -19,7 +19,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import fields as f
-from . import yamlio
+from . import urls, yamlio
 from .errors import Problems
 from .fields import Field
 from .keydates import parse_key_dates
@@ -63,8 +63,12 @@ def split_front_matter(text: str, path: str, problems: Problems) -> tuple[Node |
 
 
 def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage,
-                problems: Problems) -> Notice | None:
+                problems: Problems, root: Path | None = None, files: set[Path] | None = None) -> Notice | None:
+    """The notice of ``path``; ``root`` is the project's folder (an image must be inside it, see
+    urls.py), ``files`` is given every image file looked for."""
     text = path.read_text(encoding="utf-8-sig")
+    images: set[str] = set()
+    media = {"folder": path.parent, "root": root or path.parent, "images": images, "files": files}
     front, body, body_line = split_front_matter(text, shown, problems)
     rec = f.record(front, NOTICE_FIELDS, "notice", problems)
     if rec is None:
@@ -78,19 +82,19 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
         problems.error(rec["number"].loc, (
             f"notice: the date is empty and the number '{values['number']}' carries no year "
             "like 〔2012〕: give a date"))
-    attachments = _load_attachments(rec.get("attachments"), load_data, read_page, problems)
+    attachments = _load_attachments(rec.get("attachments"), load_data, read_page, problems, media)
     key_dates = _load_key_dates(rec.get("key_dates"), problems)
     # Every declared attachment counts, loaded or not: one broken data file is one problem.
     declared = rec["attachments"].value if "attachments" in rec and rec["attachments"].is_seq else []
     numbers = set(range(1, len(declared) + 1))
     body_html, body_text = render_markdown(body, shown, body_line, problems,
-                                           numbers=numbers, link=attachment_href)
+                                           numbers=numbers, link=attachment_href, **media)
     if None in values.values() or year is None or slug is None or (
             "date" in rec and date is None) or len(attachments) != len(numbers):
         return None
     return Notice(slug, values["number"], values["title"], values["issuer"],  # type: ignore[arg-type]
                   values["addressees"], date, year, body_html, body_text,  # type: ignore[arg-type]
-                  attachments, front.loc if front else Location(shown), key_dates)
+                  attachments, front.loc if front else Location(shown), key_dates, images=sorted(images))
 
 
 def _load_key_dates(node: Node | None, problems: Problems) -> list:
@@ -120,7 +124,7 @@ def _year_from_number(number: str) -> int | None:
 
 
 def _load_attachments(node: Node | None, load_data: LoadData, read_page: ReadPage,
-                      problems: Problems) -> list[Attachment]:
+                      problems: Problems, media: dict) -> list[Attachment]:
     attachments: list[Attachment] = []
     for number, item in enumerate(f.items(node, "notice: attachments", problems, allow_empty=True), 1):
         what = f"attachment {number}"
@@ -140,8 +144,9 @@ def _load_attachments(node: Node | None, load_data: LoadData, read_page: ReadPag
             if page is None:
                 continue
             page_text, page_path = page
+            # Its page is shown beside the notice's: its images are the notice folder's files.
             body_html, _ = render_markdown(page_text, page_path, 1, problems, numbers=set(),
-                                           link=attachment_href, check_refs=False)
+                                           link=attachment_href, check_refs=False, **media)
         else:
             if "data" not in rec:
                 problems.error(item.loc, f"{what}: a {kind} attachment needs 'data' (a file under data/)")
@@ -155,9 +160,6 @@ def _load_attachments(node: Node | None, load_data: LoadData, read_page: ReadPag
 
 
 # ---- Markdown ------------------------------------------------------------------
-
-_SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
-
 
 class _AttachmentLinks(InlineProcessor):
     """附件1 → <a href="attachment-1.html">附件1</a>, for attachments that exist."""
@@ -189,29 +191,47 @@ class _BareUrls(InlineProcessor):
 
 
 class _SafeUrls(Treeprocessor):
-    """Drops links with unsafe schemes and images from other hosts, reporting them."""
+    """Every link and image of the final tree judged by the URL policy (urls.py) as the browser
+    will read it; a refused one loses its href or src and is reported. Runs last (priority 0,
+    after Python-Markdown's own unescaping), so no later stage changes an attribute."""
 
     def __init__(self, md: markdown.Markdown, report: Callable[[str, str], None]):
         super().__init__(md)
         self.report = report
+        self.image_file: Callable[[str], str | None] = lambda rel: None  # why an image file is refused
 
     def run(self, root: etree.Element) -> None:
         for el in root.iter():
             if el.tag == "a" and "href" in el.attrib:
-                scheme = urlsplit(el.attrib["href"]).scheme.lower()
-                if scheme not in _SAFE_SCHEMES:
-                    self.report(el.attrib["href"], f"link '{el.attrib['href']}' uses the scheme '{scheme}:', "
-                                                   "which is not allowed (use http, https, mailto or tel)")
-                    del el.attrib["href"]
-                elif scheme in ("http", "https"):
-                    el.set("rel", "external noopener")
-            if el.tag == "img":
-                src = el.attrib.get("src", "")
-                parts = urlsplit(src)
-                if parts.scheme or parts.netloc or src.startswith("/") or ".." in src.split("/"):
-                    self.report(src, f"image '{src}' must be a file inside the notice's folder "
-                                     "(the site makes no request to another host)")
-                    el.attrib["src"] = ""
+                self._judge(el, "href", "link")
+            elif el.tag == "img" and "src" in el.attrib:
+                self._judge(el, "src", "image")
+
+    def _judge(self, el: etree.Element, attr: str, kind: str) -> None:
+        raw = _placeholders_out(el.attrib[attr])  # the attribute as it will be serialized
+        verdict = urls.judge(urls.browser_view(raw), image=kind == "image")
+        if verdict.refused is None and kind == "image" and verdict.local is not None:
+            why = self.image_file(verdict.local)
+            if why:
+                verdict = urls.Verdict(verdict.seen, why, verdict.local)
+        if verdict.refused is not None:
+            self.report(raw, urls.message(kind, raw, verdict))
+            del el.attrib[attr]
+            return
+        # Written back so that what the browser decodes is exactly what was judged.
+        el.set(attr, urls.attribute(verdict.seen))
+        if kind == "link" and urlsplit(verdict.seen).scheme.lower() in ("http", "https"):
+            el.set("rel", "external noopener")
+
+
+_ESCAPED = re.compile(f"{markdown.util.STX}(\\d+){markdown.util.ETX}")
+
+
+def _placeholders_out(value: str) -> str:
+    """An attribute with Python-Markdown's placeholders replaced as its later stages will: an
+    escaped character, and the '&' of the entities it writes itself (an automatic mailto link)."""
+    value = value.replace(markdown.util.AMP_SUBSTITUTE, "&")
+    return _ESCAPED.sub(lambda m: chr(int(m[1])), value)
 
 
 # What each inline pattern needs in a text before it can match (a regex that finds it wherever
@@ -283,8 +303,14 @@ def _markdown() -> markdown.Markdown:
 
 
 def render_markdown(text: str, path: str, first_line: int, problems: Problems, *,
-                    numbers: set[int], link: Callable[[int], str], check_refs: bool = True) -> tuple[str, str]:
-    """Markdown to (HTML, plain text). Problems point at the line in the source file."""
+                    numbers: set[int], link: Callable[[int], str], check_refs: bool = True,
+                    folder: Path | None = None, root: Path | None = None,
+                    images: set[str] | None = None, files: set[Path] | None = None) -> tuple[str, str]:
+    """Markdown to (HTML, plain text). Problems point at the line in the source file.
+
+    With ``folder`` (the notice's, inside the project ``root``), each image must be a file of
+    it: the paths of those used are added to ``images``, and every file looked for to ``files``
+    (a missing one too: creating it must load the notice again)."""
     lines = text.split("\n")
 
     def line_of(needle: str) -> Location:
@@ -292,7 +318,23 @@ def render_markdown(text: str, path: str, first_line: int, problems: Problems, *
             col = line.find(needle)
             if col >= 0:
                 return Location(path, first_line + i, col + 1)
+        # Python-Markdown expanded its tabs: find it with any run of spaces where it has one.
+        flexible = re.compile(r"\s+".join(map(re.escape, needle.split())) if needle.split() else "$^")
+        for i, line in enumerate(lines):
+            m = flexible.search(line)
+            if m:
+                return Location(path, first_line + i, m.start() + 1)
         return Location(path, first_line, 1)
+
+    def image_file(rel: str) -> str | None:
+        if folder is None:
+            return None
+        if files is not None:
+            files.add(folder / rel)
+        found, why = urls.local_file(folder, rel, root or folder)
+        if found is not None and images is not None:
+            images.add(rel)
+        return why
 
     for i, line in enumerate(lines):
         for m in _ATTACHMENT_REF.finditer(line):
@@ -303,6 +345,7 @@ def render_markdown(text: str, path: str, first_line: int, problems: Problems, *
     md = _markdown()
     md.attachment_links.numbers, md.attachment_links.link = numbers, link
     md.safe_urls.report = lambda needle, message: problems.error(line_of(needle), message)
+    md.safe_urls.image_file = image_file
     html = md.reset().convert(text)
     plain = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
     return html, plain

@@ -222,6 +222,7 @@ class Notice:
     key_dates: list[KeyDate] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)  # every file it was read from -> content hash
     derived: dict = field(default_factory=dict)  # outputs' work worth keeping with the load cache
+    images: list[str] = field(default_factory=list)  # files of its folder its bodies show, e.g. photo.png
 
     @property
     def sort_key(self) -> tuple:

@@ -158,6 +158,7 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         key = digest(base, fingerprint(once))  # one for all its files: the manifest tells them apart by path
         for path in calendar_paths(site.config, notice):  # known without reading a cached notice
             outputs.append(Output(path, key, lambda path=path, once=once: once.file(path)))
+    outputs += notice_images(site, hasher)
     for name, pdf_key, cached in pdf_files:
         outputs.append(Output(name, digest("pdf", pdf_key), cached.read_bytes, link=str(cached)))
     outputs += assets(layouts, hasher)
@@ -211,6 +212,18 @@ def layout_files(layouts: Path) -> list[Path]:
     found = sorted(FilePolicy(layouts.parent).files(layouts, refused))
     if refused:
         raise BuildError(refused)
+    return found
+
+
+def notice_images(site: Site, hasher: Hasher) -> list[Output]:
+    """The images a notice shows, copied beside its pages: content/<slug>/photo.png to
+    <slug>/photo.png (urls.py allowed only image files inside the notice's folder)."""
+    found = []
+    for notice in site.notices:
+        folder = Path(site.root) / Path(notice.source.path).parent
+        for rel in notice.images:
+            path = folder / rel
+            found.append(Output(f"{notice.slug}/{rel}", digest("image", hasher.file(path)), path.read_bytes))
     return found
 
 

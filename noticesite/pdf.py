@@ -38,6 +38,7 @@ from typing import Callable, Iterable, Iterator
 import jinja2
 from markupsafe import Markup
 
+from . import urls
 from .cache import code_version
 from .errors import BuildError, Problem
 from .render import zh_date
@@ -92,6 +93,7 @@ class PrintDocument:
     stylesheets: tuple[str, ...]  # absolute paths of the CSS files it is printed with
     base_url: str  # folder that relative URLs (images) resolve against
     source: Location  # where problems about it point
+    readable: tuple[str, ...] = ()  # folders the printer may read files from besides base_url's
 
 
 @dataclass
@@ -162,16 +164,21 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
         return f"<p>{inner}</p>"
 
     def link(m: re.Match) -> str:
+        # Judged again by the URL policy as the PDF reader will read it (entities decoded): a
+        # refused or local href is dropped, keeping the text.
         href, text = m[1], m[2]
+        verdict = urls.judge(urls.browser_view(href))
+        if verdict.refused is not None:
+            return text
         if re.match(r"(?i)https?://", text):
             # WeasyPrint breaks inside a word only when it must, even with
             # word-break: break-all (Kozea/WeasyPrint#2267): offer breaks after
             # the URL's punctuation, or a long URL leaves a gap at the line's end.
             text = re.sub(r"([/.?&=_-]+)(?=[^/.?&=_-])", r"\1<wbr>", text)
             return m[0].replace(f">{m[2]}</a>", f">{text}</a>")
-        if re.match(r"(?i)(https?|mailto|tel):", href):
+        if verdict.local is None:  # an allowed scheme: http, https, mailto, tel
             return m[0]
-        stem = href.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".pdf")
+        stem = verdict.local.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".pdf")
         if internal and stem in slugs:
             return f'<a href="#{stem}">{text}</a>'
         return text
@@ -238,7 +245,10 @@ _TITLE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm line (§7.3.1)
 def _document(env: jinja2.Environment, template: str, name: str, title: str, meta: PrintMetadata,
               stylesheet: str, base: Path, source: Location, context: dict) -> PrintDocument:
     html = env.get_template(f"{TEMPLATES}/{template}").render(meta=meta, **context)
-    return PrintDocument(name, title, html, meta, (stylesheet,), str(base), source)
+    # The printer reads the notice's images (inside the project, see urls.local_file) and the
+    # stylesheet's folder; nothing else, whatever a URL in the HTML or CSS says.
+    readable = (context["site"].root, str(Path(stylesheet).parent))
+    return PrintDocument(name, title, html, meta, (stylesheet,), str(base), source, readable)
 
 
 # The print format is the mainland one, set in Simplified Chinese fonts: always
@@ -636,8 +646,9 @@ def input_hash(doc: PrintDocument, fonts: FontSet) -> str:
     for path in doc.stylesheets:
         add("css", Path(path).read_bytes())
     for src in _IMG_SRC.findall(doc.html):
-        image = Path(doc.base_url) / htmlmod.unescape(src)
-        add("img", image.read_bytes() if image.is_file() else b"")
+        rel = urls.src_path(src)
+        image = Path(doc.base_url) / rel if rel else None
+        add("img", image.read_bytes() if image and image.is_file() else b"")
     for font in fonts.fonts:
         for path in font.files:
             st = os.stat(path)  # fonts are large: their identity, not their bytes
@@ -652,6 +663,7 @@ class _Job:
     stylesheets: tuple[str, ...]
     base_url: str
     target: str  # temporary file in the cache
+    readable: tuple[str, ...] = ()  # the only folders WeasyPrint may read from (see urls.print_fetcher)
 
 
 def _render(job: _Job) -> tuple[str, str | None, list[str]]:
@@ -670,8 +682,9 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        css = [weasyprint.CSS(filename=path) for path in job.stylesheets]
-        weasyprint.HTML(string=job.html, base_url=job.base_url + os.sep).write_pdf(
+        fetcher = urls.print_fetcher(job.readable or (job.base_url, *map(os.path.dirname, job.stylesheets)))
+        css = [weasyprint.CSS(filename=path, url_fetcher=fetcher) for path in job.stylesheets]
+        weasyprint.HTML(string=job.html, base_url=job.base_url + os.sep, url_fetcher=fetcher).write_pdf(
             job.target, stylesheets=css, **RENDER_OPTIONS)
         return job.name, None, logged
     except Exception as exc:  # noqa: BLE001 (reported as a located problem)
@@ -707,7 +720,7 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
             continue
         cached.parent.mkdir(parents=True, exist_ok=True)
         jobs.append(_Job(doc.name, doc.html, doc.stylesheets, doc.base_url,
-                         str(cached.with_name(f"{cached.name}.{os.getpid()}.tmp"))))
+                         str(cached.with_name(f"{cached.name}.{os.getpid()}.tmp")), doc.readable))
 
     # Largest first: the whole notice takes as long as its attachments together.
     jobs.sort(key=lambda j: len(j.html), reverse=True)

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from typing import Callable
 
 from . import fields as f
+from . import urls
 from .errors import Problems
 from .fields import Field
 from .model import (
@@ -42,8 +43,8 @@ def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
     values = {k: f.text(rec.get(k), f"site: {k}", problems) for k in ("school", "office", "title", "base_url")}
     language = f.text(rec.get("language"), "site: language", problems, required=False) or "zh-CN"
     base_url = values["base_url"]
-    if base_url and not (base_url.startswith("https://") or base_url.startswith("http://")):
-        problems.error(rec["base_url"].loc, f"site: base_url: expected an http:// or https:// address, got '{base_url}'")
+    if base_url and (why := urls.web_address(base_url)):
+        problems.error(rec["base_url"].loc, f"site: base_url: {why}, got '{base_url}'")
         base_url = None
     per_page = f.count(rec.get("per_page"), "site: per_page", problems) if "per_page" in rec else 20
     if None in values.values() or base_url is None or per_page is None:

@@ -320,7 +320,8 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
     from . import content  # Markdown and the holiday calendar: only when a notice is parsed
 
     try:
-        notice = content.load_notice(path, project.shown(path), load_data, read_page, problems)
+        notice = content.load_notice(path, project.shown(path), load_data, read_page, problems,
+                                     root=project.root, files=data.reading[-1])
     except UnicodeDecodeError as exc:
         problems.error(Location(project.shown(path)), f"not UTF-8 text (byte {exc.start})")
         notice = None

@@ -66,6 +66,9 @@ def test_atom_feed_and_sitemap_use_the_base_url(project: Project):
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 1
     assert entries[0].find(f"{ATOM}link").get("href") == "https://jwc.example.edu.cn/2012-104/"
+    # The body's relative links and images resolve against the notice's folder, as on its page.
+    base = entries[0].find(f"{ATOM}content").get("{http://www.w3.org/XML/1998/namespace}base")
+    assert base == "https://jwc.example.edu.cn/2012-104/"
     assert entries[0].find(f"{ATOM}title").text == "校教通〔2012〕104号 关于做好2014届预计毕业生图像信息采集工作的通知"
     dt.datetime.fromisoformat(entries[0].find(f"{ATOM}updated").text)
     urls = [u.text for u in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]

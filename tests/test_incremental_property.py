@@ -87,6 +87,9 @@ def change_field(p: Project, slug: str, field: str, word: str) -> None:
         text = text.replace("  - title: ", "  - title: " + word, 1)
     elif field in ("date", "year"):
         text = re.sub(r"^date:.*$", f"date: 2012-12-{len(word) + 10}", text, count=1, flags=re.M)
+    elif field == "images":
+        shutil.copy(REPO / "tests/hostile/secret.png", p.path(f"content/{slug}/pic-{len(word)}.png"))
+        text += f"\n![图{word}](pic-{len(word)}.png)\n"
     elif field == "slug":
         text = text.replace("---\n", f"---\nslug: {slug}-{len(word)}\n", 1) if "\nslug:" not in text else text
     else:

@@ -1,0 +1,10 @@
+"""A notice body with a hostile URL: '[e3](javascript&colon;alert(3))'."""
+from pathlib import Path
+
+from conftest import Project
+
+
+def prepare(root: Path, outside: Path) -> None:
+    project = Project(root)
+    text = '[e3](javascript&colon;alert(3))'
+    project.write("content/2012-104/notice.md", project.read("content/2012-104/notice.md") + "\n" + text + "\n")
