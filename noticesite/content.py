@@ -64,7 +64,10 @@ def split_front_matter(text: str, path: str, problems: Problems) -> tuple[Node |
 
 def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage,
                 problems: Problems) -> Notice | None:
-    text = path.read_text(encoding="utf-8-sig")
+    text, unreadable = yamlio.read_text(path, shown)
+    if text is None:
+        problems.extend(unreadable)
+        return None
     front, body, body_line = split_front_matter(text, shown, problems)
     rec = f.record(front, NOTICE_FIELDS, "notice", problems)
     if rec is None:

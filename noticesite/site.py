@@ -282,18 +282,17 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         if page is None:
             return None
         data.reading[-1].add(page)
-        return page.read_text(encoding="utf-8-sig"), project.shown(page)
+        shown = project.shown(page)
+        text, unreadable = yamlio.read_text(page, shown)
+        problems.extend(unreadable)  # in the page's file: the notice's other checks go on
+        return None if text is None else (text, shown)
 
     def load_data(ref: Node, attachment_type: str) -> object:
         return data.load(ref, _ATTACHMENT_DATA_KIND[attachment_type])
 
     from . import content  # Markdown and the holiday calendar: only when a notice is parsed
 
-    try:
-        notice = content.load_notice(path, project.shown(path), load_data, read_page, problems)
-    except UnicodeDecodeError as exc:
-        problems.error(Location(project.shown(path)), f"not UTF-8 text (byte {exc.start})")
-        notice = None
+    notice = content.load_notice(path, project.shown(path), load_data, read_page, problems)
     files = data.reading.pop()
     inputs = {project.shown(f): hasher.file(f) or "missing" for f in sorted(files)}
     if notice is not None:
