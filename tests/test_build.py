@@ -169,7 +169,7 @@ def test_not_utf8_is_a_message(project: Project):
     project.path("data/offices.yaml").write_bytes("offices: 天津".encode("gbk"))
     result = run_cli(project, "check")
     assert result.returncode == 1
-    assert "data/offices.yaml: not UTF-8 text" in result.stderr
+    assert "data/offices.yaml:1:10: not UTF-8 text (byte 0xCC): it looks like GBK" in result.stderr
     assert "Traceback" not in result.stderr
 
 

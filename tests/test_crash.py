@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -60,7 +61,9 @@ def leftovers(root: Path) -> list[str]:
     previous release."""
     home = root / ".output.releases"
     names = [p.name for p in root.iterdir() if p.name.startswith((".output-", ".output.link-"))]
-    keep = {os.path.basename(os.readlink(root / "output")), os.readlink(home / "previous")}
+    keep = {os.path.basename(os.readlink(root / "output"))}
+    if (home / "previous").is_symlink():
+        keep.add(os.readlink(home / "previous"))
     names += [p.name for p in home.iterdir()
               if p.name not in keep | {"previous", ".noticesite-releases"}]
     return names
@@ -118,3 +121,27 @@ def test_a_killed_build_leaves_the_old_or_the_new_site(tmp_path: Path):
         assert processes_marked(token) == [], f"run {run}: processes of the killed build live on"
         build.stderr.close()  # type: ignore[union-attr]
         repair.stderr.close()  # type: ignore[union-attr]
+
+
+def test_a_full_disk_names_the_file_and_leaves_the_old_site(tmp_path: Path):
+    """Writes fail as on a full disk (RLIMIT_FSIZE: EFBIG past the limit, SIGXFSZ ignored so the
+    write returns the error instead of killing the build): a located message, exit 1, output/ as it was."""
+    import resource
+
+    root = copy_project(REPO, tmp_path / "site")
+    assert start(root, "full", "--no-search").wait(120) == 0
+    before = digest(root / "output")
+    edited(root, True)
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16_000, 16_000))
+
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--project", str(root),
+                           "--no-pdf", "--no-search"], cwd=REPO, capture_output=True, text=True,
+                          preexec_fn=small_disk, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "[Errno" not in done.stderr
+    assert re.search(r"^output/\S+: cannot write: File too large$", done.stderr, re.M), done.stderr
+    assert digest(root / "output") == before
+    assert leftovers(root) == []
