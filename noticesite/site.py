@@ -1,8 +1,8 @@
 """load(): read and check everything. build(): write everything, or nothing.
 
 Habit 1 of STYLE.md: every file is read and checked before anything is
-written, and a failed check writes nothing. Output goes to a temporary folder
-beside ``output/`` that replaces it only when the whole build succeeded.
+written, and a failed check writes nothing. ``output`` is a link to a release folder: a
+build writes a new release and switches the link to it only when it all succeeded (``Releases``).
 """
 from __future__ import annotations
 
