@@ -193,7 +193,7 @@ def _settle(cwd: Path, limit: float = 60.0) -> None:
     """Our build removes the output it replaced in a background process; wait for that to end so
     its disk work is not charged to the next measurement (it is not part of any build's time)."""
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and any(cwd.rglob(".output-old-*")):
+    while time.monotonic() < deadline and any(cwd.glob(".*.releases/gone-*")):
         time.sleep(0.2)
 
 

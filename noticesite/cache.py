@@ -378,7 +378,8 @@ class Manifest:
 
     @classmethod
     def for_output(cls, root: Path, out_dir: Path) -> "Manifest":
-        name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+        # the folder's own name, not what it links to: output/ is a link to its current release
+        name = hashlib.sha256(str(out_dir.parent.resolve() / out_dir.name).encode()).hexdigest()[:16]
         path = root / CACHE_DIR / f"manifest-{name}.pickle"
         try:
             stat = path.stat()

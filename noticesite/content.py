@@ -66,7 +66,10 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
                 problems: Problems, root: Path | None = None, files: set[Path] | None = None) -> Notice | None:
     """The notice of ``path``; ``root`` is the project's folder (an image must be inside it, see
     urls.py), ``files`` is given every image file looked for."""
-    text = path.read_text(encoding="utf-8-sig")
+    text, unreadable = yamlio.read_text(path, shown)
+    if text is None:
+        problems.extend(unreadable)
+        return None
     images: set[str] = set()
     media = {"folder": path.parent, "root": root or path.parent, "images": images, "files": files}
     front, body, body_line = split_front_matter(text, shown, problems)

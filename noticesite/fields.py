@@ -45,7 +45,7 @@ def record(node: Node | None, fields: list[Field], what: str, problems: Problems
             suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(sorted(known))})"
             problems.error(_key_loc(child), f"{what}: unknown field '{key}'{suggestion}")
     for f in fields:
-        if f.required and (f.name not in values or values[f.name].value is None):
+        if f.required and (f.name not in values or values[f.name].value is None and not values[f.name].refused):
             problems.error(node.loc, f"{what}: missing field '{f.name}' ({f.help})")
     return {k: v for k, v in values.items() if k in known and v.value is not None}
 
@@ -62,7 +62,7 @@ def items(node: Node | None, what: str, problems: Problems, *, allow_empty: bool
         return []
     if not node.value and not allow_empty:
         problems.error(node.loc, f"{what}: the list is empty")
-    return node.value  # type: ignore[return-value]
+    return [item for item in node.value if not item.refused]  # type: ignore[union-attr]  # refused: reported
 
 
 def text(node: Node | None, what: str, problems: Problems, *, required: bool = True) -> str | None:

@@ -839,7 +839,12 @@ def _run(jobs: list[_Job], workers: int,
     # thread next wakes (every 0.1 s), which a process per document would pay each time.
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, max_tasks_per_child=1) as pool:
+    # A printer waits on the executor's queue, which a killed build never closes: it dies with its
+    # parent, the fork server (which itself ends when the build does: its alive pipe closes).
+    from .children import die_with_parent
+
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, max_tasks_per_child=1,
+                             initializer=die_with_parent) as pool:
         futures = [pool.submit(_render_in_worker, job) for job in jobs]
         for done, _ in enumerate(as_completed(futures), 1):
             tell(done)

@@ -76,6 +76,9 @@ def load_schedule(node: Node, problems: Problems) -> Schedule | None:
         return None
     columns = _load_columns(rec.get("columns"), problems)
     location = f.text(rec.get("location"), "schedule: location", problems, required=False) or ""
+    refused = node.value.get("location") if node.is_map else None  # type: ignore[union-attr]
+    if refused is not None and refused.refused:  # an unsafe tag, reported: present, not missing
+        location = "-"
     if columns is not None and location == "" and not any(c.type == "place" for c in columns):
         problems.error(node.loc, "schedule: missing field 'location' (no column has type place either)")
     sessions: list[Session] = []

@@ -1,8 +1,8 @@
 """load(): read and check everything. build(): write everything, or nothing.
 
 Habit 1 of STYLE.md: every file is read and checked before anything is
-written, and a failed check writes nothing. Output goes to a temporary folder
-beside ``output/`` that replaces it only when the whole build succeeded.
+written, and a failed check writes nothing. ``output`` is a link to a release folder: a
+build writes a new release and switches the link to it only when it all succeeded (``Releases``).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from . import paths, schema, search, yamlio  # search imports Pagefind only when it builds an index
+from .children import die_with_parent
 from .cache import (CACHE_DIR, Hasher, code_version, LoadCache, LoadEntry, Manifest, NoticeRef, notice_summary, shard_path,
                     write_shard)
 from .errors import BuildError, Problem, Problems
@@ -285,7 +286,9 @@ def _in_forked_slices(work: Callable[[list], T], slices: list[list], workers: in
     global _FORKED_WORK
     _FORKED_WORK = (work, slices)
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(slices))) as pool:
+        # a worker waits on the pool's queue, which a killed build never closes: it dies with it
+        with multiprocessing.get_context("fork").Pool(min(workers, len(slices)), initializer=die_with_parent,
+                                                      initargs=(os.getpid(),)) as pool:
             return pool.map(_forked_slice, range(len(slices)), chunksize=1)
     finally:
         _FORKED_WORK = None
@@ -312,19 +315,18 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         if page is None:
             return None
         data.reading[-1].add(page)
-        return page.read_text(encoding="utf-8-sig"), project.shown(page)
+        shown = project.shown(page)
+        text, unreadable = yamlio.read_text(page, shown)
+        problems.extend(unreadable)  # in the page's file: the notice's other checks go on
+        return None if text is None else (text, shown)
 
     def load_data(ref: Node, attachment_type: str) -> object:
         return data.load(ref, _ATTACHMENT_DATA_KIND[attachment_type])
 
     from . import content  # Markdown and the holiday calendar: only when a notice is parsed
 
-    try:
-        notice = content.load_notice(path, project.shown(path), load_data, read_page, problems,
-                                     root=project.root, files=data.reading[-1])
-    except UnicodeDecodeError as exc:
-        problems.error(Location(project.shown(path)), f"not UTF-8 text (byte {exc.start})")
-        notice = None
+    notice = content.load_notice(path, project.shown(path), load_data, read_page, problems,
+                                 root=project.root, files=data.reading[-1])
     files = data.reading.pop()
     inputs = {project.shown(f): hasher.input(f, project.policy) for f in sorted(files)}
     if notice is not None:
@@ -417,7 +419,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     refused = output_refusal(project.root, out_dir)  # a file, or a folder of someone else's
     if refused is not None:
         raise BuildError([refused])
-    out_dir = out_dir.resolve()
+    out_dir = _output_path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     manifest = Manifest.for_output(project.root, out_dir)
     previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
@@ -439,9 +441,34 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     finally:
         on_disk = scan.result() if scan else dict(manifest.stats) if trusted else {}
     report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
-    if updating:
-        return _update(site, outputs, out_dir, on_disk, manifest, ctx)
-    return _write_new(site, outputs, out_dir, manifest, ctx)
+    try:
+        if options.in_place:
+            return _update(site, outputs, out_dir, on_disk, manifest, ctx)
+        return _write_release(site, outputs, out_dir, on_disk, manifest, ctx)
+    except OSError as exc:  # a full disk, a folder we may not write: say which file, stop cleanly
+        raise BuildError([_write_problem(exc, out_dir, project)]) from exc
+
+
+def _output_path(out_dir: Path) -> Path:
+    """The output folder's absolute path, its own last name kept: ``output`` is a link to its
+    current release, and the link is what a build replaces. A link made by someone else (to a
+    web server's folder, say) is followed: the releases are made beside what it points to."""
+    out_dir = Path(os.path.abspath(out_dir))
+    out_dir = out_dir.parent.resolve() / out_dir.name
+    if out_dir.is_symlink() and not Releases(out_dir).owns_link():
+        return out_dir.resolve()
+    return out_dir
+
+
+def _write_problem(exc: OSError, out_dir: Path, project: Project) -> Problem:
+    """An OSError while writing as a problem located at the file, shown as its path in the output
+    folder (not in the release being made), with the system's words (strerror, not [Errno 28])."""
+    name = str(exc.filename or out_dir)
+    home = str(Releases(out_dir).home)
+    if name.startswith(home + os.sep):  # <home>/<release>/<rel> is <out_dir>/<rel> once switched
+        rest = name[len(home) + 1:].partition(os.sep)[2]
+        name = str(out_dir / rest) if rest else str(out_dir)
+    return Problem(project.shown(Path(name)), 0, 0, f"cannot write: {exc.strerror or exc}")
 
 
 def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Problem]:
@@ -495,10 +522,12 @@ class OutputScan:
         import pickle
 
         read_end, write_end = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: scan, send, and leave without running any of the parent's exit code
             status = 1
             try:
+                die_with_parent(parent)
                 os.close(read_end)
                 data = pickle.dumps(_files_on_disk(self.folder) if self.folder.is_dir() else {},
                                     protocol=pickle.HIGHEST_PROTOCOL)
@@ -549,32 +578,69 @@ class OutputScan:
             self._thread = None
 
 
-def _write_new(site: Site, outputs: list[Output], out_dir: Path, manifest: Manifest,
-               ctx: BuildContext) -> BuildReport:
-    """Everything into a new folder beside ``out_dir``, which then replaces it with two renames."""
-    staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
-    try:
-        paths.mark_output(staging)
-        stats = _timed(ctx.report, "files", lambda: _render_all(outputs, staging, ctx))
-        keys = {o.path: o.key for o in outputs}
-        if ctx.options.search:
-            keys[search.INDEX_DIR + "/"] = _timed(ctx.report, "search", lambda: _write_search_index(
-                site, staging, ctx, keys, None))
-        elif ctx.options.search_later:
-            ctx.report.search_job = _search_job(site, out_dir, ctx, keys)
-        manifest.forget()
-        _swap_in(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    ctx.report.rendered = len(outputs)
+def _write_release(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str, tuple[int, int]],
+                   manifest: Manifest, ctx: BuildContext) -> BuildReport:
+    """Everything into a new release folder, then ``out_dir`` (a link) switched to it at once.
+
+    Files whose key is the manifest's, and that still have the size and time it recorded, are
+    hard links to the current release's; the others are rendered. Until the switch nothing a
+    reader of ``out_dir`` sees has changed; a build killed before it leaves a folder that the
+    next build removes.
+    """
+    report = ctx.report
+    releases = Releases(out_dir)
+    with releases.locked():
+        folder = releases.new()
+        paths.mark_output(folder)
+        try:
+            old_keys, old_stats = (manifest.outputs, manifest.stats) if ctx.previous else ({}, {})
+            todo = [o for o in outputs
+                    if old_keys.get(o.path) != o.key or on_disk.get(o.path) != old_stats.get(o.path)]
+            changed = {o.path for o in todo}
+            kept = _link_unchanged([o for o in outputs if o.path not in changed], out_dir, folder, todo)
+            written = _timed(report, "files", lambda: _render_all(todo, folder, ctx))
+            keys = {o.path: o.key for o in outputs}
+            stats = {path: old_stats[path] for path in kept}
+            stats.update(written)
+            if ctx.options.search:
+                keys[search.INDEX_DIR + "/"] = _timed(report, "search", lambda: _write_search_index(
+                    site, folder, ctx, keys, old_keys.get(search.INDEX_DIR + "/")))
+            elif ctx.options.search_later:
+                report.search_job = _search_job(site, out_dir, ctx, keys)
+            manifest.forget()  # killed from here to save(): the next build is a full one, never a wrong one
+            releases.switch(folder, small=len(outputs) < _REMOVE_IN_BACKGROUND_FROM)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+    stale = set(on_disk) - set(keys)
+    report.rendered, report.reused, report.removed = len(todo), len(outputs) - len(todo), len(stale)
     manifest.save(keys, stats)
-    return ctx.report
+    return report
+
+
+def _link_unchanged(unchanged: list[Output], out_dir: Path, folder: Path, todo: list[Output]) -> list[str]:
+    """Hard-link each unchanged file of the current release into the new one (same inode: same
+    size and time, so the manifest's record still holds); one that cannot be linked joins ``todo``."""
+    made: set[str] = set()
+    kept = []
+    for output in unchanged:
+        parent = os.path.dirname(output.path)
+        if parent not in made:
+            os.makedirs(f"{folder}/{parent}", exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(f"{out_dir}/{output.path}", f"{folder}/{output.path}", follow_symlinks=False)
+            kept.append(output.path)
+        except OSError:  # gone meanwhile, or a file system without hard links: render it
+            todo.append(output)
+    return kept
 
 
 def _update(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str, tuple[int, int]],
             manifest: Manifest, ctx: BuildContext) -> BuildReport:
-    """Render what changed beside its target, then rename it all in and remove what has no source.
+    """In place, for the preview's private folder (no other reader; a release per save would
+    relink the whole archive): render what changed beside its target, then rename it all in and
+    remove what has no source.
 
     A file is kept when its key is the manifest's and it still has the size and time the
     manifest recorded; anything else in the folder (an edited or stray file) is replaced or removed.
@@ -706,13 +772,18 @@ def _render_one(output: Output, folder: Path, suffix: str, ctx: BuildContext) ->
         except OSError:  # another file system: copy
             pass
     data = memoryview(_made(output, ctx))
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        while data:
-            data = data[os.write(fd, data):]
-        stat = os.fstat(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+            stat = os.fstat(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:  # os.write's error (a full disk: ENOSPC) names no file: name it
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, target) from exc
+        raise
     return stat.st_size, stat.st_mtime_ns
 
 
@@ -835,28 +906,140 @@ def _search_job(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str
     return SearchJob(folder, bundles, search.index_key(bundles))
 
 
-def _swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace out_dir by staging with two renames, so a reader never sees half a site."""
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=".output-old-", dir=out_dir.parent))
-        os.rmdir(old)
-        os.rename(out_dir, old)
-    os.rename(staging, out_dir)
-    os.chmod(out_dir, 0o755)
-    if old is not None:
-        _remove_later(old)
+# ---- releases: output/ is a link to the last complete build -------------------------------
+
+# Above this many files, the release two builds back is removed by a process of its own: tens
+# of thousands of unlinks need not hold up the build (and the next build removes what is left).
+_REMOVE_IN_BACKGROUND_FROM = 2000
 
 
-def _remove_later(folder: Path) -> None:
-    """Delete the replaced output in the background: tens of thousands of unlinks need not hold up
-    the build, and nothing reads the folder any more. Leftovers of an interrupted removal are
-    picked up by the next build."""
-    for stale in folder.parent.glob(".output-old-*"):
-        if stale != folder and stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
+class Releases:
+    """The releases of one output folder, in ``.<name>.releases/`` beside it::
+
+        output -> .output.releases/r-1a2b3c4d        the current release (a relative link)
+        .output.releases/.noticesite-releases        the marker (and the lock of a build)
+        .output.releases/previous -> r-5e6f7a8b      the release before it, kept for rollback
+        .output.releases/r-…, gone-…                 a killed build's: removed by the next build
+
+    A build makes a new ``r-*`` folder, then switches ``output`` to it with one rename of a new
+    link over the old one (rename(2) is atomic): a reader, or a crash, sees one release or the
+    other, never a mix. Only folders named so, inside a folder with the marker, are removed.
+    """
+
+    MARKER = ".noticesite-releases"
+
+    def __init__(self, link: Path):
+        self.link = link
+        self.home = link.parent / f".{link.name}.releases"
+
+    def owns_link(self) -> bool:
+        try:
+            target = os.readlink(self.link)
+        except OSError:
+            return False
+        return os.path.dirname(target) == self.home.name
+
+    def _name_of(self, link: Path) -> str | None:
+        """The release a link of ours points to."""
+        try:
+            target = os.readlink(link)
+        except OSError:
+            return None
+        return os.path.basename(target)
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Hold the marker's lock for the build, after removing what killed builds left: two
+        builds into one folder at once would otherwise remove each other's new release."""
+        self.home.mkdir(exist_ok=True)
+        marker = self.home / self.MARKER
+        if not marker.exists():
+            if any(self.home.iterdir()):
+                raise BuildError([Problem(str(self.home), 0, 0, "this folder holds files not made by noticesite; "
+                                          "move them away")])
+            marker.write_text("Releases of the site, made by noticesite: see README.md.\n", encoding="utf-8")
+        with open(marker, "a", encoding="utf-8") as lock:
+            try:
+                import fcntl
+            except ImportError:  # not POSIX: no lock
+                fcntl = None  # type: ignore[assignment]
+            if fcntl is not None:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise BuildError([Problem(str(self.link), 0, 0, "another build is writing this folder; "
+                                              "try again when it has ended")]) from None
+            self._tidy()
+            yield
+
+    def _tidy(self) -> None:
+        """Remove what a killed build left: releases neither current nor previous, and links
+        made under a temporary name."""
+        keep = {self._name_of(self.link), self._name_of(self.home / "previous")}
+        for entry in os.scandir(self.home):
+            if entry.name.startswith(("r-", "gone-")) and entry.name not in keep:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+            elif entry.name.startswith("previous.") and entry.is_symlink():
+                os.unlink(entry.path)
+        prefix = f".{self.link.name}.link-"
+        for entry in os.scandir(self.link.parent):
+            if entry.name.startswith(prefix) and entry.is_symlink() and self._name_of(Path(entry.path)):
+                os.unlink(entry.path)
+
+    def new(self) -> Path:
+        folder = Path(tempfile.mkdtemp(prefix="r-", dir=self.home))
+        os.chmod(folder, 0o755)  # mkdtemp's 0o700 would hide the site from a web server's user
+        return folder
+
+    def switch(self, release: Path, small: bool) -> None:
+        """Point the link at ``release``; the release it pointed to becomes the previous one,
+        and the previous one before it is removed."""
+        current, before = self._name_of(self.link), self._name_of(self.home / "previous")
+        if self.link.is_dir() and not self.link.is_symlink():  # a folder: an older build's, or made empty
+            current = self._adopt_folder()
+        if current:
+            self._relink(self.home / "previous", current, self.home / f"previous.{release.name}")
+        self._relink(self.link, f"{self.home.name}/{release.name}",
+                     self.link.parent / f".{self.link.name}.link-{release.name}")
+        if before and before not in (current, release.name) and (self.home / before).is_dir():
+            _remove(self.home / before, self.home / f"gone-{before}", small)
+
+    def _adopt_folder(self) -> str | None:
+        """The output folder of a build before releases: moved in as a release (for rollback),
+        so that the link can take its place. Between the two renames the name is missing for an
+        instant, once."""
+        if not any(self.link.iterdir()):
+            os.rmdir(self.link)
+            return None
+        name = Path(tempfile.mkdtemp(prefix="r-", dir=self.home)).name
+        os.rmdir(self.home / name)
+        os.rename(self.link, self.home / name)
+        return name
+
+    @staticmethod
+    def _relink(link: Path, target: str, temporary: Path) -> None:
+        """Make ``link`` point to ``target`` in one step: a new link, renamed over the old."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        os.symlink(target, temporary)
+        try:
+            os.replace(temporary, link)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def _remove(folder: Path, retired: Path, small: bool) -> None:
+    """Remove a release no link points to: renamed first (the next build removes a ``gone-*``
+    left half removed), then removed here if small, else by a process of its own."""
+    os.rename(folder, retired)
+    if small:
+        shutil.rmtree(retired, ignore_errors=True)
+        return
     try:
-        subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL,
+        subprocess.Popen(["rm", "-rf", "--", str(retired)], stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)

@@ -14,7 +14,7 @@ from typing import Union
 import yaml
 from yaml.composer import Composer
 from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
@@ -79,13 +79,16 @@ class Node:
     has hundreds of thousands of values, and only the few that are reported need one.
     """
 
-    __slots__ = ("value", "path", "line", "column", "quoted", "key_line", "key_column")
+    __slots__ = ("value", "path", "line", "column", "quoted", "key_line", "key_column", "refused")
 
     def __init__(self, value: Union[dict[str, "Node"], list["Node"], str, None], path: str, line: int,
                  column: int, quoted: bool = False):
         self.value, self.path, self.line, self.column = value, path, line, column
         self.quoted = quoted  # a scalar written in quotes
         self.key_line = self.key_column = 0  # for a mapping's value: where its key is (0: none)
+        # A value refused (an unsafe tag) and reported already: present, but read as nothing, so
+        # the checks of its record neither call it missing nor describe what it holds.
+        self.refused = False
 
     @property
     def loc(self) -> Location:
@@ -140,13 +143,23 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
         message = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             message = f"{exc.context}, {exc.problem}"
+        tab = _indenting_tab(text, mark.line) if mark is not None else None
+        if tab is not None:
+            # PyYAML says "found character that cannot start any token", or, after spaces, that
+            # a mapping is out of place: the fault is the tab, so the message is about it
+            return None, [Problem(path, tab[0] + first_line, tab[1] + 1,
+                                  "YAML syntax error: a tab is not allowed for indentation (use spaces)")]
         return None, [Problem.at(location(path, mark, first_line), f"YAML syntax error: {message}")]
+    except ReaderError as exc:  # a character YAML does not allow
+        line, column = _line_column(text, exc.position)
+        return None, [Problem(path, line + first_line - 1, column, _unacceptable(exc.character))]
     except yaml.YAMLError as exc:  # e.g. a second document in one file
         return None, [Problem(path, 0, 0, f"YAML error: {exc}")]
     if root is None:
         return Node(None, path, first_line, 1), []
     problems: list[Problem] = []
-    return _Converter(path, first_line, problems).node(root), problems
+    node = _Converter(path, first_line, problems).node(root)
+    return (None if node.refused else node), problems
 
 
 def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
@@ -155,15 +168,73 @@ def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
     refused = refusal(path, root)  # a link out of the project is not read
     if refused is not None:
         return None, [refused]
+    text, problems = read_text(path, shown)
+    if text is None:
+        return None, problems
+    return parse(text, shown)
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """A project file's text (UTF-8, a BOM dropped), or None with the problem located in it."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         return None, [Problem(shown, 0, 0, "file not found")]
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown, 0, 0, f"not UTF-8 text (byte {exc.start})")]
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read: {exc.strerror}")]
-    return parse(text, shown)
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        return None, [decoding_problem(data, exc.start, shown)]
+
+
+def decoding_problem(data: bytes, start: int, shown: str) -> Problem:
+    """"Not UTF-8" at the line and column (in characters) of the first bad byte, with the
+    encoding the file looks saved in when that is easy to tell: a UTF-16 BOM, or GBK."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return Problem(shown, 1, 1, "not UTF-8 text: saved as UTF-16; save it as UTF-8")
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", "replace").lstrip("\ufeff")) + 1
+    message = f"not UTF-8 text (byte 0x{data[start]:02X})"
+    if data.count(b"\0") > len(data) // 4:  # every other byte zero: UTF-16 without its BOM
+        message += ": saved as UTF-16; save it as UTF-8"
+    elif _decodes(data, "gb18030"):
+        message += ": it looks like GBK (GB 18030); save it as UTF-8"
+    return Problem(shown, line, column, message)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _indenting_tab(text: str, last_line: int) -> tuple[int, int] | None:
+    """The first tab (0-based line, column) in the indentation of a line up to ``last_line``."""
+    for number, line in enumerate(text.splitlines()[:last_line + 1]):
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return number, indent.index("\t")
+    return None
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a ReaderError's position: libyaml counts it
+    in bytes of the UTF-8 text, PyYAML's own reader in characters."""
+    if CParser is not None:
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "replace"))
+    line_start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - line_start + 1
+
+
+def _unacceptable(character: object) -> str:
+    code = ord(character) if isinstance(character, str) else int(character)  # type: ignore[call-overload]
+    if code == 0:
+        return "a NUL character (U+0000) is not allowed in YAML; remove it"
+    return f"the control character U+{code:04X} is not allowed in YAML; remove it"
 
 
 class _Converter:
@@ -176,8 +247,12 @@ class _Converter:
         mark = node.start_mark
         line, column = mark.line + self.first_line, mark.column + 1
         if node.tag not in _SAFE_TAGS:
-            # Reported, then read as plain data: one problem, not a cascade of "missing field".
+            # Reported once, then kept as a refused value: not read, so no cascade of "missing
+            # field" or "expected a mapping" about what the tag held (fields.record, fields.items).
             self._report(line, column, f"YAML tag '{node.tag}' is not allowed in data files")
+            refused = Node(None, self.path, line, column)
+            refused.refused = True
+            return refused
         if isinstance(node, yaml.MappingNode):
             return Node(self.mapping(node), self.path, line, column)
         if isinstance(node, yaml.SequenceNode):

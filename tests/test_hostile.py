@@ -92,6 +92,10 @@ def test_hostile_input_is_refused_with_a_located_message(name: str, built_templa
     before = tree_digest(root / "output")
     expected = [line for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
     assert expected, f"{name}: expected.txt names no message"
+    unexpected = []  # messages that must not appear: the follow-on noise of a fault reported once
+    if (case / "unexpected.txt").is_file():
+        unexpected = [line for line in (case / "unexpected.txt").read_text(encoding="utf-8").splitlines()
+                      if line.strip()]
     limits = limits_of(case)
     for command in (["check"], ["build"]):
         code, err, cpu, memory = run_bounded(
@@ -100,6 +104,8 @@ def test_hostile_input_is_refused_with_a_located_message(name: str, built_templa
         assert code == 1, f"{command[0]} exited {code}:\n{err[-3000:]}"
         for pattern in expected:
             assert re.search(pattern, err, re.M), f"{command[0]}: no {pattern!r} in:\n{err[-3000:]}"
+        for pattern in unexpected:
+            assert not re.search(pattern, err, re.M), f"{command[0]}: {pattern!r} should not be in:\n{err[-3000:]}"
         assert cpu < limits["cpu_seconds"], f"{command[0]} took {cpu:.1f} CPU seconds"
         assert memory < limits["memory_mb"], f"{command[0]} peaked at {memory:.0f} MB"
         assert tree_digest(root / "output") == before, f"{command[0]} changed output/"
