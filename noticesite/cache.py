@@ -376,11 +376,15 @@ class Manifest:
     # the preview builds again and again and need not read it back each time.
     _memo: dict[Path, tuple[tuple[int, int], "Manifest"]] = {}
 
-    @classmethod
-    def for_output(cls, root: Path, out_dir: Path) -> "Manifest":
+    @staticmethod
+    def file_for(root: Path, out_dir: Path) -> Path:
         # the folder's own name, not what it links to: output/ is a link to its current release
         name = hashlib.sha256(str(out_dir.parent.resolve() / out_dir.name).encode()).hexdigest()[:16]
-        path = root / CACHE_DIR / f"manifest-{name}.pickle"
+        return root / CACHE_DIR / f"manifest-{name}.pickle"
+
+    @classmethod
+    def for_output(cls, root: Path, out_dir: Path) -> "Manifest":
+        path = cls.file_for(root, out_dir)
         try:
             stat = path.stat()
             known = cls._memo.get(path)
@@ -401,9 +405,8 @@ class Manifest:
         """The files that the last build into ``out_dir`` wrote, whatever version of the code
         made it (a folder ending in '/': everything under it): what an output folder made before
         the build marked its folders may hold. Empty if no manifest says."""
-        name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
         try:
-            with (root / CACHE_DIR / f"manifest-{name}.pickle").open("rb") as fh:
+            with cls.file_for(root, out_dir).open("rb") as fh:
                 _, outputs, _ = pickle.load(fh)
             return {str(path) for path in outputs}
         except Exception:  # missing or damaged: nothing is known to be the build's
