@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from . import schema, search, yamlio  # search imports Pagefind only when it builds an index
+from . import limits, schema, search, yamlio  # search imports Pagefind only when it builds an index
 from .cache import (CACHE_DIR, Hasher, code_version, LoadCache, LoadEntry, Manifest, NoticeRef, notice_summary, shard_path,
                     write_shard)
 from .errors import BuildError, Problem, Problems
@@ -282,6 +282,10 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         if page is None:
             return None
         data.reading[-1].add(page)
+        too_large = limits.file_too_large(page.stat().st_size)
+        if too_large:
+            problems.error(Location(project.shown(page)), too_large)
+            return None
         return page.read_text(encoding="utf-8-sig"), project.shown(page)
 
     def load_data(ref: Node, attachment_type: str) -> object:
@@ -293,6 +297,9 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         notice = content.load_notice(path, project.shown(path), load_data, read_page, problems)
     except UnicodeDecodeError as exc:
         problems.error(Location(project.shown(path)), f"not UTF-8 text (byte {exc.start})")
+        notice = None
+    except (RecursionError, MemoryError) as exc:  # the limits should stop it first: never a traceback
+        problems.error(Location(project.shown(path)), f"too large or too deeply nested to read ({type(exc).__name__})")
         notice = None
     files = data.reading.pop()
     inputs = {project.shown(f): hasher.file(f) or "missing" for f in sorted(files)}
