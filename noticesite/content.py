@@ -190,7 +190,7 @@ def _check_text(lines: list[str], path: str, first_line: int, problems: Problems
 
     The depth of a line is counted generously (every marker at its start, and every four columns
     of indentation) so that whatever Python-Markdown would nest is counted: it recurses once per
-    level and overflows Python's stack at about 260, the PDF printing at about 200 (issue 13).
+    level and overflows Python's stack at 250, WeasyPrint at under 100 (limits.py, issue 13).
     """
     shallow, fenced = True, False
     for i, line in enumerate(lines):

@@ -19,9 +19,11 @@ YAML_MAX_VALUES = 300_000
 YAML_MAX_ALIASES = 10_000
 YAML_MAX_DEPTH = 50
 
-# Markdown: lists and block quotes inside each other. Python-Markdown overflows the stack at
-# about 260 levels, the PDF printing at about 200; a notice needs 3.
-MARKDOWN_MAX_DEPTH = 50
+# Markdown: lists and block quotes inside each other. Measured (tests at 50 to 300 levels):
+# Python-Markdown overflows Python's stack at 250 list levels; WeasyPrint prints 50 levels in
+# 0.6 s but fails with RecursionError at 100 (after 56 s); the page's own template adds about
+# ten levels of elements. A notice needs 3.
+MARKDOWN_MAX_DEPTH = 30
 
 # Rows of one data file: what the flow layout, the directory's page and a PDF can carry in
 # reasonable time (each of them grows faster than linearly with its rows).
