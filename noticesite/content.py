@@ -19,7 +19,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import fields as f
-from . import urls, yamlio
+from . import limits, textcheck, urls, yamlio
 from .errors import Problems
 from .fields import Field
 from .keydates import parse_key_dates
@@ -79,7 +79,7 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
     values = {k: f.text(rec.get(k), f"notice: {k}", problems)
               for k in ("number", "title", "issuer", "addressees")}
     date = f.date(rec.get("date"), "notice: date", problems) if "date" in rec else None
-    slug = f.slug(rec.get("slug"), "notice: slug", problems) if "slug" in rec else path.parent.name
+    slug = f.slug(rec.get("slug"), "notice: slug", problems) if "slug" in rec else _folder_slug(path, shown, problems)
     year = date.year if date else _year_from_number(values["number"] or "")
     if year is None and values["number"]:
         problems.error(rec["number"].loc, (
@@ -98,6 +98,18 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
     return Notice(slug, values["number"], values["title"], values["issuer"],  # type: ignore[arg-type]
                   values["addressees"], date, year, body_html, body_text,  # type: ignore[arg-type]
                   attachments, front.loc if front else Location(shown), key_dates, images=sorted(images))
+
+
+def _folder_slug(path: Path, shown: str, problems: Problems) -> str | None:
+    """The folder's name as the notice's URL segment, held to what 'slug:' accepts: 'a?b' made a
+    site of broken links, and 'a#b' failed later, in Pagefind, without a location."""
+    name = path.parent.name
+    if f.is_slug(name):
+        return name
+    problems.error(Location(shown, 1, 1), (
+        f"notice: the folder name '{name}' is not a valid URL segment (lowercase letters, digits, '-' "
+        "or '_'): rename the folder, or give the URL segment as 'slug:'"))
+    return None
 
 
 def _load_key_dates(node: Node | None, problems: Problems) -> list:
@@ -129,6 +141,7 @@ def _year_from_number(number: str) -> int | None:
 def _load_attachments(node: Node | None, load_data: LoadData, read_page: ReadPage,
                       problems: Problems, media: dict) -> list[Attachment]:
     attachments: list[Attachment] = []
+    data_of: dict[int, tuple[int, Node]] = {}  # a loaded data file (one object per file) -> first user
     for number, item in enumerate(f.items(node, "notice: attachments", problems, allow_empty=True), 1):
         what = f"attachment {number}"
         rec = f.record(item, ATTACHMENT_FIELDS, what, problems)
@@ -157,12 +170,52 @@ def _load_attachments(node: Node | None, load_data: LoadData, read_page: ReadPag
             data = load_data(rec["data"], kind)
             if data is None:
                 continue
+            if id(data) in data_of:  # listed twice, its sessions would be counted and calendared twice
+                first, ref = data_of[id(data)]
+                problems.error(rec["data"].loc, (
+                    f"{what}: {ref.describe()} is already the data of attachment {first} (line {ref.line}); "
+                    "a data file may be listed once per notice"))
+                continue
+            data_of[id(data)] = (number, rec["data"])
         attachments.append(Attachment(number, title, kind, f"attachment-{number}",  # type: ignore[arg-type]
                                       body_html, data, item.loc))  # type: ignore[arg-type]
     return attachments
 
 
 # ---- Markdown ------------------------------------------------------------------
+
+# What opens a level of nesting at the start of a line: a block quote's '>', a list item's marker.
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))")
+_FENCE = re.compile(r"[ \t]*(```|~~~)")
+
+
+def _check_text(lines: list[str], path: str, first_line: int, problems: Problems) -> bool:
+    """Refused characters, each where it is; False when lists or quotes nest deeper than the limit.
+
+    The depth of a line is counted generously (every marker at its start, and every four columns
+    of indentation) so that whatever Python-Markdown would nest is counted: it recurses once per
+    level and overflows Python's stack at 250, WeasyPrint at under 100 (limits.py, issue 13).
+    """
+    shallow, fenced = True, False
+    for i, line in enumerate(lines):
+        for found in textcheck.MARKDOWN_CHARACTERS.finditer(line + "\n"):
+            problems.error(Location(path, first_line + i, found.start() + 1), textcheck.message(found[0][0]))
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced or not shallow:
+            continue
+        depth, at = 0, 0
+        while (marker := _CONTAINER.match(line, at)) is not None:
+            depth, at = depth + 1, marker.end()
+        spaced = line.expandtabs(4)
+        depth += (len(spaced) - len(spaced.lstrip(" "))) // 4
+        if depth > limits.MARKDOWN_MAX_DEPTH:
+            problems.error(Location(path, first_line + i, at + 1), (
+                f"lists or block quotes nested {depth} levels deep, more than the limit of "
+                f"{limits.MARKDOWN_MAX_DEPTH}"))
+            shallow = False  # one message is enough
+    return shallow
+
 
 class _AttachmentLinks(InlineProcessor):
     """附件1 → <a href="attachment-1.html">附件1</a>, for attachments that exist."""
@@ -345,6 +398,8 @@ def render_markdown(text: str, path: str, first_line: int, problems: Problems, *
                 problems.error(Location(path, first_line + i, m.start() + 1),
                                f"'{m[0]}' names an attachment this notice does not have "
                                f"(it has {len(numbers) or 'none'})")
+    if not _check_text(lines, path, first_line, problems):
+        return "", ""  # nested too deeply for the converter's recursion (and the PDF printing's)
     md = _markdown()
     md.attachment_links.numbers, md.attachment_links.link = numbers, link
     md.safe_urls.report = lambda needle, message: problems.error(line_of(needle), message)

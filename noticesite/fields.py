@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from . import limits
 from .errors import Problems
 from .model import Location, Phone
 from .yamlio import Node
@@ -54,7 +56,9 @@ def _key_loc(child: Node) -> Location:
     return child.key_loc or child.loc
 
 
-def items(node: Node | None, what: str, problems: Problems, *, allow_empty: bool = False) -> list[Node]:
+def items(node: Node | None, what: str, problems: Problems, *, allow_empty: bool = False,
+          most: int | None = None) -> list[Node]:
+    """The items of a list; with ``most``, a longer list is refused whole (see limits.py)."""
     if node is None:
         return []
     if not node.is_seq:
@@ -62,6 +66,10 @@ def items(node: Node | None, what: str, problems: Problems, *, allow_empty: bool
         return []
     if not node.value and not allow_empty:
         problems.error(node.loc, f"{what}: the list is empty")
+    if most is not None and len(node.value) > most:  # type: ignore[arg-type]
+        problems.error(node.loc, f"{what}: {len(node.value):,} items, more than the limit of {most:,}; "  # type: ignore[arg-type]
+                                 "split the file")
+        return []
     return [item for item in node.value if not item.refused]  # type: ignore[union-attr]  # refused: reported
 
 
@@ -84,6 +92,10 @@ def count(node: Node | None, what: str, problems: Problems) -> int | None:
         return None
     if not re.fullmatch(r"[0-9]+", raw) or int(raw) == 0:
         problems.error(node.loc, f"{what}: expected a positive whole number, got '{raw}'")  # type: ignore[union-attr]
+        return None
+    if len(raw) > 12 or int(raw) > limits.MAX_COUNT:  # the length first: int() of a long text is slow
+        problems.error(node.loc, f"{what}: {raw} is more than {limits.MAX_COUNT:,}, the largest count "  # type: ignore[union-attr]
+                                 "accepted: a typo?")
         return None
     return int(raw)
 
@@ -128,6 +140,10 @@ def choice(node: Node | None, what: str, options: tuple[str, ...], problems: Pro
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
+def is_slug(raw: str) -> bool:
+    return _SLUG.fullmatch(raw) is not None
+
+
 def slug(node: Node | None, what: str, problems: Problems) -> str | None:
     raw = text(node, what, problems)
     if raw is None:
@@ -143,13 +159,19 @@ def slug(node: Node | None, what: str, problems: Problems) -> str | None:
 # What people type between area code and number: ASCII hyphen, em dash, full-width
 # hyphen, en dash, doubled forms, or a space.
 _DASHES = re.escape("-—－–‐")
-_PHONE = re.compile(rf"(?:\+?86[ {_DASHES}]*)?(?P<area>0\d{{2,3}})?(?P<sep>[ {_DASHES}]*)(?P<number>\d{{7,8}})")
-_MOBILE = re.compile(r"(?:\+?86[ -]?)?(?P<number>1[3-9]\d{9})")
+# [0-9], not \d: \d also matches full-width and other scripts' digits, which a tel: link cannot dial.
+_PHONE = re.compile(rf"(?:\+?86[ {_DASHES}]*)?(?P<area>0[0-9]{{2,3}})?(?P<sep>[ {_DASHES}]*)(?P<number>[0-9]{{7,8}})")
+_MOBILE = re.compile(r"(?:\+?86[ -]?)?(?P<number>1[3-9][0-9]{9})")
 
 
 def phone(node: Node | None, what: str, problems: Problems) -> Phone | None:
     raw = text(node, what, problems)
     if raw is None:
+        return None
+    ascii_digits = _ascii_digits(raw)
+    if ascii_digits != raw:
+        problems.error(node.loc, f"{what}: '{raw}' has digits that are not ASCII: "  # type: ignore[union-attr]
+                                 f"write {ascii_digits} in ASCII digits")
         return None
     parsed = parse_phone(raw)
     if parsed is None:
@@ -157,6 +179,12 @@ def phone(node: Node | None, what: str, problems: Problems) -> Phone | None:
                        f"{what}: '{raw}' is not a Chinese landline (area code + 7 or 8 digits, "
                        "e.g. 0730-8640000) or mobile number (11 digits starting with 1)")
     return parsed
+
+
+def _ascii_digits(raw: str) -> str:
+    """``raw`` with full-width (and any other script's) digits written as 0-9."""
+    return "".join(str(unicodedata.decimal(ch)) if not "0" <= ch <= "9" and unicodedata.decimal(ch, None) is not None
+                   else ch for ch in raw)
 
 
 def parse_phone(raw: str) -> Phone | None:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Callable
 
 from . import fields as f
-from . import urls
+from . import limits, urls
 from .errors import Problems
 from .fields import Field
 from .model import (
@@ -83,7 +83,8 @@ def load_schedule(node: Node, problems: Problems) -> Schedule | None:
         problems.error(node.loc, "schedule: missing field 'location' (no column has type place either)")
     sessions: list[Session] = []
     fields = _session_fields(columns or [])
-    for i, item in enumerate(f.items(rec.get("sessions"), "schedule: sessions", problems), 1):
+    for i, item in enumerate(f.items(rec.get("sessions"), "schedule: sessions", problems,
+                                          most=limits.MAX_SESSIONS), 1):
         session = _load_session(item, i, columns or [], fields, location, problems)
         if session:
             sessions.append(session)
@@ -196,7 +197,7 @@ def load_directory(node: Node, problems: Problems) -> Directory | None:
         return None
     offices: list[Office] = []
     first_by_name: dict[str, Office] = {}
-    for item in f.items(rec.get("offices"), "directory: offices", problems):
+    for item in f.items(rec.get("offices"), "directory: offices", problems, most=limits.MAX_OFFICES):
         office = _load_office(item, problems)
         if office is None:
             continue
@@ -373,9 +374,11 @@ def load_procedure(node: Node, problems: Problems) -> Procedure | None:
     rec = f.record(node, PROCEDURE_FIELDS, "procedure", problems)
     if rec is None:
         return None
-    steps = [s for s in (_load_step(n, problems) for n in f.items(rec.get("steps"), "procedure: steps", problems)) if s]
+    steps = [s for s in (_load_step(n, problems) for n in f.items(rec.get("steps"), "procedure: steps", problems,
+                                                                    most=limits.MAX_STEPS)) if s]
     side = [s for s in (_load_step(n, problems)
-                        for n in f.items(rec.get("side_steps"), "procedure: side_steps", problems, allow_empty=True)) if s]
+                        for n in f.items(rec.get("side_steps"), "procedure: side_steps", problems, allow_empty=True,
+                                  most=limits.MAX_STEPS)) if s]
     notes = [t for t in (f.text(n, "procedure: note", problems)
                          for n in f.items(rec.get("notes"), "procedure: notes", problems, allow_empty=True)) if t]
     title = f.text(rec.get("title"), "procedure: title", problems, required=False) or ""

@@ -325,8 +325,12 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
 
     from . import content  # Markdown and the holiday calendar: only when a notice is parsed
 
-    notice = content.load_notice(path, project.shown(path), load_data, read_page, problems,
-                                 root=project.root, files=data.reading[-1])
+    try:
+        notice = content.load_notice(path, project.shown(path), load_data, read_page, problems,
+                                     root=project.root, files=data.reading[-1])
+    except (RecursionError, MemoryError) as exc:  # the limits should stop it first: never a traceback
+        problems.error(Location(project.shown(path)), f"too large or too deeply nested to read ({type(exc).__name__})")
+        notice = None
     files = data.reading.pop()
     inputs = {project.shown(f): hasher.input(f, project.policy) for f in sorted(files)}
     if notice is not None:

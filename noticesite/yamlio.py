@@ -8,6 +8,10 @@ read as the sexagesimal integer 840 or ``NO`` read as false.
 """
 from __future__ import annotations
 
+import bisect
+import os
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Union
 
@@ -18,6 +22,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from . import limits, textcheck
 from .errors import Problem
 from .paths import display_path, refusal
 from .model import Location
@@ -155,11 +160,62 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
         return None, [Problem(path, line + first_line - 1, column, _unacceptable(exc.character))]
     except yaml.YAMLError as exc:  # e.g. a second document in one file
         return None, [Problem(path, 0, 0, f"YAML error: {exc}")]
+    except (RecursionError, MemoryError) as exc:  # the limits below should come first; never a traceback
+        return None, [Problem(path, first_line, 1, f"YAML too large or too deeply nested to read ({type(exc).__name__})")]
     if root is None:
         return Node(None, path, first_line, 1), []
     problems: list[Problem] = []
-    node = _Converter(path, first_line, problems).node(root)
-    return (None if node.refused else node), problems
+    too_large = _expansion_problem(root, path, first_line)
+    if too_large:
+        return None, [too_large]
+    try:
+        node = _Converter(text, path, first_line, problems).node(root, 0)
+        return (None if node.refused else node), problems
+    except (RecursionError, MemoryError) as exc:
+        return None, [Problem(path, first_line, 1, f"YAML too large or too deeply nested to read ({type(exc).__name__})")]
+
+
+def _expansion_problem(root: yaml.Node, path: str, first_line: int) -> Problem | None:
+    """Aliases make a tree of a graph: a few lines may stand for millions of values (an alias
+    bomb). Counts what the converter would visit, on the graph itself (each node once), and
+    names the smallest value that goes over the limit, so the message points at the culprit."""
+    sizes: dict[int, int] = {}  # per node, once finished: the values it stands for, capped
+    aliases = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:  # depth first, without recursion: a node is summed once its children are
+        node, children_done = stack.pop()
+        if children_done:
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            sizes[id(node)] = min(total, limits.YAML_MAX_VALUES + 1)
+            continue
+        if id(node) in sizes:  # met again: an alias (or a node still open above: a cycle, which
+            aliases += 1       # libyaml's composer cannot make)
+            continue
+        sizes[id(node)] = 0
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    if aliases > limits.YAML_MAX_ALIASES:
+        return Problem(path, first_line, 1, f"{aliases} aliases ('*name'), more than the limit of "
+                                            f"{limits.YAML_MAX_ALIASES}: write the values out")
+    if sizes[id(root)] <= limits.YAML_MAX_VALUES:
+        return None
+    culprit = root
+    while True:  # down to the smallest value still over the limit
+        bigger = [c for c in _children(culprit) if sizes[id(c)] > limits.YAML_MAX_VALUES]
+        if not bigger:
+            break
+        culprit = bigger[0]
+    return Problem.at(location(path, culprit.start_mark, first_line), (
+        f"this value stands for more than {limits.YAML_MAX_VALUES:,} values once its aliases ('*name') "
+        "are expanded (the limit): an alias bomb? write the values out"))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
@@ -177,6 +233,9 @@ def read(path: Path, root: Path) -> tuple[Node | None, list[Problem]]:
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """A project file's text (UTF-8, a BOM dropped), or None with the problem located in it."""
     try:
+        too_large = limits.file_too_large(path.stat().st_size)  # before reading it whole
+        if too_large:
+            return None, [Problem(shown, 0, 0, too_large)]
         data = path.read_bytes()
     except FileNotFoundError:
         return None, [Problem(shown, 0, 0, "file not found")]
@@ -240,10 +299,11 @@ def _unacceptable(character: object) -> str:
 class _Converter:
     """PyYAML's nodes to ours, every value text or None, positions 1-based from ``first_line``."""
 
-    def __init__(self, path: str, first_line: int, problems: list[Problem]):
-        self.path, self.first_line, self.problems = path, first_line, problems
+    def __init__(self, text: str, path: str, first_line: int, problems: list[Problem]):
+        self.text, self.path, self.first_line, self.problems = text, path, first_line, problems
+        self.line_starts: list[int] | None = None  # made when a refused character is to be located
 
-    def node(self, node: yaml.Node) -> Node:
+    def node(self, node: yaml.Node, depth: int) -> Node:
         mark = node.start_mark
         line, column = mark.line + self.first_line, mark.column + 1
         if node.tag not in _SAFE_TAGS:
@@ -253,16 +313,22 @@ class _Converter:
             refused = Node(None, self.path, line, column)
             refused.refused = True
             return refused
+        if depth >= limits.YAML_MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+            # Checked before the recursion goes deeper: Python's limit is at about 500 levels.
+            self._report(line, column, f"lists and mappings nested more than {limits.YAML_MAX_DEPTH} "
+                                       "levels deep (the limit)")
+            return Node(None, self.path, line, column)
         if isinstance(node, yaml.MappingNode):
-            return Node(self.mapping(node), self.path, line, column)
+            return Node(self.mapping(node, depth), self.path, line, column)
         if isinstance(node, yaml.SequenceNode):
-            return Node([self.node(item) for item in node.value], self.path, line, column)
+            return Node([self.node(item, depth + 1) for item in node.value], self.path, line, column)
+        self.check_characters(node)
         quoted = node.style in ("'", '"', "|", ">")
         if not quoted and node.value in _NULLS:
             return Node(None, self.path, line, column)
         return Node(str(node.value), self.path, line, column, quoted)
 
-    def mapping(self, node: yaml.MappingNode) -> dict[str, Node]:
+    def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Node]:
         result: dict[str, Node] = {}
         first_seen: dict[str, int] = {}  # key -> its line
         for key_node, value_node in node.value:
@@ -272,6 +338,7 @@ class _Converter:
                 self._report(line, column, "a key must be plain text, not a list or mapping")
                 continue
             key = str(key_node.value)
+            self.check_characters(key_node)
             if key == "<<":
                 self._report(line, column, "merge keys ('<<') are not supported; write the fields out")
                 continue
@@ -279,9 +346,33 @@ class _Converter:
                 self._report(line, column, f"duplicate key '{key}' (first at line {first_seen[key]})")
                 continue
             first_seen[key] = line
-            value = result[key] = self.node(value_node)
+            value = result[key] = self.node(value_node, depth + 1)
             value.key_line, value.key_column = line, column
         return result
+
+    def check_characters(self, node: yaml.ScalarNode) -> None:
+        """Control characters, bidirectional controls, noncharacters: refused where they are
+        written (raw, or as an escape such as \\e or \\x1b in a double-quoted scalar)."""
+        found = textcheck.VALUE_CHARACTERS.search(node.value)
+        if found:
+            line, column = self._position(node, found[0])
+            self._report(line, column, textcheck.message(found[0]))
+
+    def _position(self, node: yaml.ScalarNode, char: str) -> tuple[int, int]:
+        if self.line_starts is None:
+            self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        start, end = (self._offset(node.start_mark), self._offset(node.end_mark))
+        source = self.text[start:end]
+        hits = [i for i in (source.find(form) for form in textcheck.spellings(char)) if i >= 0]
+        at = start + min(hits) if hits else start
+        line = max(0, bisect.bisect_right(self.line_starts, at) - 1)
+        return line + self.first_line, at - self.line_starts[line] + 1
+
+    def _offset(self, mark: yaml.Mark) -> int:
+        assert self.line_starts is not None
+        if mark.line >= len(self.line_starts):
+            return len(self.text)
+        return self.line_starts[mark.line] + mark.column
 
     def _report(self, line: int, column: int, message: str) -> None:
         self.problems.append(Problem.at(Location(self.path, line, column), message))
