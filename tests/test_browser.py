@@ -11,10 +11,10 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, REPO, copy_project
-from directory_samples import CHROMIUM, CHROMIUM_ARGS, serve
+from directory_samples import serve
 from noticesite.site import BuildOptions, build, load
 
 DIRECTORY = "2012-104/attachment-3.html"
@@ -31,14 +31,6 @@ def site_url(tmp_path_factory):
     build(site, root / "output", BuildOptions(pdf=True, search=True))
     with serve(root / "output") as base:
         yield base, root / "output"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from directory_samples import CHROMIUM, CHROMIUM_ARGS, real_directory, serve, write_site
+from directory_samples import real_directory, serve, write_site
 from noticesite.pinyin import annotate
 
 import playwright.sync_api as playwright_api
@@ -30,14 +30,6 @@ def site(tmp_path_factory):
     page_path = write_site(folder, directory)
     with serve(folder) as base:
         yield base + page_path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Tab:

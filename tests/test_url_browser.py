@@ -9,13 +9,11 @@ page, the same shell with one link as the unfixed code wrote it, shows that the 
 see a dialog when there is one."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from conftest import REPO, copy_project
-from directory_samples import CHROMIUM, CHROMIUM_ARGS, serve
+from directory_samples import serve
 from noticesite.content import attachment_href, render_markdown
 from noticesite.errors import Problems
 from noticesite.site import BuildOptions, build, load
@@ -50,14 +48,6 @@ def served(tmp_path_factory):
     canary.write_text(page.read_text(encoding="utf-8").replace(body_html, CANARY), encoding="utf-8")
     with serve(root / "output") as base:
         yield base + f"{notice.slug}/index.html", base + f"{notice.slug}/canary.html", body_html
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def click_every_body_link(browser, url: str, count: int) -> list[str]:
