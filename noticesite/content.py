@@ -113,18 +113,10 @@ def _folder_slug(path: Path, shown: str, problems: Problems) -> str | None:
 
 
 def _load_key_dates(node: Node | None, problems: Problems) -> list:
-    """The key_dates list: raw values and item locations go to keydates.py, which checks and computes."""
+    """The key_dates list, read and computed by keydates.py."""
     if node is None:
         return []
-    items, locations = [], []
-    for item in f.items(node, "notice: key_dates", problems, allow_empty=True):
-        if not item.is_map:
-            problems.error(item.loc, f"key date: expected a mapping of fields, got {item.describe()}")
-            continue
-        items.append({k: (v.value if v.is_scalar or v.value is None else v.describe())
-                      for k, v in item.value.items()})
-        locations.append(item.loc)
-    key_dates, found = parse_key_dates(items, locations)
+    key_dates, found = parse_key_dates(f.items(node, "notice: key_dates", problems, allow_empty=True))
     problems.extend(found)
     return key_dates
 

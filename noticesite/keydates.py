@@ -59,13 +59,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import chinese_calendar
 
-from .errors import Problem
+from . import fields
+from .errors import Problem, Problems
+from .fields import Field
 from .model import KeyDate, Location
+from .yamlio import Node
 
 FIELDS = {
     "id": "a short ASCII name other key dates refer to, e.g. photos",
@@ -156,6 +159,7 @@ class _Item:
     kind: str
     location: Location
     ok: bool = True  # False once a problem was found: no key date is made
+    end_location: Location | None = None
 
     @property
     def name(self) -> str:
@@ -166,20 +170,16 @@ class _Item:
         return self.end or self.date
 
 
-def parse_key_dates(
-    items: Sequence[Mapping[str, object]], locations: Sequence[Location]
-) -> tuple[list[KeyDate], list[Problem]]:
+def parse_key_dates(items: Sequence[Node]) -> tuple[list[KeyDate], list[Problem]]:
     """Check and convert the ``key_dates`` items of one notice's front matter.
 
-    ``items`` holds each item's raw values (text, or ``None`` for an empty
-    value) and ``locations`` the location of each item. Returns the key dates
-    that are valid, in the order declared, and the problems found; an item
-    with a problem yields no key date.
+    ``items`` are the items' YAML nodes, read with the same typed readers as every other record
+    (fields.py): a problem points at the field that has it, and a misspelt field name gets a
+    "did you mean". Returns the key dates that are valid, in the order declared, and the
+    problems found; an item with a problem yields no key date.
     """
-    if len(items) != len(locations):
-        raise ValueError("parse_key_dates: expected one location per item")
-    problems: list[Problem] = []
-    parsed = [_read_item(i, raw, loc, problems) for i, (raw, loc) in enumerate(zip(items, locations))]
+    problems = Problems()
+    parsed = [_read_item(i, node, problems) for i, node in enumerate(items)]
 
     by_id: dict[str, _Item] = {}
     for item in parsed:
@@ -198,87 +198,73 @@ def parse_key_dates(
     for item in parsed:
         if item.ok and item.date is not None and item.end is not None and item.end < item.date:
             problems.append(Problem.at(
-                item.location,
+                item.end_location or item.location,
                 f"{item.name}: end: expected a date on or after {item.date.isoformat()}, "
                 f"got {item.end.isoformat()}"))
             item.ok = False
 
     key_dates = [
-        _key_date(item.id, label=item.label, date=item.date, end=item.end, kind=item.kind,
-                  location=item.location)
+        KeyDate(id=item.id or "", label=item.label or "", date=item.date, end=item.end,
+                kind=item.kind, location=item.location)  # type: ignore[arg-type]  # kind: checked against KINDS
         for item in parsed
-        if item.ok
+        if item.ok and item.date is not None
     ]
     return key_dates, problems
 
 
-def _read_item(index: int, raw: Mapping[str, object], loc: Location, problems: list[Problem]) -> _Item:
-    item = _Item(index, None, None, None, None, None, "event", loc)
+KEY_DATE_FIELDS = [Field(name, help, required=name in REQUIRED) for name, help in FIELDS.items()]
 
-    def error(message: str) -> None:
-        problems.append(Problem.at(loc, f"{item.name}: {message}"))
+
+def _read_item(index: int, node: Node, problems: Problems) -> _Item:
+    item = _Item(index, None, None, None, None, None, "event", node.loc)
+    found = len(problems)
+    given_id = node.value.get("id") if node.is_map else None  # type: ignore[union-attr]  # is_map: a dict
+    if given_id is not None and given_id.is_scalar and _ID.fullmatch(str(given_id.value or "")):
+        item.id = str(given_id.value)  # named by its id in every message about it
+    rec = fields.record(node, KEY_DATE_FIELDS, item.name, problems)
+    if rec is None:
         item.ok = False
-
-    if not isinstance(raw, Mapping):
-        error(f"expected a mapping of fields ({', '.join(FIELDS)}), got {type(raw).__name__}")
         return item
+    values = {key: fields.text(child, f"{item.name}: {key}", problems) for key, child in rec.items()}
 
-    values: dict[str, str] = {}
-    for key, value in raw.items():
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        if isinstance(value, (dict, list, tuple)):
-            values[key] = ""
-            error(f"{key}: expected text, got a {'mapping' if isinstance(value, dict) else 'list'}")
-            continue
-        values[key] = str(value).strip()
+    def error(key: str, message: str) -> None:
+        problems.error(rec[key].loc, f"{item.name}: {key}: {message}")
 
     raw_id = values.get("id")
-    if raw_id is not None:
-        if _ID.fullmatch(raw_id):
-            item.id = raw_id
-        else:
-            error(f"id: expected lower-case ASCII letters, digits and hyphens (e.g. photos), got '{raw_id}'")
-
-    for key in raw:
-        if key not in FIELDS:
-            error(f"unknown field '{key}' (known: {', '.join(FIELDS)})")
-    for key in REQUIRED:
-        if key not in values:
-            error(f"missing field '{key}' ({FIELDS[key]})")
-
+    if raw_id is not None and not _ID.fullmatch(raw_id):
+        error("id", f"expected lower-case ASCII letters, digits and hyphens (e.g. photos), got '{raw_id}'")
     item.label = values.get("label")
-
     kind = values.get("kind")
     if kind is not None:
         if kind in KINDS:
             item.kind = kind
         else:
-            error(f"kind: expected event or deadline, got '{kind}'")
+            error("kind", f"expected event or deadline, got '{kind}'")
 
     date_text = values.get("date")
     if date_text:
         after = _parse_after(date_text)
         if after is not None:
-            n, ref = after
-            if n < 1:
-                error(f"date: expected at least 1 working day, got {n}")
+            if after[0] < 1:
+                error("date", f"expected at least 1 working day, got {after[0]}")
             else:
                 item.after = after
         elif _DATE.fullmatch(date_text):
-            item.date = _iso_date(date_text, "date", error)
+            item.date = _iso_date(date_text, lambda message: error("date", message))
         else:
-            error(f"date: expected YYYY-MM-DD or \"N working days after ID\" (or \"ID 后 N 个工作日\"), "
-                  f"got '{date_text}'")
+            error("date", f"expected YYYY-MM-DD or \"N working days after ID\" (or \"ID 后 N 个工作日\"), "
+                          f"got '{date_text}'")
 
     end_text = values.get("end")
     if end_text:
+        item.end_location = rec["end"].loc
         if _DATE.fullmatch(end_text):
-            item.end = _iso_date(end_text, "end", error)
+            item.end = _iso_date(end_text, lambda message: error("end", message))
         else:
-            error(f"end: expected YYYY-MM-DD, got '{end_text}'")
+            error("end", f"expected YYYY-MM-DD, got '{end_text}'")
         if item.kind == "deadline":
-            error("end: a deadline is a single day; leave out end or use kind: event")
+            error("end", "a deadline is a single day; leave out end or use kind: event")
+    item.ok = len(problems) == found
     return item
 
 
@@ -289,11 +275,11 @@ def _parse_after(text: str) -> tuple[int, str] | None:
     return int(match["n"]), match["ref"]
 
 
-def _iso_date(text: str, field: str, error) -> dt.date | None:
+def _iso_date(text: str, error: Callable[[str], None]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        error(f"{field}: {text} is not a date ({exc})")
+        error(f"{text} is not a date ({exc})")
         return None
 
 
@@ -348,16 +334,3 @@ def _resolve(parsed: list[_Item], by_id: dict[str, _Item], problems: list[Proble
 
     for item in parsed:
         visit(item, [])
-
-
-_KEY_DATE_HAS_ID = "id" in {f.name for f in fields(KeyDate)}
-
-
-def _key_date(key_id: str | None, **values) -> KeyDate:
-    # model.KeyDate does not declare ``id`` (yet); the calendars need it for
-    # UIDs that survive a changed label or date, so keep it on the instance.
-    if _KEY_DATE_HAS_ID:
-        return KeyDate(id=key_id, **values)
-    key_date = KeyDate(**values)
-    key_date.id = key_id  # type: ignore[attr-defined]
-    return key_date

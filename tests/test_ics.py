@@ -17,6 +17,7 @@ from noticesite.ics import (
     per_group_calendars,
 )
 from noticesite.keydates import parse_key_dates
+from yaml_nodes import key_date_nodes
 from noticesite.model import Attachment, Column, Location, Notice, Phone, Schedule, Session
 
 HOST = "jwc.example.edu.cn"
@@ -73,7 +74,7 @@ def make_schedule(slots=SLOTS) -> Schedule:
 
 
 def make_notice(slots=SLOTS, date: dt.date | None = None, key_dates=KEY_DATES) -> Notice:
-    parsed, problems = parse_key_dates(key_dates, [Location("content/x/notice.md", 3 + i, 5) for i in range(len(key_dates))])
+    parsed, problems = parse_key_dates(key_date_nodes(key_dates, "content/x/notice.md", 3))
     assert problems == []
     schedule = Attachment(
         number=1,

@@ -1,4 +1,4 @@
-"""Key dates in front matter: parsing, checks located at the item, working-day counts."""
+"""Key dates in front matter: parsing, checks located at the field, working-day counts."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +13,7 @@ from noticesite.keydates import (
     working_days_after,
 )
 from noticesite.model import Location
+from yaml_nodes import key_date_nodes
 
 PATH = "content/2012-104/notice.md"
 
@@ -41,7 +42,9 @@ def locations(n: int) -> list[Location]:
 
 
 def parse(items):
-    return parse_key_dates(items, locations(len(items)))
+    """As the loader passes them: the YAML nodes of a key_dates list written from line 10, one
+    flow mapping an item at column 5 (the example's style)."""
+    return parse_key_dates(key_date_nodes(items, PATH, 10))
 
 
 def messages(problems) -> list[str]:
@@ -137,7 +140,8 @@ def test_working_days_after_rejects_zero():
         working_days_after(dt.date(2013, 1, 4), 0)
 
 
-def test_field_errors_located_at_item():
+def test_field_errors_located_at_the_field_with_did_you_mean():
+    """Read with the typed readers of every other record: each problem at its field's value."""
     items = [
         {"id": "Photos", "label": "x", "date": "2013-01-03"},
         {"id": "a", "label": "x", "date": "12月14日"},
@@ -147,20 +151,23 @@ def test_field_errors_located_at_item():
         {"id": "e", "label": "x", "date": "2013-01-04", "where": "208"},
         {"label": "x"},
         {"id": "f", "label": "x", "date": "2013-01-04", "end": "2013-01-05", "kind": "deadline"},
+        {"id": "g", "label": "x", "dat": "2013-01-04"},
     ]
     key_dates, problems = parse(items)
     assert key_dates == []
     assert messages(problems) == [
-        f"{PATH}:10:5: key date 1: id: expected lower-case ASCII letters, digits and hyphens (e.g. photos), got 'Photos'",
-        f"{PATH}:11:5: key date 'a': date: expected YYYY-MM-DD or \"N working days after ID\" "
+        f"{PATH}:10:10: key date 1: id: expected lower-case ASCII letters, digits and hyphens (e.g. photos), got 'Photos'",
+        f"{PATH}:11:33: key date 'a': date: expected YYYY-MM-DD or \"N working days after ID\" "
         f"(or \"ID 后 N 个工作日\"), got '12月14日'",
-        f"{PATH}:12:5: key date 'b': date: 2013-02-30 is not a date (day is out of range for month)",
-        f"{PATH}:14:5: key date 'd': kind: expected event or deadline, got 'meeting'",
-        f"{PATH}:15:5: key date 'e': unknown field 'where' (known: id, label, date, end, kind)",
+        f"{PATH}:12:33: key date 'b': date: 2013-02-30 is not a date (day is out of range for month)",
+        f"{PATH}:14:53: key date 'd': kind: expected event or deadline, got 'meeting'",
+        f"{PATH}:15:47: key date 'e': unknown field 'where' (known: date, end, id, kind, label)",
         f"{PATH}:16:5: key date 7: missing field 'id' (a short ASCII name other key dates refer to, e.g. photos)",
         f"{PATH}:16:5: key date 7: missing field 'date' (YYYY-MM-DD, or \"N working days after ID\")",
-        f"{PATH}:17:5: key date 'f': end: a deadline is a single day; leave out end or use kind: event",
-        f"{PATH}:13:5: key date 'c': end: expected a date on or after 2013-01-04, got 2013-01-03",
+        f"{PATH}:17:52: key date 'f': end: a deadline is a single day; leave out end or use kind: event",
+        f"{PATH}:18:27: key date 'g': unknown field 'dat'; did you mean 'date'?",
+        f"{PATH}:18:5: key date 'g': missing field 'date' (YYYY-MM-DD, or \"N working days after ID\")",
+        f"{PATH}:13:52: key date 'c': end: expected a date on or after 2013-01-04, got 2013-01-03",
     ]
 
 
@@ -205,7 +212,8 @@ def test_empty_values_count_as_missing():
     key_dates, problems = parse([{"id": "a", "label": "x", "date": None, "end": "  "}])
     assert key_dates == []
     assert messages(problems) == [
-        f"{PATH}:10:5: key date 'a': missing field 'date' (YYYY-MM-DD, or \"N working days after ID\")"
+        f"{PATH}:10:5: key date 'a': missing field 'date' (YYYY-MM-DD, or \"N working days after ID\")",
+        f"{PATH}:10:44: key date 'a': end: expected text, got an empty value",
     ]
 
 
