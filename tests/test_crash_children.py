@@ -15,9 +15,8 @@ import time
 import uuid
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from conftest import REPO, Project, copy_project
+from pypdf import PdfReader
 from test_crash import digest, edited, leftovers, outlived, processes_marked, start
 
 PDF_RUNS = 5
