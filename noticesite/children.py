@@ -29,3 +29,28 @@ def die_with_parent(parent: int | None = None) -> None:
         return
     if parent is not None and os.getppid() != parent:
         os._exit(1)
+
+
+def die_with_build() -> None:
+    """The initializer of a process started by a multiprocessing fork server (the PDF printers):
+    its parent is the fork server, not the build, and the fork server ends only when every
+    process holding its "alive" pipe has ended, printers included. A printer waiting for a job
+    that a killed build will never send would keep the fork server, and so itself, alive for
+    ever (seen: a printer, the fork server and the resource tracker still there 30 s after the
+    kill, a printer forked after it). So the printer also watches the build itself: the sentinel of its parent process
+    (multiprocessing.parent_process(), the build's end of the pipe it was sent its job through)
+    becomes ready when the build ends, and the printer then ends at once, busy or not."""
+    import multiprocessing
+    import multiprocessing.connection
+    import threading
+
+    die_with_parent()
+    build = multiprocessing.parent_process()
+    if build is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([build.sentinel])
+        os._exit(1)  # no clean-up: the build that would read the result is gone
+
+    threading.Thread(target=watch, name="noticesite-watch-build", daemon=True).start()

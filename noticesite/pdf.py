@@ -742,8 +742,12 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
             tmp.unlink(missing_ok=True)
             continue
         cached = _cached(cache_dir, job.name)
+        key = cached.with_suffix(".key")
+        # the old key goes first: a build killed before the new key is written leaves a PDF with
+        # no key (printed again), never the new PDF under the old key (reused for the old inputs)
+        key.unlink(missing_ok=True)
         os.replace(tmp, cached)
-        cached.with_suffix(".key").write_text(keys[job.name])
+        key.write_text(keys[job.name])
         report.rendered.append(job.name)
     if failures:
         raise BuildError(failures)
@@ -839,12 +843,12 @@ def _run(jobs: list[_Job], workers: int,
     # thread next wakes (every 0.1 s), which a process per document would pay each time.
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # A printer waits on the executor's queue, which a killed build never closes: it dies with its
-    # parent, the fork server (which itself ends when the build does: its alive pipe closes).
-    from .children import die_with_parent
+    # A printer waits on the executor's queue, which a killed build never closes: it ends when the
+    # build does (and the fork server, once no printer holds its alive pipe: children.die_with_build).
+    from .children import die_with_build
 
     with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, max_tasks_per_child=1,
-                             initializer=die_with_parent) as pool:
+                             initializer=die_with_build) as pool:
         futures = [pool.submit(_render_in_worker, job) for job in jobs]
         for done, _ in enumerate(as_completed(futures), 1):
             tell(done)
