@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as etree
 from html import unescape
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypedDict
 from urllib.parse import urlsplit
 
 import markdown
@@ -23,10 +23,10 @@ from . import limits, textcheck, urls, yamlio
 from .errors import Problems
 from .fields import Field
 from .keydates import parse_key_dates
-from .model import Attachment, Location, Notice
+from .model import Attachment, AttachmentType, Location, Makeup, Notice, Procedure, Schedule
 from .yamlio import Node
 
-LoadData = Callable[[Node, str], object]  # (reference node, attachment type) -> record or None
+LoadData = Callable[[Node, str], Schedule | Makeup | Procedure | None]  # (reference node, attachment type) -> record
 ReadPage = Callable[[Node], tuple[str, str] | None]  # (reference node) -> (text, display path)
 
 NOTICE_FIELDS = [
@@ -39,7 +39,7 @@ NOTICE_FIELDS = [
     Field("attachments", "the attachments, in order: title, type, data or page", required=False),
     Field("key_dates", "dates to show on a timeline and in calendars", required=False),
 ]
-ATTACHMENT_TYPES = ("text", "schedule", "directory", "procedure")
+ATTACHMENT_TYPES: tuple[AttachmentType, ...] = ("text", "schedule", "directory", "procedure")
 ATTACHMENT_FIELDS = [
     Field("title", "the attachment's title"),
     Field("type", "one of " + ", ".join(ATTACHMENT_TYPES)),
@@ -62,6 +62,15 @@ def split_front_matter(text: str, path: str, problems: Problems) -> tuple[Node |
     return node, text[match.end():], text[:match.end()].count("\n") + 1
 
 
+class _Media(TypedDict):
+    """Where a notice's Markdown finds its images (render_markdown's keyword arguments)."""
+
+    folder: Path
+    root: Path
+    images: set[str]
+    files: set[Path] | None
+
+
 def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage,
                 problems: Problems, root: Path | None = None, files: set[Path] | None = None) -> Notice | None:
     """The notice of ``path``; ``root`` is the project's folder (an image must be inside it, see
@@ -71,7 +80,7 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
         problems.extend(unreadable)
         return None
     images: set[str] = set()
-    media = {"folder": path.parent, "root": root or path.parent, "images": images, "files": files}
+    media: _Media = {"folder": path.parent, "root": root or path.parent, "images": images, "files": files}
     front, body, body_line = split_front_matter(text, shown, problems)
     rec = f.record(front, NOTICE_FIELDS, "notice", problems)
     if rec is None:
@@ -88,15 +97,16 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
     attachments = _load_attachments(rec.get("attachments"), load_data, read_page, problems, media)
     key_dates = _load_key_dates(rec.get("key_dates"), problems)
     # Every declared attachment counts, loaded or not: one broken data file is one problem.
-    declared = rec["attachments"].value if "attachments" in rec and rec["attachments"].is_seq else []
+    declared_node = rec.get("attachments")
+    declared = declared_node.value if declared_node is not None and isinstance(declared_node.value, list) else []
     numbers = set(range(1, len(declared) + 1))
     body_html, body_text = render_markdown(body, shown, body_line, problems,
                                            numbers=numbers, link=attachment_href, **media)
-    if None in values.values() or year is None or slug is None or (
+    number, title, issuer, addressees = values["number"], values["title"], values["issuer"], values["addressees"]
+    if number is None or title is None or issuer is None or addressees is None or year is None or slug is None or (
             "date" in rec and date is None) or len(attachments) != len(numbers):
         return None
-    return Notice(slug, values["number"], values["title"], values["issuer"],  # type: ignore[arg-type]
-                  values["addressees"], date, year, body_html, body_text,  # type: ignore[arg-type]
+    return Notice(slug, number, title, issuer, addressees, date, year, body_html, body_text,
                   attachments, front.loc if front else Location(shown), key_dates, images=sorted(images))
 
 
@@ -131,7 +141,7 @@ def _year_from_number(number: str) -> int | None:
 
 
 def _load_attachments(node: Node | None, load_data: LoadData, read_page: ReadPage,
-                      problems: Problems, media: dict) -> list[Attachment]:
+                      problems: Problems, media: _Media) -> list[Attachment]:
     attachments: list[Attachment] = []
     data_of: dict[int, tuple[int, Node]] = {}  # a loaded data file (one object per file) -> first user
     for number, item in enumerate(f.items(node, "notice: attachments", problems, allow_empty=True), 1):
@@ -169,8 +179,7 @@ def _load_attachments(node: Node | None, load_data: LoadData, read_page: ReadPag
                     "a data file may be listed once per notice"))
                 continue
             data_of[id(data)] = (number, rec["data"])
-        attachments.append(Attachment(number, title, kind, f"attachment-{number}",  # type: ignore[arg-type]
-                                      body_html, data, item.loc))  # type: ignore[arg-type]
+        attachments.append(Attachment(number, title, kind, f"attachment-{number}", body_html, data, item.loc))
     return attachments
 
 
@@ -216,7 +225,9 @@ class _AttachmentLinks(InlineProcessor):
         super().__init__(_ATTACHMENT_REF.pattern)
         self.numbers, self.link = numbers, link
 
-    def handleMatch(self, m: re.Match, data: str):  # type: ignore[override]
+    # InlineProcessor changes Pattern's signature (Python-Markdown's design; its stubs ignore it too).
+    def handleMatch(  # type: ignore[override]  # see above
+            self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int | None, int | None]:
         number = int(m[1])
         if number not in self.numbers:
             return None, None, None
@@ -231,7 +242,9 @@ class _BareUrls(InlineProcessor):
     def __init__(self) -> None:
         super().__init__(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
 
-    def handleMatch(self, m: re.Match, data: str):  # type: ignore[override]
+    # InlineProcessor changes Pattern's signature (Python-Markdown's design; its stubs ignore it too).
+    def handleMatch(  # type: ignore[override]  # see above
+            self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int | None, int | None]:
         url = m[0].rstrip(".,;:!?'")
         el = etree.Element("a", {"href": url})
         el.text = url
@@ -297,7 +310,8 @@ _INLINE_TRIGGERS = {
 def _inline_triggers(md: markdown.Markdown) -> re.Pattern | None:
     """One regex for what any registered inline pattern needs; None if a pattern is not in the
     table (then every text goes through the inline patterns, as Python-Markdown does it)."""
-    names = [item.name for item in md.inlinePatterns._priority]
+    # Registry keeps its items' names only in this private list (Python-Markdown 3.x).
+    names = [item.name for item in md.inlinePatterns._priority]  # type: ignore[attr-defined]  # see above
     if any(name not in _INLINE_TRIGGERS for name in names):
         return None
     return re.compile("|".join(dict.fromkeys(_INLINE_TRIGGERS[name] for name in names)))
@@ -322,10 +336,17 @@ class _PlainText(Treeprocessor):
                 el.tail = atomic(tail)
 
 
-_MARKDOWN: markdown.Markdown | None = None
+class _Markdown(markdown.Markdown):
+    """The converter, with the two stages each document sets up at hand."""
+
+    attachment_links: _AttachmentLinks
+    safe_urls: _SafeUrls
 
 
-def _markdown() -> markdown.Markdown:
+_MARKDOWN: _Markdown | None = None
+
+
+def _markdown() -> _Markdown:
     """One configured converter, reset between documents: setting one up costs more than converting."""
     global _MARKDOWN
     if _MARKDOWN is None:
@@ -334,7 +355,7 @@ def _markdown() -> markdown.Markdown:
 
         # Instances, not names: a name is looked up among the installed packages' entry points,
         # which costs more than the conversion of a notice.
-        md = markdown.Markdown(extensions=[SaneListExtension(), TableExtension()], output_format="html")
+        md = _Markdown(extensions=[SaneListExtension(), TableExtension()], output_format="html")
         # Raw HTML is escaped, not passed through (markup injection).
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")

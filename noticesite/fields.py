@@ -11,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TypeVar
 
 from . import limits
 from .errors import Problems
@@ -36,11 +37,11 @@ def record(node: Node | None, fields: list[Field], what: str, problems: Problems
     """
     if node is None:
         return None
-    if not node.is_map:
+    if not isinstance(node.value, dict):  # node.is_map, said so that mypy narrows the value
         problems.error(node.loc, f"{what}: expected a mapping of fields, got {node.describe()}")
         return None
     known = {f.name for f in fields}
-    values: dict[str, Node] = node.value  # type: ignore[assignment]
+    values = node.value
     for key, child in values.items():
         if key not in known:
             hint = difflib.get_close_matches(key, sorted(known), n=1)
@@ -61,25 +62,25 @@ def items(node: Node | None, what: str, problems: Problems, *, allow_empty: bool
     """The items of a list; with ``most``, a longer list is refused whole (see limits.py)."""
     if node is None:
         return []
-    if not node.is_seq:
+    if not isinstance(node.value, list):  # node.is_seq
         problems.error(node.loc, f"{what}: expected a list, got {node.describe()}")
         return []
     if not node.value and not allow_empty:
         problems.error(node.loc, f"{what}: the list is empty")
-    if most is not None and len(node.value) > most:  # type: ignore[arg-type]
-        problems.error(node.loc, f"{what}: {len(node.value):,} items, more than the limit of {most:,}; "  # type: ignore[arg-type]
+    if most is not None and len(node.value) > most:
+        problems.error(node.loc, f"{what}: {len(node.value):,} items, more than the limit of {most:,}; "
                                  "split the file")
         return []
-    return [item for item in node.value if not item.refused]  # type: ignore[union-attr]  # refused: reported
+    return [item for item in node.value if not item.refused]  # refused: reported
 
 
 def text(node: Node | None, what: str, problems: Problems, *, required: bool = True) -> str | None:
     if node is None:
         return None if required else ""
-    if not node.is_scalar:
+    if not isinstance(node.value, str):  # node.is_scalar
         problems.error(node.loc, f"{what}: expected text, got {node.describe()}")
         return None
-    value = node.value.strip()  # type: ignore[union-attr]
+    value = node.value.strip()
     if not value and required:
         problems.error(node.loc, f"{what}: expected text, got an empty value")
         return None
@@ -88,13 +89,13 @@ def text(node: Node | None, what: str, problems: Problems, *, required: bool = T
 
 def count(node: Node | None, what: str, problems: Problems) -> int | None:
     raw = text(node, what, problems)
-    if raw is None:
+    if raw is None or node is None:  # text() is None for a missing node: node is there when raw is
         return None
     if not re.fullmatch(r"[0-9]+", raw) or int(raw) == 0:
-        problems.error(node.loc, f"{what}: expected a positive whole number, got '{raw}'")  # type: ignore[union-attr]
+        problems.error(node.loc, f"{what}: expected a positive whole number, got '{raw}'")
         return None
     if len(raw) > 12 or int(raw) > limits.MAX_COUNT:  # the length first: int() of a long text is slow
-        problems.error(node.loc, f"{what}: {raw} is more than {limits.MAX_COUNT:,}, the largest count "  # type: ignore[union-attr]
+        problems.error(node.loc, f"{what}: {raw} is more than {limits.MAX_COUNT:,}, the largest count "
                                  "accepted: a typo?")
         return None
     return int(raw)
@@ -105,36 +106,39 @@ _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 def time(node: Node | None, what: str, problems: Problems) -> dt.time | None:
     raw = text(node, what, problems)
-    if raw is None:
+    if raw is None or node is None:  # text() is None for a missing node: node is there when raw is
         return None
     match = _TIME.fullmatch(raw)
     if not match:
-        problems.error(node.loc, f"{what}: expected a time as HH:MM on the 24-hour clock, got '{raw}'")  # type: ignore[union-attr]
+        problems.error(node.loc, f"{what}: expected a time as HH:MM on the 24-hour clock, got '{raw}'")
         return None
     return dt.time(int(match[1]), int(match[2]))
 
 
 def date(node: Node | None, what: str, problems: Problems) -> dt.date | None:
     raw = text(node, what, problems)
-    if raw is None:
+    if raw is None or node is None:  # text() is None for a missing node: node is there when raw is
         return None
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
             raise ValueError
         return dt.date.fromisoformat(raw)
     except ValueError:
-        problems.error(node.loc, f"{what}: expected a date as YYYY-MM-DD, got '{raw}'")  # type: ignore[union-attr]
+        problems.error(node.loc, f"{what}: expected a date as YYYY-MM-DD, got '{raw}'")
         return None
 
 
-def choice(node: Node | None, what: str, options: tuple[str, ...], problems: Problems) -> str | None:
+_Option = TypeVar("_Option", bound=str)  # a Literal type of the options, e.g. model.AttachmentType
+
+
+def choice(node: Node | None, what: str, options: tuple[_Option, ...], problems: Problems) -> _Option | None:
     raw = text(node, what, problems)
-    if raw is None:
+    if raw is None or node is None:  # text() is None for a missing node: node is there when raw is
         return None
     if raw not in options:
-        problems.error(node.loc, f"{what}: expected one of {', '.join(options)}, got '{raw}'")  # type: ignore[union-attr]
+        problems.error(node.loc, f"{what}: expected one of {', '.join(options)}, got '{raw}'")
         return None
-    return raw
+    return raw  # narrowed by 'in options' to one of them
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -146,10 +150,10 @@ def is_slug(raw: str) -> bool:
 
 def slug(node: Node | None, what: str, problems: Problems) -> str | None:
     raw = text(node, what, problems)
-    if raw is None:
+    if raw is None or node is None:  # text() is None for a missing node: node is there when raw is
         return None
     if not _SLUG.fullmatch(raw):
-        problems.error(node.loc, f"{what}: expected lowercase letters, digits, '-' or '_', got '{raw}'")  # type: ignore[union-attr]
+        problems.error(node.loc, f"{what}: expected lowercase letters, digits, '-' or '_', got '{raw}'")
         return None
     return raw
 
@@ -166,16 +170,16 @@ _MOBILE = re.compile(r"(?:\+?86[ -]?)?(?P<number>1[3-9][0-9]{9})")
 
 def phone(node: Node | None, what: str, problems: Problems) -> Phone | None:
     raw = text(node, what, problems)
-    if raw is None:
+    if raw is None or node is None:  # text() is None for a missing node: node is there when raw is
         return None
     ascii_digits = _ascii_digits(raw)
     if ascii_digits != raw:
-        problems.error(node.loc, f"{what}: '{raw}' has digits that are not ASCII: "  # type: ignore[union-attr]
+        problems.error(node.loc, f"{what}: '{raw}' has digits that are not ASCII: "
                                  f"write {ascii_digits} in ASCII digits")
         return None
     parsed = parse_phone(raw)
     if parsed is None:
-        problems.error(node.loc,  # type: ignore[union-attr]
+        problems.error(node.loc,
                        f"{what}: '{raw}' is not a Chinese landline (area code + 7 or 8 digits, "
                        "e.g. 0730-8640000) or mobile number (11 digits starting with 1)")
     return parsed

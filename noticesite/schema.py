@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Callable
+from typing import Callable, Literal
 
 from . import fields as f
 from . import limits, urls
 from .errors import Problems
 from .fields import Field
 from .model import (
-    Branch, CardField, CollegeCode, Column, Contact, Directory, Location, Makeup, Office, Phone,
+    Branch, CardField, CollegeCode, Column, ColumnType, Contact, Directory, Location, Makeup, Office, Phone,
     Procedure, Schedule, Session, SiteConfig, Step, TimeRange,
 )
 from .yamlio import Node
@@ -47,15 +47,15 @@ def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
         problems.error(rec["base_url"].loc, f"site: base_url: {why}, got '{base_url}'")
         base_url = None
     per_page = f.count(rec.get("per_page"), "site: per_page", problems) if "per_page" in rec else 20
-    if None in values.values() or base_url is None or per_page is None:
+    school, office, title = values["school"], values["office"], values["title"]
+    if school is None or office is None or title is None or base_url is None or per_page is None:
         return None
-    return SiteConfig(values["school"], values["office"], base_url.rstrip("/") + "/",  # type: ignore[arg-type]
-                      language, values["title"], node.loc, per_page)  # type: ignore[arg-type]
+    return SiteConfig(school, office, base_url.rstrip("/") + "/", language, title, node.loc, per_page)
 
 
 # ---- schedules -----------------------------------------------------------------
 
-COLUMN_TYPES = ("text", "count", "person", "phone", "place")
+COLUMN_TYPES: tuple[ColumnType, ...] = ("text", "count", "person", "phone", "place")
 RESERVED_KEYS = {"date", "start", "end", "location"}
 SCHEDULE_FIELDS = [
     Field("title", "the schedule's title", required=False),
@@ -76,7 +76,7 @@ def load_schedule(node: Node, problems: Problems) -> Schedule | None:
         return None
     columns = _load_columns(rec.get("columns"), problems)
     location = f.text(rec.get("location"), "schedule: location", problems, required=False) or ""
-    refused = node.value.get("location") if node.is_map else None  # type: ignore[union-attr]
+    refused = node.value.get("location") if isinstance(node.value, dict) else None
     if refused is not None and refused.refused:  # an unsafe tag, reported: present, not missing
         location = "-"
     if columns is not None and location == "" and not any(c.type == "place" for c in columns):
@@ -114,7 +114,7 @@ def _load_columns(node: Node | None, problems: Problems) -> list[Column] | None:
             continue
         if key and label and kind:
             seen.add(key)
-            columns.append(Column(key, label, kind))  # type: ignore[arg-type]
+            columns.append(Column(key, label, kind))
     return columns if node is not None else None
 
 
@@ -310,14 +310,14 @@ def load_makeup(node: Node, problems: Problems, resolve: Resolve) -> Makeup | No
     if contact and isinstance(directory, Directory):
         _compare_contact(contact, directory, problems)
     intro = f.text(rec.get("intro"), "make-up: intro", problems, required=False) or ""
-    if not isinstance(directory, Directory) or codes is None:
+    if not isinstance(directory, Directory) or not isinstance(codes, list):  # codes: a list or None
         return None
-    return Makeup(intro, cards, codes, contact, directory, node.loc)  # type: ignore[arg-type]
+    return Makeup(intro, cards, codes, contact, directory, node.loc)
 
 
 def _load_contact(node: Node | None, problems: Problems) -> Contact | None:
     rec = f.record(node, CONTACT_FIELDS, "contact", problems)
-    if rec is None:
+    if rec is None or node is None:  # no record without a node
         return None
     phones = [p for p in (f.phone(n, "contact: phones", problems)
                           for n in f.items(rec.get("phones"), "contact: phones", problems)) if p]
@@ -338,7 +338,7 @@ def _load_contact(node: Node | None, problems: Problems) -> Contact | None:
     if not name or not address:
         return None
     return Contact(name, address, phones, optional["advice"], optional["period"], optional["days"],
-                   hours, node.loc)  # type: ignore[union-attr]
+                   hours, node.loc)
 
 
 def _compare_contact(contact: Contact, directory: Directory, problems: Problems) -> None:
@@ -360,6 +360,7 @@ PROCEDURE_FIELDS = [
     Field("side_steps", "steps reached only through a branch", required=False),
     Field("notes", "notes under the chart", required=False),
 ]
+STEP_KINDS: tuple[Literal["step", "condition", "end"], ...] = ("step", "condition", "end")
 STEP_FIELDS = [
     Field("id", "a short name other steps use to point here"),
     Field("label", "the text in the box"),
@@ -392,8 +393,7 @@ def _load_step(node: Node, problems: Problems) -> Step | None:
     step_id = f.slug(rec.get("id"), "step: id", problems)
     what = f"step '{step_id}'" if step_id else "step"
     label = f.text(rec.get("label"), f"{what}: label", problems)
-    kind = f.choice(rec.get("kind"), f"{what}: kind", ("step", "condition", "end"), problems) \
-        if "kind" in rec else "step"
+    kind = f.choice(rec.get("kind"), f"{what}: kind", STEP_KINDS, problems) if "kind" in rec else "step"
     note = f.text(rec.get("note"), f"{what}: note", problems, required=False) or ""
     branches = []
     for item in f.items(rec.get("branches"), f"{what}: branches", problems):
@@ -407,4 +407,4 @@ def _load_step(node: Node, problems: Problems) -> Step | None:
     nxt = f.text(rec.get("next"), f"{what}: next", problems) if "next" in rec else None
     if step_id is None or label is None or kind is None:
         return None
-    return Step(step_id, label, kind, note, branches, nxt, node.loc)  # type: ignore[arg-type]
+    return Step(step_id, label, kind, note, branches, nxt, node.loc)

@@ -9,9 +9,7 @@ read as the sexagesimal integer 840 or ``NO`` read as false.
 from __future__ import annotations
 
 import bisect
-import os
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Union
 
@@ -36,11 +34,13 @@ _SAFE_TAGS = {
 
 
 try:
-    from yaml.cyaml import CParser
+    # The stubs do not re-export CParser from yaml.cyaml (it comes from yaml._yaml, libyaml's binding).
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]  # present at run time, see above
+    _LIBYAML = True
 except ImportError:  # PyYAML built without libyaml
-    CParser = None
+    _LIBYAML = False
 
-if CParser is not None:
+if _LIBYAML:
     class _Loader(CParser, BaseResolver):
         """libyaml's parser (several times faster than PyYAML's, same marks) and no implicit tag
         resolution: every plain scalar stays text for the schema to read by its declared type."""
@@ -64,7 +64,7 @@ if CParser is not None:
         def ascend_resolver(self):
             pass
 else:  # the same pieces in Python
-    class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef]
+    class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef]  # one name, two branches
         def __init__(self, stream):
             Reader.__init__(self, stream)
             Scanner.__init__(self)
@@ -126,6 +126,7 @@ class Node:
             return "a mapping"
         if self.is_seq:
             return "a list"
+        assert isinstance(self.value, str)  # the one kind left: text
         text = self.value if len(self.value) <= 30 else self.value[:29] + "…"
         return f"'{text}'"
 
@@ -142,7 +143,8 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
     ``first_line``: the line of the file the text starts on (front matter starts on line 2).
     """
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        # The stubs accept only PyYAML's own loader classes; ours is built from the same parts.
+        root = yaml.compose(text, Loader=_LOADER)  # type: ignore[arg-type]  # see above
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
@@ -161,7 +163,8 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
     except yaml.YAMLError as exc:  # e.g. a second document in one file
         return None, [Problem(path, 0, 0, f"YAML error: {exc}")]
     except (RecursionError, MemoryError) as exc:  # the limits below should come first; never a traceback
-        return None, [Problem(path, first_line, 1, f"YAML too large or too deeply nested to read ({type(exc).__name__})")]
+        return None, [Problem(path, first_line, 1,
+                              f"YAML too large or too deeply nested to read ({type(exc).__name__})")]
     if root is None:
         return Node(None, path, first_line, 1), []
     problems: list[Problem] = []
@@ -172,7 +175,8 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
         node = _Converter(text, path, first_line, problems).node(root, 0)
         return (None if node.refused else node), problems
     except (RecursionError, MemoryError) as exc:
-        return None, [Problem(path, first_line, 1, f"YAML too large or too deeply nested to read ({type(exc).__name__})")]
+        return None, [Problem(path, first_line, 1,
+                              f"YAML too large or too deeply nested to read ({type(exc).__name__})")]
 
 
 def _expansion_problem(root: yaml.Node, path: str, first_line: int) -> Problem | None:
@@ -283,14 +287,15 @@ def _indenting_tab(text: str, last_line: int) -> tuple[int, int] | None:
 def _line_column(text: str, position: int) -> tuple[int, int]:
     """1-based line and column (in characters) of a ReaderError's position: libyaml counts it
     in bytes of the UTF-8 text, PyYAML's own reader in characters."""
-    if CParser is not None:
+    if _LIBYAML:
         position = len(text.encode("utf-8")[:position].decode("utf-8", "replace"))
     line_start = text.rfind("\n", 0, position) + 1
     return text.count("\n", 0, position) + 1, position - line_start + 1
 
 
-def _unacceptable(character: object) -> str:
-    code = ord(character) if isinstance(character, str) else int(character)  # type: ignore[call-overload]
+def _unacceptable(character: str | int) -> str:
+    """``character``: a ReaderError's, the character (PyYAML's reader) or its code (libyaml's)."""
+    code = ord(character) if isinstance(character, str) else int(character)
     if code == 0:
         return "a NUL character (U+0000) is not allowed in YAML; remove it"
     return f"the control character U+{code:04X} is not allowed in YAML; remove it"
@@ -322,6 +327,7 @@ class _Converter:
             return Node(self.mapping(node, depth), self.path, line, column)
         if isinstance(node, yaml.SequenceNode):
             return Node([self.node(item, depth + 1) for item in node.value], self.path, line, column)
+        assert isinstance(node, yaml.ScalarNode)  # not a mapping, not a list: a scalar
         self.check_characters(node)
         quoted = node.style in ("'", '"', "|", ">")
         if not quoted and node.value in _NULLS:
