@@ -122,7 +122,7 @@ def installed_distributions(paths: Iterable[str] | None = None) -> list[str]:
     command on this machine (bench/code_version.py), more than an unchanged rebuild."""
     import sys
 
-    found = set()
+    found: set[str] = set()
     for entry in (sys.path if paths is None else paths):
         try:
             with os.scandir(entry or ".") as it:
@@ -201,7 +201,11 @@ def full_notice(notice: Any) -> Any:
     return notice.full() if isinstance(notice, NoticeRef) else notice
 
 
-def notice_summary(notice: Any) -> tuple[dict[str, Any], list[tuple[int, str, str, str]]]:
+# What a worker sends back of a notice kept in its shard: its summary fields, its attachments.
+Summary = tuple[dict[str, Any], list[tuple[int, str, str, str]]]
+
+
+def notice_summary(notice: Any) -> Summary:
     summary = {name: getattr(notice, name) for name in SUMMARY_FIELDS}
     summary["derived"] = {key: value for key, value in notice.derived.items() if _memo_kind(key) == "summary"}
     return summary, [(a.number, a.title, a.type, a.slug) for a in notice.attachments]
@@ -307,8 +311,8 @@ class LoadCache:
                       pickle.dumps((code_version(), index, self.hasher.settled(), self.extras),
                                    protocol=pickle.HIGHEST_PROTOCOL))
         for key, stale in self._stale_shards.items():  # notices that are gone or were parsed again
-            entry = self.entries.get(key)
-            if entry is None or shard_path(folder, key, entry.inputs) != stale:  # not parsed to the same
+            kept = self.entries.get(key)
+            if kept is None or shard_path(folder, key, kept.inputs) != stale:  # not parsed to the same
                 stale.unlink(missing_ok=True)
         self._stale_shards.clear()
         self.pruned = False

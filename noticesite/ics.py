@@ -34,6 +34,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 from dataclasses import dataclass
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from .model import Attachment, KeyDate, Notice, Phone, Schedule, Session
@@ -77,6 +78,10 @@ class CalendarEvent:
         return not isinstance(self.start, dt.datetime)
 
 
+@overload
+def _local(value: dt.datetime) -> dt.datetime: ...
+@overload
+def _local(value: dt.date) -> dt.date: ...
 def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)

@@ -7,9 +7,11 @@ output are still right and render only the others.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
@@ -19,8 +21,8 @@ from .cache import Hasher, NoticeRef, code_version, digest, full_notice
 from .calendars import calendar_paths, notice_calendars
 from .errors import BuildError, Problem
 from .paths import FilePolicy
-from .model import Notice, NoticeSummary, Site, SiteConfig
-from .render import Page, page_values, render_page, site_pages, summaries
+from .model import Notice, Site, SiteConfig
+from .render import page_values, render_page, site_pages, summaries
 
 # Files of layouts/ that are templates or their folders, not copied to the site.
 TEMPLATE_SUFFIXES = {".html", ".xml", ".txt", ".j2"}
@@ -101,7 +103,7 @@ def fingerprint(value: Any) -> Any:
 _REFERENCES: dict[tuple[str, str], list[str | None]] = {}
 
 
-def notice_key(notice: Notice) -> str:
+def notice_key(notice: Notice | NoticeRef) -> str:
     if "key" not in notice.derived:
         notice.derived["key"] = digest(notice.slug, notice.inputs)
     return notice.derived["key"]
@@ -124,7 +126,7 @@ def template_references() -> dict:
 
 
 def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
-         pdf_links: dict[str, tuple[str, int]], pdf_files: list[tuple[str, str, Path]] = ()) -> list[Output]:
+         pdf_links: dict[str, tuple[str, int]], pdf_files: Sequence[tuple[str, str, Path]] = ()) -> list[Output]:
     """Every file of the site: pages, feeds, calendars, the PDFs printed into the cache
     (``pdf_files``: name, input hash, cached file) and the assets of layouts/."""
     templates = TemplateKeys(env, layouts, hasher)
@@ -157,7 +159,7 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         once = calendars[notice.slug]
         key = digest(base, fingerprint(once))  # one for all its files: the manifest tells them apart by path
         for path in calendar_paths(site.config, notice):  # known without reading a cached notice
-            outputs.append(Output(path, key, lambda path=path, once=once: once.file(path)))
+            outputs.append(Output(path, key, functools.partial(once.file, path)))
     outputs += notice_images(site, hasher)
     for name, pdf_key, cached in pdf_files:
         outputs.append(Output(name, digest("pdf", pdf_key), cached.read_bytes, link=str(cached)))

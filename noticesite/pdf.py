@@ -423,7 +423,7 @@ def balance_lines(text: str, per_line: int) -> list[str]:
     if total <= per_line:
         return [text]
     count = int(-(-total // per_line))
-    inside = set()
+    inside: set[int] = set()
     for word in _TITLE_WORDS:
         for m in re.finditer(re.escape(word), text):
             inside.update(range(m.start() + 1, m.end()))
@@ -435,10 +435,11 @@ def balance_lines(text: str, per_line: int) -> list[str]:
         target = total * k / count
         rest = count - k + 1  # lines left for text[start:]
 
+        # B023: cost is called in this iteration only (min below), with this iteration's values
         def cost(b: int) -> float:
-            first, after = _em_width(text[start:b]), _em_width(text[b:]) / (rest - 1)
+            first, after = _em_width(text[start:b]), _em_width(text[b:]) / (rest - 1)  # noqa: B023
             longer = 0.5 + (first - after) * 0.5 if first > after else 0.0
-            return (abs(_em_width(text[:b]) - target) + longer + 4 * (b in inside)
+            return (abs(_em_width(text[:b]) - target) + longer + 4 * (b in inside)  # noqa: B023
                     - (text[b - 1] in _GOOD_BREAK_AFTER))
 
         fitting = [b for b in breaks if b > start and _em_width(text[start:b]) <= per_line]
@@ -753,9 +754,10 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
         raise BuildError(failures)
 
     report.files = [(doc.name, keys[doc.name], _cached(cache_dir, doc.name)) for doc in docs]
-    for name, _, cached in report.files if out_dir is not None else ():
-        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, out_dir / name)
+    if out_dir is not None:
+        for name, _, cached in report.files:
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, out_dir / name)
     report.rendered.sort()
     report.reused.sort()
     report.seconds = time.perf_counter() - start
@@ -852,8 +854,8 @@ def _run(jobs: list[_Job], workers: int,
         futures = [pool.submit(_render_in_worker, job) for job in jobs]
         for done, _ in enumerate(as_completed(futures), 1):
             tell(done)
-        results = [future.result() for future in futures]
-    return [r[:3] for r in results], max((r[3] for r in results), default=0)
+        printed = [future.result() for future in futures]
+    return [r[:3] for r in printed], max((r[3] for r in printed), default=0)
 
 
 def _render_in_worker(job: _Job) -> tuple[str, str | None, list[str], int]:

@@ -115,7 +115,8 @@ class LazyEnvironment:
     nothing, and whose templates' references are known, never needs it."""
 
     def __init__(self, layouts: Path, bytecode_cache: Path | None = None):
-        self._layouts, self._bytecode_cache, self._env = layouts, bytecode_cache, None
+        self._layouts, self._bytecode_cache = layouts, bytecode_cache
+        self._env: jinja2.Environment | None = None
 
     def __getattr__(self, name: str):
         if name.startswith("_"):

@@ -123,7 +123,7 @@ def write_index(folder: Path, parts: list[Bundle], previous: Path | None) -> lis
     target.mkdir(exist_ok=True)
     todo: list[tuple[Bundle, Path]] = []
     for bundle in parts:
-        if old_keys.get(bundle.name) == bundle.key and (old / bundle.name).is_dir():
+        if old is not None and old_keys.get(bundle.name) == bundle.key and (old / bundle.name).is_dir():
             if old != target:
                 shutil.copytree(old / bundle.name, target / bundle.name, copy_function=os.link)
             continue
@@ -207,7 +207,7 @@ def _without_poll_delay() -> None:
 
     patched = types.SimpleNamespace(**{k: getattr(asyncio, k) for k in dir(asyncio) if not k.startswith("__")})
     patched.sleep, patched._noticesite = no_wait, True
-    service.asyncio = patched
+    service.asyncio = patched  # type: ignore[assignment]  # a stand-in for the module, on purpose
 
 
 # One index to build: the site's folder, the index's folder, its records, the glob of its pages.

@@ -28,7 +28,7 @@ from .cache import LoadCache, Manifest
 from .errors import BuildError, Problem
 from .outputs import TEMPLATE_SUFFIXES
 from .render import compile_templates, environment
-from .site import BuildOptions, SearchJob, build, load
+from .site import BuildOptions, BuildReport, SearchJob, build, load
 
 WATCHED = ("content", "data", "layouts")
 # Editors write swap and backup files next to the real ones: they are not edits.
@@ -140,7 +140,7 @@ class Preview:
         self.indexer = SearchIndexer()
         self.folder = Path(tempfile.mkdtemp(prefix="noticesite-serve-")) / "site"
         self.builds = 0
-        self.last_report = None
+        self.last_report: BuildReport | None = None
         # The loaded notices stay in memory between rebuilds: an edit re-reads only its notice.
         self.cache = LoadCache()
         self.env = environment(root / "layouts")  # Jinja recompiles only the templates that change
@@ -159,15 +159,16 @@ class Preview:
     def _rebuild(self) -> bool:
         started = time.perf_counter()
         self.builds += 1
-        site, problems = load(self.root, self.cache)
+        site, loaded = load(self.root, self.cache)
+        problems: list[Problem] = loaded
         for p in sorted(problems):
             print(p, file=sys.stderr)
         if site is not None:
             try:
-                self.last_report = build(site, self.folder, self.options, self.cache.hasher, self.env)
+                report = self.last_report = build(site, self.folder, self.options, self.cache.hasher, self.env)
                 print(f"rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr)
-                if self.last_report.search_job is not None:
-                    self.indexer.submit(self.last_report.search_job)
+                if report.search_job is not None:
+                    self.indexer.submit(report.search_job)
                 return True
             except BuildError as exc:
                 problems = exc.problems

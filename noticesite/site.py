@@ -17,14 +17,14 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, TypeVar, cast
 
 from . import paths, schema, search, yamlio  # search imports Pagefind only when it builds an index
 from .children import die_with_parent
-from .cache import (CACHE_DIR, Hasher, code_version, LoadCache, LoadEntry, Manifest, NoticeRef, notice_summary, shard_path,
-                    write_shard)
+from .cache import (CACHE_DIR, Hasher, code_version, LoadCache, LoadEntry, Manifest, NoticeRef, Summary, notice_summary,
+                    shard_path, write_shard)
 from .errors import BuildError, Problem, Problems
-from .model import Location, Makeup, Notice, Procedure, Site, SiteConfig
+from .model import Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
 from .outputs import Output, derive, plan
 from .render import LazyEnvironment
 from .yamlio import Node
@@ -75,7 +75,7 @@ class _DataFiles:
         """The file a reference names, if its name stays inside ``base`` (no absolute paths, no
         '..' out) and, links followed, the file is in the project (paths.py). The path returned is
         the one the project names (a link's, not its target's): it is the one read."""
-        raw = ref.value if ref.is_scalar else None
+        raw = ref.value if isinstance(ref.value, str) else None  # ref.is_scalar
         if not raw:
             self.problems.error(ref.loc, f"{what}: expected a file name, got {ref.describe()}")
             return None
@@ -132,7 +132,8 @@ class _DataFiles:
         if kind == "colleges":
             return schema.load_colleges(node, self.problems)
         if kind == "makeup":
-            if node.is_map and "offices" in node.value:  # a bare directory is a make-up page without extras
+            # a bare directory is a make-up page without extras
+            if isinstance(node.value, dict) and "offices" in node.value:
                 directory = schema.load_directory(node, self.problems)
                 return Makeup("", [], [], None, directory, node.loc) if directory else None
             return schema.load_makeup(node, self.problems, self._resolve_shared)
@@ -192,6 +193,7 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
     for path in paths:
         shown = shown_of[path]
         entry = entries[shown]
+        assert entry is not None  # taken from the cache, or loaded above
         if cache is not None and path in parsed:
             cache.put(shown, entry, stored=stored)
         problems.extend(entry.problems)
@@ -227,7 +229,8 @@ def _notice_files(project: Project, problems: Problems) -> list[Path]:
         notice = folder / "notice.md"
         if not notice.exists():
             if folder.is_dir() and not folder.name.startswith("."):
-                problems.warn(Location(project.shown(folder)), "a folder in content/ without notice.md is not published")
+                problems.warn(Location(project.shown(folder)),
+                              "a folder in content/ without notice.md is not published")
             continue
         refused = project.policy.problem(notice)
         if refused is not None:
@@ -244,9 +247,9 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
     With a cache folder, a worker writes each notice to its shard itself and sends back only
     its summary: the notices then need not be pickled through the pool and read back here.
     """
-    def load_slice(paths: list[Path]) -> list[tuple]:
+    def load_slice(paths: list[Path]) -> list[tuple[str, dict[str, str], Notice | Summary | None, list[Problem]]]:
         data, hasher = _DataFiles(project, Problems()), Hasher()
-        done = []
+        done: list[tuple[str, dict[str, str], Notice | Summary | None, list[Problem]]] = []
         for path in paths:
             shown = project.shown(path)
             entry = _load_notice(project, path, data, hasher)
@@ -264,9 +267,13 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
     # (by its notices, or by the machine) does not leave the others idle at the end. Each
     # slice reads the shared data files once: a few files, against hundreds of notices.
     for part in _in_forked_slices(load_slice, _even_slices(todo, 8 * workers), workers):
-        for shown, inputs, notice, problems in part:
-            if isinstance(notice, tuple):  # (summary, attachments): the notice is in its shard
-                notice = NoticeRef(*notice, shard_path(shards, shown, inputs))
+        for shown, inputs, sent, problems in part:
+            notice: Notice | NoticeRef | None
+            if isinstance(sent, tuple):  # (summary, attachments): the notice is in its shard
+                assert shards is not None  # summaries are sent back only when there are shards
+                notice = NoticeRef(*sent, shard_path(shards, shown, inputs))
+            else:
+                notice = sent
             entries[shown] = LoadEntry(inputs, notice, problems)
     return entries
 
@@ -295,7 +302,8 @@ def _in_forked_slices(work: Callable[[list], T], slices: list[list], workers: in
 
 
 def _forked_slice(index: int):
-    work, slices = _FORKED_WORK  # type: ignore[misc]
+    assert _FORKED_WORK is not None  # set by _in_forked_slices before it forked this worker
+    work, slices = _FORKED_WORK
     return work(slices[index])
 
 
@@ -320,8 +328,9 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         problems.extend(unreadable)  # in the page's file: the notice's other checks go on
         return None if text is None else (text, shown)
 
-    def load_data(ref: Node, attachment_type: str) -> object:
-        return data.load(ref, _ATTACHMENT_DATA_KIND[attachment_type])
+    def load_data(ref: Node, attachment_type: str) -> Schedule | Makeup | Procedure | None:
+        # _DataFiles._read gives these three kinds' records (or None)
+        return cast("Schedule | Makeup | Procedure | None", data.load(ref, _ATTACHMENT_DATA_KIND[attachment_type]))
 
     from . import content  # Markdown and the holiday calendar: only when a notice is parsed
 
@@ -737,7 +746,7 @@ def _templates_located(ctx: BuildContext, work: Callable[[], T]) -> T:
         raise error from exc
 
 
-def _timed(report: BuildReport, name: str, work: Callable[[], object]) -> object:
+def _timed(report: BuildReport, name: str, work: Callable[[], T]) -> T:
     started = time.perf_counter()
     result = work()
     report.timings[name] = time.perf_counter() - started
@@ -966,7 +975,7 @@ class Releases:
             try:
                 import fcntl
             except ImportError:  # not POSIX: no lock
-                fcntl = None  # type: ignore[assignment]
+                fcntl = None  # type: ignore[assignment]  # the module or None: tested before use
             if fcntl is not None:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -161,7 +161,7 @@ def print_fetcher(readable: Iterable[str]) -> Any:
 
     folders = tuple(Path(p).resolve() for p in readable)
 
-    class ProjectFiles(weasyprint.URLFetcher):  # type: ignore[misc,name-defined]  # untyped package
+    class ProjectFiles(weasyprint.URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             refused = fetch_refusal(url, folders)
             if refused:
