@@ -118,11 +118,13 @@ def check_procedure(proc: Procedure) -> list[Problem]:
     for i, s in enumerate(proc.steps):
         last = i == len(proc.steps) - 1
         if s.next is not None:
-            problems.error(s.location, f"{_who(s)}: next: is only for side steps; main steps follow each other top to bottom")
+            problems.error(s.location,
+                           f"{_who(s)}: next: is only for side steps; main steps follow each other top to bottom")
         if s.kind == "end" and not last:
             problems.error(s.location, f"{_who(s)}: kind: end must be the last main step")
         if s.kind == "condition" and last:
-            problems.error(s.location, f"{_who(s)}: a condition needs a main step after it (the way on when no branch applies)")
+            problems.error(s.location,
+                           f"{_who(s)}: a condition needs a main step after it (the way on when no branch applies)")
 
     for s in [*proc.steps, *proc.side_steps]:
         if not s.label.strip():
@@ -150,7 +152,8 @@ def check_procedure(proc: Procedure) -> list[Problem]:
     reached |= {s.next for s in proc.side_steps if s.next}
     for s in proc.side_steps:
         if s.kind == "condition":
-            problems.error(s.location, f"{_who(s)}: a condition must be on the main path; side steps cannot branch again")
+            problems.error(s.location,
+                           f"{_who(s)}: a condition must be on the main path; side steps cannot branch again")
         if s.next is not None and s.next not in first:
             problems.error(s.location, f"{_who(s)}: next: '{s.next}' is not a step (known: {known})")
         elif s.kind == "end" and s.next is not None:
@@ -463,7 +466,8 @@ def _measure(step: Step, column: str, max_em: float) -> _Node:
     h = len(lines) * LINE + 2 * PAD_Y
     if note_lines:
         h += 9 + len(note_lines) * SMALL_LINE
-    return _Node(step, column, lines, note_lines, text_w, text_w + 2 * PAD_X, h, shape="end" if step.kind == "end" else "rect")
+    return _Node(step, column, lines, note_lines, text_w, text_w + 2 * PAD_X, h,
+                 shape="end" if step.kind == "end" else "rect")
 
 
 def _measure_condition(step: Step, max_em: float) -> _Node:
@@ -493,7 +497,8 @@ def _measure_condition(step: Step, max_em: float) -> _Node:
     # Too long for a diamond that fits the column: a hexagon holds a paragraph.
     lines = wrap(step.label, cap - 2 * HEX_DEPTH - 2 * PAD_X, FONT)
     tw = max(text_width(line, FONT) for line in lines)
-    return _Node(step, "main", lines, [], tw, tw + 2 * HEX_DEPTH + 2 * PAD_X, len(lines) * LINE + 2 * PAD_Y, shape="hexagon")
+    return _Node(step, "main", lines, [], tw, tw + 2 * HEX_DEPTH + 2 * PAD_X, len(lines) * LINE + 2 * PAD_Y,
+                 shape="hexagon")
 
 
 def _layout(proc: Procedure) -> _Layout:
@@ -599,7 +604,8 @@ class _Placer:
 
     def edges(self) -> list[_Edge]:
         edges = [
-            _Edge(a.step.id, b.step.id, "main", [(a.cx, a.bottom), (b.cx, b.y)]) for a, b in zip(self.main, self.main[1:])
+            _Edge(a.step.id, b.step.id, "main", [(a.cx, a.bottom), (b.cx, b.y)])
+            for a, b in zip(self.main, self.main[1:])
         ]
         for cond, level in self.chains:
             vx, vy = cond.right, cond.cy
@@ -648,13 +654,16 @@ class _Placer:
 
     def finish(self, edges: list[_Edge]) -> _Layout:
         """Measure the whole, and set the procedure's notes under it."""
-        right = max([self.x_main + self.main_w, *(n.right for n in self.side_nodes), *(x + 4 for x in self.track_x.values())])
+        right = max([self.x_main + self.main_w, *(n.right for n in self.side_nodes),
+                     *(x + 4 for x in self.track_x.values())])
         width = right + MARGIN
         bottom = max(
-            [*(n.bottom for n in [*self.main, *self.side_nodes]), *(n.note_box[1] + n.note_box[3] for n in self.main if n.note_box)]
+            [*(n.bottom for n in [*self.main, *self.side_nodes]),
+             *(n.note_box[1] + n.note_box[3] for n in self.main if n.note_box)]
         )
         notes: list[tuple[float, float, str]] = []
-        items = self.proc.notes if len(self.proc.notes) == 1 else [f"{i}. {t}" for i, t in enumerate(self.proc.notes, 1)]
+        items = (self.proc.notes if len(self.proc.notes) == 1
+                 else [f"{i}. {t}" for i, t in enumerate(self.proc.notes, 1)])
         lead, indent = "注：", text_width("注：", SMALL)
         y = bottom + 20
         for item in items:
@@ -717,7 +726,8 @@ def render_svg(proc: Procedure, *, title: str, notes: bool = False) -> str:
     uid = "flow-" + hashlib.sha1(ids.encode("utf-8")).hexdigest()[:8]
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="flow-chart" width="100%" viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="flow-chart" width="100%"'
+        f' viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"'
         f' role="img" aria-labelledby="{uid}-title {uid}-desc" style="max-width:100%;height:auto"'
         f' font-family="{_esc(FONT_FAMILY)}" font-size="{FONT}" fill="{INK}">',
         f'<title id="{uid}-title">{_esc(title)}</title>',
@@ -730,7 +740,8 @@ def render_svg(proc: Procedure, *, title: str, notes: bool = False) -> str:
     if lay.notes:
         out.append(f'<g class="flow-notes" font-size="{SMALL}" fill="{NOTE_INK}">')
         for x, y, line in lay.notes:
-            out.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="start"><tspan x="{_n(x)}" y="{_n(y)}">{_esc(line)}</tspan></text>')
+            out.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="start">'
+                       f'<tspan x="{_n(x)}" y="{_n(y)}">{_esc(line)}</tspan></text>')
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -740,10 +751,12 @@ def _draw_node(n: _Node) -> list[str]:
     s = n.step
     out = [f'<g class="flow-node flow-{s.kind}" data-step="{_esc(s.id)}">']
     if n.shape in ("diamond", "hexagon"):
-        out.append(f'<polygon class="flow-box" points="{_pts(n.outline())}" fill="#ffffff" stroke="{INK}" stroke-width="1.4"/>')
+        out.append(f'<polygon class="flow-box" points="{_pts(n.outline())}" fill="#ffffff"'
+                   f' stroke="{INK}" stroke-width="1.4"/>')
     elif n.shape == "end":
         out.append(
-            f'<rect class="flow-box" x="{_n(n.x)}" y="{_n(n.y)}" width="{_n(n.w)}" height="{_n(n.h)}" rx="{_n(min(n.h / 2, 20))}"'
+            f'<rect class="flow-box" x="{_n(n.x)}" y="{_n(n.y)}" width="{_n(n.w)}" height="{_n(n.h)}"'
+            f' rx="{_n(min(n.h / 2, 20))}"'
             f' fill="#eeeeee" stroke="{INK}" stroke-width="2.4"/>'
         )
     else:
@@ -786,7 +799,8 @@ def _text_block(
         f'<tspan x="{_n(x)}" y="{_n(base + i * line_h)}">{_esc(line)}</tspan>' for i, line in enumerate(lines)
     )
     return (
-        f'<text class="{cls}" x="{_n(x)}" y="{_n(base)}" text-anchor="{anchor}" font-size="{size}"{color}>{spans}</text>'
+        f'<text class="{cls}" x="{_n(x)}" y="{_n(base)}" text-anchor="{anchor}" font-size="{size}"{color}>'
+        f'{spans}</text>'
     )
 
 
@@ -806,9 +820,11 @@ def _draw_edge(e: _Edge) -> list[str]:
         cx, base = e.label_at
         first = base - (len(e.label) - 1) * SMALL_LINE
         spans = "".join(
-            f'<tspan x="{_n(cx)}" y="{_n(first + i * SMALL_LINE)}">{_esc(line)}</tspan>' for i, line in enumerate(e.label)
+            f'<tspan x="{_n(cx)}" y="{_n(first + i * SMALL_LINE)}">{_esc(line)}</tspan>'
+            for i, line in enumerate(e.label)
         )
-        out.append(f'<text class="flow-edge-label" x="{_n(cx)}" y="{_n(first)}" text-anchor="middle" font-size="{SMALL}">{spans}</text>')
+        out.append(f'<text class="flow-edge-label" x="{_n(cx)}" y="{_n(first)}" text-anchor="middle"'
+                   f' font-size="{SMALL}">{spans}</text>')
     out.append("</g>")
     return out
 
@@ -867,5 +883,6 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in X
 def _esc(text: str) -> str:
     text = _CONTROL_CHARS.sub("", text)
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace('"', "&quot;").replace("'", "&#39;")
     )
