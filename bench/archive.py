@@ -349,7 +349,8 @@ def _bench(args: argparse.Namespace, work: Path, hugo: str) -> int:
     set_aside.empty()  # left by an interrupted run with --keep
     global BUILD_PY
     BUILD_PY = snapshot_code(work)
-    for path, make in ((ours, corpus.generate), (hugo_dir, corpus.generate_hugo), (pelican_dir, corpus.generate_pelican)):
+    for path, make in ((ours, corpus.generate), (hugo_dir, corpus.generate_hugo),
+                       (pelican_dir, corpus.generate_pelican)):
         set_aside(path)  # with --keep: the last run's corpus and outputs
         make(path, n, args.seed)
     pdf_n = min(args.pdf_n or n, n)
@@ -475,7 +476,8 @@ def _print_table(results: list[Measurement]) -> None:
     header = ["build", "notices", "wall s", "CPU s", "peak RSS MB", "tree RSS MB", "notes"]
     rows = [[m.label, str(m.notices), f"{m.wall:.2f}", f"{m.cpu:.2f}", f"{m.maxrss / 2**20:.0f}",
              "—" if m.tree is None else f"{m.tree / 2**20:.0f}",
-             m.note + (f"; best of {len(m.walls)}: {', '.join(f'{w:.2f}' for w in m.walls)}" if len(m.walls) > 1 else "")]
+             m.note + (f"; best of {len(m.walls)}: {', '.join(f'{w:.2f}' for w in m.walls)}"
+                       if len(m.walls) > 1 else "")]
             for m in results]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda cells: "| " + " | ".join(c.ljust(w) if i in (0, 6) else c.rjust(w)  # noqa: E731

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import sys
 from pathlib import Path
 
@@ -36,7 +35,7 @@ PAGE = """<!doctype html>
 {% endfor %}</table>
 <ol>{% for step in procedure.steps %}<li>{{ step.label }}{% if step.note %}（{{ step.note }}）{% endif %}</li>{% endfor %}</ol>
 </main></body></html>
-"""
+"""  # noqa: E501 (a template, one line per element)
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -176,7 +176,8 @@ def make_notice(i: int, seed: int = 0) -> Notice:
         {"id": "corrections", "label": "信息有误者到教务处208办公室核查的截止日期",
          "date": corrections.isoformat(), "kind": "deadline"},
         {"id": "photos", "label": f"{topic}（{location}）", "date": photos.isoformat(), "end": day2.isoformat()},
-        {"id": "proofread", "label": "登录教务系统在线校对本人信息", "date": f"{working_days} working days after photos"},
+        {"id": "proofread", "label": "登录教务系统在线校对本人信息",
+         "date": f"{working_days} working days after photos"},
     ]
     sessions = _sessions(rng, photos, day2)
     body = _body(rng, topic, forms, corrections, photos, day2, location, working_days)

@@ -104,8 +104,8 @@ def read_ours(svg: str) -> tuple[dict, list]:
     for g in root.iter(SVG + "g"):
         cls = g.get("class", "")
         if "flow-node" in cls.split():
-            box = g.find(f"*[@class='flow-box']")
-            note = g.find(f"*[@class='flow-note-box']")  # a condition's note, in a dashed box below it
+            box = g.find("*[@class='flow-box']")
+            note = g.find("*[@class='flow-note-box']")  # a condition's note, in a dashed box below it
             outline = _rect_outline(box) if box.tag == SVG + "rect" else _points(box.get("points"))
             lines, note_lines = [], []
             for text in g.iter(SVG + "text"):
@@ -241,7 +241,8 @@ def report(name: str, ms: float, svg: str, nodes: dict, edges: list) -> None:
     if FONT_FILE is not None:
         count, worst = overflowing(nodes)
         spill = f"{count} lines" + (f" (worst {worst:.0f} units)" if count else "")
-    print(f"  {name:<26} {ms:8.1f} ms  {size:>9}  text out of box: {spill:<28} arrows through a box: {crossings(nodes, edges)}")
+    print(f"  {name:<26} {ms:8.1f} ms  {size:>9}  text out of box: {spill:<28} "
+          f"arrows through a box: {crossings(nodes, edges)}")
 
 
 def main() -> None:
@@ -253,7 +254,7 @@ def main() -> None:
                         ("20 steps, 3 branches", flow_samples.twenty_steps())]:
         n = len(proc.steps) + len(proc.side_steps)
         print(f"{label}: {n} steps")
-        ms, svg = time_it(lambda: render_svg(proc, title=proc.title))
+        ms, svg = time_it(lambda: render_svg(proc, title=proc.title))  # noqa: B023 (called here, at once)
         report("ours (noticesite.flow)", ms, svg, *read_ours(svg))
         if not dot:
             continue
@@ -262,7 +263,8 @@ def main() -> None:
             if name.endswith("(core only)") and env is None:
                 continue
             environ = {**os.environ, "GVBINDIR": env} if env else None
-            run = lambda: subprocess.run([dot, "-Tsvg"], input=source, capture_output=True, text=True, env=environ, check=True).stdout  # noqa: E731
+            run = lambda: subprocess.run([dot, "-Tsvg"], input=source, capture_output=True, text=True,  # noqa: E731, B023 (called at once)
+                                         env=environ, check=True).stdout  # noqa: B023
             ms, gsvg = time_it(run)
             report(name, ms, gsvg, *read_graphviz(gsvg))
     if core:

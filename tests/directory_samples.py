@@ -123,7 +123,8 @@ PAGE = """<!doctype html>
 """
 
 
-def render_page(directory: Directory, caption: str = "新华社各省（自治区）分社地址及联系电话表", root: str = "../") -> str:
+def render_page(directory: Directory, caption: str = "新华社各省（自治区）分社地址及联系电话表",
+                root: str = "../") -> str:
     """The macro inside a bare page, with the site's Jinja settings (autoescape, StrictUndefined)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(LAYOUTS), autoescape=True, undefined=jinja2.StrictUndefined

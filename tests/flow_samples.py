@@ -35,7 +35,8 @@ def step(
     )
 
 
-def procedure(steps: list[Step], side_steps: list[Step] = (), notes: list[str] = (), title: str = "流程图") -> Procedure:
+def procedure(steps: list[Step], side_steps: list[Step] = (), notes: list[str] = (),
+              title: str = "流程图") -> Procedure:
     return Procedure(title, list(steps), list(side_steps), list(notes), Location(PATH, 1, 1))
 
 
@@ -98,7 +99,8 @@ def twenty_steps() -> Procedure:
             s("fees-ok", "是否已结清学费、住宿费？", kind="condition", branches=[("尚有欠费", "pay-fees")], line=9),
             s("credits", "学院教学秘书审核学分，核对培养方案中的必修课程", line=14),
             s("credits-ok", "学分是否满足毕业要求？", kind="condition", branches=[("学分不足", "retake")], line=16),
-            s("thesis", "提交毕业论文电子版至学校论文检测系统（http://check.example.edu.cn/upload?year=2014）", line=21),
+            s("thesis", "提交毕业论文电子版至学校论文检测系统（http://check.example.edu.cn/upload?year=2014）",
+              line=21),
             s("defence", "参加论文答辩", line=23),
             s("committee", "学院学位评定分委员会审议", note="每年6月、12月各召开一次", line=25),
             s(
@@ -155,7 +157,8 @@ def tangled() -> Procedure:
                 branches=[("逾期", "late")],
                 line=14,
             ),
-            s("finish", "办结，短信通知申请人领取（详见https://example.edu.cn/notice/2014/apply-result.html）", kind="end", line=18),
+            s("finish", "办结，短信通知申请人领取（详见https://example.edu.cn/notice/2014/apply-result.html）",
+              kind="end", line=18),
         ],
         side_steps=[
             s("add", "补齐材料", next="add-2", line=22),
@@ -182,7 +185,8 @@ def odd_shapes() -> Procedure:
             s("one", "First step, in English: check the form", line=3),
             s("q1", "Form complete?", kind="condition", branches=[("no", "ask")], line=5),
             s("two", "二", line=8),
-            s("q2", "是否需要复核？", kind="condition", branches=[("需要复核", "recheck"), ("材料遗失", "lost")], line=10),
+            s("q2", "是否需要复核？", kind="condition", branches=[("需要复核", "recheck"), ("材料遗失", "lost")],
+              line=10),
             s("three", "三", line=14),
         ],
         side_steps=[

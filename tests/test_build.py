@@ -62,7 +62,8 @@ def test_pagefind_ending_early_is_reported_and_the_old_site_stays(project: Proje
 def test_template_error_mid_build_leaves_previous_output(project: Project):
     assert run_cli(project, "build").returncode == 0
     before = snapshot(project.path("output"))
-    project.replace("layouts/attachments/text.html", "{{ attachment.body_html|safe }}", "{{ attachment.no_such_field }}")
+    project.replace("layouts/attachments/text.html", "{{ attachment.body_html|safe }}",
+                    "{{ attachment.no_such_field }}")
     result = run_cli(project, "build")
     assert result.returncode == 1
     assert "layouts/attachments/text.html" in result.stderr and "template error" in result.stderr
@@ -82,7 +83,8 @@ def test_no_file_from_an_earlier_build_survives(project: Project):
 def test_yaml_and_markdown_cannot_inject_markup(project: Project):
     project.replace("data/offices.yaml", "name: 天津分社", "name: '<script>alert(1)</script>天津分社'")
     project.replace("content/2012-104/notice.md", "title: 关于做好", "title: <img src=x onerror=alert(1)>关于做好")
-    project.replace("content/2012-104/notice.md", "接新华社湖南分社通知", "<script>alert(2)</script>接新华社湖南分社通知")
+    project.replace("content/2012-104/notice.md", "接新华社湖南分社通知",
+                    "<script>alert(2)</script>接新华社湖南分社通知")
     site, problems = load(project.root)
     assert site is not None, problems
     build(site, project.path("output"), HTML_ONLY)
@@ -94,7 +96,8 @@ def test_yaml_and_markdown_cannot_inject_markup(project: Project):
     assert notice.h1.get_text().startswith("<img src=x onerror=alert(1)>")
     assert "<script>alert(2)</script>接新华社" in notice.select_one(".notice-body p").get_text()
     directory = soup(project.path("output/2012-104/attachment-3.html"))
-    assert directory.select_one("#office-directory tbody th").get_text(strip=True) == "<script>alert(1)</script>天津分社"
+    first = directory.select_one("#office-directory tbody th").get_text(strip=True)
+    assert first == "<script>alert(1)</script>天津分社"
 
 
 def test_second_fixture_notice_with_other_schedule_columns(exam_project: Project):

@@ -47,7 +47,8 @@ def test_yaml_syntax_error_names_the_line(project: Project):
 
 
 def test_duplicate_key_names_both_lines(project: Project):
-    project.replace(SCHEDULE, "location: 南校区6号楼一楼学术报告厅", "location: 南校区6号楼一楼学术报告厅\nlocation: 北校区")
+    project.replace(SCHEDULE, "location: 南校区6号楼一楼学术报告厅",
+                    "location: 南校区6号楼一楼学术报告厅\nlocation: 北校区")
     error = only_error(project)
     assert (error.path, error.line, error.column) == (SCHEDULE, 6, 1)
     assert error.message == "duplicate key 'location' (first at line 5)"

@@ -245,7 +245,8 @@ def test_every_label_is_in_the_tspans(sample):
         if s.note:
             note = nodes[s.id].find(f"{SVG}text[@class='flow-note']")
             assert _joined(note) == "".join(s.note.split())
-    edges = {(g.get("data-from"), g.get("data-to")): g for g in d.root.iter(SVG + "g") if "flow-branch" in g.get("class", "")}
+    edges = {(g.get("data-from"), g.get("data-to")): g
+             for g in d.root.iter(SVG + "g") if "flow-branch" in g.get("class", "")}
     for s in proc.steps:
         for b in s.branches:
             assert _joined(edges[(s.id, b.to)].find(SVG + "text")) == "".join(b.when.split())
@@ -332,7 +333,8 @@ def test_the_example_project_procedure():
     """data/2012-104/procedure.yaml, as the site loads it, draws as soundly as the samples."""
     site = importlib.import_module("noticesite.site")
     built, _ = site.load(REPO)
-    procs = [a.data for n in (built.notices if built else []) for a in n.attachments if a.type == "procedure" and a.data]
+    procs = [a.data for n in (built.notices if built else [])
+             for a in n.attachments if a.type == "procedure" and a.data]
     if not procs:
         pytest.fail("the example project has no procedure yet")
     for proc in procs:
@@ -398,10 +400,12 @@ def test_a_column_alone_without_side_steps():
 
 def test_two_branches_to_one_side_step():
     proc = procedure(
-        [step("ok", "正确？", kind="condition", branches=[("否", "a"), ("不知道", "a")], line=3), step("q", "排队", line=7)],
+        [step("ok", "正确？", kind="condition", branches=[("否", "a"), ("不知道", "a")], line=3),
+         step("q", "排队", line=7)],
         [step("a", "甲", next="q", line=10)],
     )
-    assert _messages(proc) == [f"{PATH}:3:5: procedure step 'ok': branches: two branches lead to 'a'; give them one when:"]
+    assert _messages(proc) == [
+        f"{PATH}:3:5: procedure step 'ok': branches: two branches lead to 'a'; give them one when:"]
 
 
 def _messages(proc) -> list[str]:
@@ -420,12 +424,14 @@ def test_next_to_a_missing_step():
 
 
 def test_branch_to_a_missing_step():
-    proc = procedure([step("ok", "正确？", kind="condition", branches=[("否", "fix")], line=5), step("q", "排队", line=9)])
+    proc = procedure([step("ok", "正确？", kind="condition", branches=[("否", "fix")], line=5),
+                      step("q", "排队", line=9)])
     assert _messages(proc) == [f"{PATH}:5:5: procedure step 'ok': branches: to: 'fix' is not a step (known: ok, q)"]
 
 
 def test_branch_to_a_main_step():
-    proc = procedure([step("ok", "正确？", kind="condition", branches=[("否", "q")], line=5), step("q", "排队", line=9)])
+    proc = procedure([step("ok", "正确？", kind="condition", branches=[("否", "q")], line=5),
+                      step("q", "排队", line=9)])
     assert _messages(proc) == [
         f"{PATH}:5:5: procedure step 'ok': branches: to: 'q' is a main step; a branch leads to a side step"
         " (which may rejoin with next: q)"
@@ -466,7 +472,8 @@ def test_empty_label_and_empty_when():
 
 def test_condition_without_branches():
     proc = procedure([step("ok", "正确？", kind="condition", line=3), step("q", "排队", line=7)])
-    assert _messages(proc) == [f"{PATH}:3:5: procedure step 'ok': a condition needs at least one branch (branches: is empty)"]
+    assert _messages(proc) == [
+        f"{PATH}:3:5: procedure step 'ok': a condition needs at least one branch (branches: is empty)"]
 
 
 def test_duplicate_ids():
@@ -480,7 +487,8 @@ def test_duplicate_ids():
 
 def test_side_step_that_leads_nowhere_is_a_warning():
     proc = procedure(
-        [step("ok", "正确？", kind="condition", branches=[("否", "a"), ("弃权", "b")], line=3), step("q", "排队", line=7)],
+        [step("ok", "正确？", kind="condition", branches=[("否", "a"), ("弃权", "b")], line=3),
+         step("q", "排队", line=7)],
         [step("a", "甲", line=10), step("b", "放弃", kind="end", line=12)],
     )
     problems = check_procedure(proc)
@@ -496,7 +504,8 @@ def test_shape_rules():
     proc = procedure(
         [step("done", "结束", kind="end", line=3), step("next", "排队", next="done", branches=[("x", "s")], line=5),
          step("ok", "正确？", kind="condition", branches=[("否", "s")], line=7)],
-        [step("s", "甲", kind="condition", branches=[("再", "t")], line=10), step("t", "乙", kind="end", next="done", line=12),
+        [step("s", "甲", kind="condition", branches=[("再", "t")], line=10),
+         step("t", "乙", kind="end", next="done", line=12),
          step("u", "无人到达", kind="end", line=14)],
     )
     assert _messages(proc) == [
@@ -511,7 +520,8 @@ def test_shape_rules():
 
 
 def test_no_steps():
-    assert _messages(procedure([])) == [f"{PATH}:1:1: procedure: steps: is empty; a procedure needs at least one main step"]
+    assert _messages(procedure([])) == [
+        f"{PATH}:1:1: procedure: steps: is empty; a procedure needs at least one main step"]
 
 
 # ---- by eye: print and phone ---------------------------------------------------------
@@ -568,11 +578,13 @@ def test_example_reads_on_a_360px_phone():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:
             page = browser.new_page(viewport={"width": 360, "height": 640}, device_scale_factor=2)
-            page.set_content(_page(render_svg(proc, title=proc.title), proc.title).replace("body { margin: 0 }", "body { margin: 12px }"))
+            page.set_content(_page(render_svg(proc, title=proc.title), proc.title)
+                             .replace("body { margin: 0 }", "body { margin: 12px }"))
             page.screenshot(path=str(ARTIFACTS / "example-360.png"), full_page=True)
             box = page.evaluate("(() => { const r = document.querySelector('svg').getBoundingClientRect();"
                                 " return [r.width, r.height, document.documentElement.scrollWidth]; })()")

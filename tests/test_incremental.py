@@ -32,7 +32,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def edit_content(p: Project):
-    p.replace("content/2012-104/notice.md", "现将有关安排及注意事项通知如下", "现将有关安排及注意事项通知如下（已更新）")
+    p.replace("content/2012-104/notice.md", "现将有关安排及注意事项通知如下",
+              "现将有关安排及注意事项通知如下（已更新）")
 
 
 def edit_text_attachment(p: Project):
@@ -190,8 +191,10 @@ def test_parallel_load_equals_serial_load(project: Project):
     serial_site, serial_problems = load(project.root, workers=1)
     parallel_site, parallel_problems = load(project.root, workers=2)
     assert serial_problems == parallel_problems and serial_problems.warnings
-    as_text = lambda site: [(n.slug, n.number, n.body_html, n.inputs, [a.title for a in n.attachments])
-                            for n in site.notices]
+
+    def as_text(site):
+        return [(n.slug, n.number, n.body_html, n.inputs, [a.title for a in n.attachments]) for n in site.notices]
+
     assert as_text(serial_site) == as_text(parallel_site)
     assert len(parallel_site.notices) == 111
 

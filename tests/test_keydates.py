@@ -156,7 +156,8 @@ def test_field_errors_located_at_the_field_with_did_you_mean():
     key_dates, problems = parse(items)
     assert key_dates == []
     assert messages(problems) == [
-        f"{PATH}:10:10: key date 1: id: expected lower-case ASCII letters, digits and hyphens (e.g. photos), got 'Photos'",
+        f"{PATH}:10:10: key date 1: id: expected lower-case ASCII letters, digits and hyphens (e.g. photos), "
+        "got 'Photos'",
         f"{PATH}:11:33: key date 'a': date: expected YYYY-MM-DD or \"N working days after ID\" "
         f"(or \"ID 后 N 个工作日\"), got '12月14日'",
         f"{PATH}:12:33: key date 'b': date: 2013-02-30 is not a date (day is out of range for month)",
@@ -188,7 +189,8 @@ def test_unknown_reference():
     ])
     assert [kd.id for kd in key_dates] == ["photos"]
     assert messages(problems) == [
-        f"{PATH}:11:5: key date 'proofread': date: refers to 'photo', which is no key date id (known: photos, proofread)"
+        f"{PATH}:11:5: key date 'proofread': date: refers to 'photo', which is no key date id "
+        "(known: photos, proofread)"
     ]
 
 

@@ -253,7 +253,7 @@ def test_the_notice_reads_as_an_official_document(built):
 def test_the_schedule_pdf_has_every_college(built):
     text = text_of(built, "attachment-1.pdf")
     assert text.startswith("附件1")
-    for date, start, end, college, students, person, phone in pdf_samples.SESSIONS:
+    for _date, _start, _end, college, students, _person, phone in pdf_samples.SESSIONS:
         assert college in text and phone in text and str(students) in text
     for row in ["8:00—8:40 政法学院 169 胡美玲 15973010514", "14:35—16:00 机械学院 319 蔡妍 13627306510"]:
         assert row in text

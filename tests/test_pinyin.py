@@ -9,7 +9,8 @@ from noticesite.pinyin import annotate, full_pinyin, initials, leading_places, s
 
 
 def office(name: str, address: str, province: str = "", phone: str = "0731—82250811") -> Office:
-    return Office(name=name, phone=landline(phone), address=address, location=Location("t.yaml", 1, 1), province=province)
+    return Office(name=name, phone=landline(phone), address=address, location=Location("t.yaml", 1, 1),
+                  province=province)
 
 
 def keys_of(directory, name: str) -> list[str]:
@@ -70,7 +71,8 @@ def test_annotate_fills_every_office():
         assert len(keys) == len(set(keys)), o.name
         assert all(k.isascii() and k.isalnum() for k in keys), o.name
 
-    assert {"chongqingfenshe", "chongqing", "chongqingshi", "yubeiqu", "cq", "02389079390"} <= set(keys_of(directory, "重庆分社"))
+    assert {"chongqingfenshe", "chongqing", "chongqingshi", "yubeiqu", "cq", "02389079390"} <= set(
+        keys_of(directory, "重庆分社"))
     assert {"jilin", "changchunshi", "ccs"} <= set(keys_of(directory, "吉林分社"))
     assert {"neimenggu", "nmg", "huhehaoteshi", "hhhts"} <= set(keys_of(directory, "内蒙分社"))
     assert {"shanxi", "shaanxi", "xianshi"} <= set(keys_of(directory, "陕西分社"))
@@ -85,4 +87,5 @@ def test_initials_hn_are_shared_by_three_provinces():
 
 
 def test_digits_drop_every_dash():
-    assert search_keys(office("海南分社", "海南省海口市滨海大道89号", "海南", "0898--68527569")).endswith(" 089868527569")
+    assert search_keys(office("海南分社", "海南省海口市滨海大道89号", "海南", "0898--68527569")).endswith(
+        " 089868527569")

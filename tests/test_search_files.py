@@ -36,7 +36,7 @@ def test_an_index_left_cut_short_is_built_again(tmp_path: Path, monkeypatch):
     calls = []
 
     async def flaky_build(jobs):
-        for site, index, records, pages in jobs:
+        for _site, index, _records, _pages in jobs:
             calls.append(index)
             write_index(index, WHOLE_SCRIPT if len(calls) > 1 else WHOLE_SCRIPT[:25])
 
@@ -49,7 +49,7 @@ def test_an_index_left_cut_short_is_built_again(tmp_path: Path, monkeypatch):
 
 def test_an_index_always_cut_short_is_an_error(tmp_path: Path, monkeypatch):
     async def broken_build(jobs):
-        for site, index, records, pages in jobs:
+        for _site, index, _records, _pages in jobs:
             write_index(index, WHOLE_SCRIPT[:25])
 
     monkeypatch.setattr(search, "_build", broken_build)
@@ -64,7 +64,7 @@ def test_years_share_a_process_each_and_only_the_cut_one_is_built_again(tmp_path
 
     async def recording_build(jobs):
         launches.append([])
-        for site, index, records, pages in jobs:
+        for _site, index, _records, _pages in jobs:
             launches[-1].append(index.name)
             cut = index.name == "2013" and sum(1 for names in launches if "2013" in names) == 1
             write_index(index, WHOLE_SCRIPT[:25] if cut else WHOLE_SCRIPT)
@@ -86,7 +86,7 @@ def test_a_process_builds_a_few_years_then_a_new_one_starts(tmp_path: Path, monk
 
     async def recording_build(jobs):
         launches.append([])
-        for site, index, records, pages in jobs:
+        for _site, index, _records, _pages in jobs:
             launches[-1].append(index.name)
             write_index(index)
 

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-from conftest import Project
 
 NOTICE = "content/2012-104/notice.md"
 

@@ -7,4 +7,5 @@ NOTICE = "content/2012-104/notice.md"
 
 def prepare(root: Path, outside: Path) -> None:
     """A title with a right-to-left override, as an escape."""
-    Project(root).replace(NOTICE, 'title: 关于做好2014届预计毕业生图像信息采集工作的通知', 'title: "关于做好\\u202E图像信息采集工作的通知"')
+    Project(root).replace(NOTICE, 'title: 关于做好2014届预计毕业生图像信息采集工作的通知',
+                          'title: "关于做好\\u202E图像信息采集工作的通知"')
