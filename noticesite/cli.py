@@ -14,8 +14,7 @@ from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
 from .site import BuildOptions, OutputScan, build, load, output_refusal, verify
 
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+EXIT_PROBLEMS = 1  # (a usage error exits 2: argparse's own exit)
 EXIT_INTERNAL = 70  # EX_SOFTWARE
 
 
