@@ -743,12 +743,12 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
             tmp.unlink(missing_ok=True)
             continue
         cached = _cached(cache_dir, job.name)
-        key = cached.with_suffix(".key")
+        key_file = cached.with_suffix(".key")
         # the old key goes first: a build killed before the new key is written leaves a PDF with
         # no key (printed again), never the new PDF under the old key (reused for the old inputs)
-        key.unlink(missing_ok=True)
+        key_file.unlink(missing_ok=True)
         os.replace(tmp, cached)
-        key.write_text(keys[job.name])
+        key_file.write_text(keys[job.name])
         report.rendered.append(job.name)
     if failures:
         raise BuildError(failures)

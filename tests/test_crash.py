@@ -17,7 +17,8 @@ from pathlib import Path
 
 from conftest import REPO, Project, copy_project
 
-RUNS = 24  # 96 s for this file with the machine loaded (2 cores, load average 5.5); 16 took 273 s with search every fourth build
+# 96 s for this file with the machine loaded (2 cores, load average 5.5); 16 took 273 s with search every fourth build
+RUNS = 24
 SEARCH_EVERY = 6  # the search index (Pagefind, a second process) in every sixth build: it triples a build's time
 SEED = 20121104
 EDIT = ("content/2012-104/notice.md", "毕业生图像采集", "毕业生图像采集（更新）")
