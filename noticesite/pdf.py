@@ -42,6 +42,7 @@ from . import urls
 from .cache import code_version
 from .errors import BuildError, Problem
 from .render import zh_date
+from .timetable import schedule_days, schedule_totals
 from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
 
 # Told how far a long stage has come: (stage, done, total).
@@ -331,17 +332,18 @@ def _natural_size(svg: str) -> str:
 
 
 def schedule_table(schedule: Schedule) -> PrintTable:
+    """The schedule grouped as on the web page (timetable.py): a row group per half-day."""
     groups: list[RowGroup] = []
-    for s in schedule.sessions:
-        label = [f"{s.date.month}月{s.date.day}日", s.half_day]
-        if not groups or groups[-1].label != label:
-            groups.append(RowGroup(label, []))
-        cells = [Cell(_cell_text(s.values.get(c.key, "")), c.type) for c in schedule.columns]
-        groups[-1].rows.append(Row(f"{print_time(s.start)}—{print_time(s.end)}", cells))
+    for day in schedule_days(schedule):
+        for half in day.halves:
+            rows = [Row(f"{print_time(s.start)}—{print_time(s.end)}",
+                        [Cell(_cell_text(s.values.get(c.key, "")), c.type) for c in schedule.columns])
+                    for s in half.sessions]
+            groups.append(RowGroup([f"{day.date.month}月{day.date.day}日", half.label], rows))
     totals = None
     if schedule.count_columns:
-        totals = [Cell(str(sum(s.values[c.key] for s in schedule.sessions)) if c.type == "count" else "",
-                       c.type) for c in schedule.columns]
+        sums = schedule_totals(schedule)
+        totals = [Cell(str(sums[c.key]) if c.type == "count" else "", c.type) for c in schedule.columns]
     columns = ["日期", "时间", *(c.label for c in schedule.columns)]
     _mark_short_columns(groups)
     return PrintTable(schedule.title, columns, groups, totals, _too_wide(columns, groups))

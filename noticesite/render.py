@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 if TYPE_CHECKING:
     import jinja2
 
-from .model import Attachment, Notice, NoticeSummary, Procedure, Schedule, Session, Site, SiteConfig
-
-_HALF_DAY_ORDER = {"上午": 0, "下午": 1, "晚上": 2}
+from .model import Attachment, Notice, NoticeSummary, Procedure, Schedule, Site, SiteConfig
+from .timetable import schedule_days, schedule_totals
 
 
 def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Environment:
@@ -137,44 +136,6 @@ def zh_date(day: dt.date | None) -> str:
     if day is None:
         return ""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-# ---- the schedule grouped for display -------------------------------------------------
-
-
-@dataclass
-class HalfDay:
-    label: str  # 上午 / 下午 / 晚上
-    sessions: list[Session]
-
-
-@dataclass
-class Day:
-    date: dt.date
-    halves: list[HalfDay]
-    totals: dict[str, int]  # count column key -> sum over the day
-
-    @property
-    def size(self) -> int:
-        return sum(len(h.sessions) for h in self.halves)
-
-
-def schedule_days(schedule: Schedule) -> list[Day]:
-    days: list[Day] = []
-    for session in schedule.sessions:
-        if not days or days[-1].date != session.date:
-            days.append(Day(session.date, [], {c.key: 0 for c in schedule.count_columns}))
-        day = days[-1]
-        if not day.halves or day.halves[-1].label != session.half_day:
-            day.halves.append(HalfDay(session.half_day, []))
-        day.halves[-1].sessions.append(session)
-        for c in schedule.count_columns:
-            day.totals[c.key] += session.values[c.key]
-    return days
-
-
-def schedule_totals(schedule: Schedule) -> dict[str, int]:
-    return {c.key: sum(s.values[c.key] for s in schedule.sessions) for c in schedule.count_columns}
 
 
 class FlowDrawing:
