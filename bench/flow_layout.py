@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from noticesite.flow import FONT, MAIN_EM, SIDE_EM, render_svg, wrap  # noqa: E402
+from noticesite.cjktext import wrap  # noqa: E402
+from noticesite.flow import FONT, MAIN_EM, SIDE_EM, render_svg  # noqa: E402
 from noticesite.model import Procedure  # noqa: E402
 from tests import flow_samples  # noqa: E402
 

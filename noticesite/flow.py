@@ -39,20 +39,17 @@ Decisions, so that the data format stays small:
   often a forgotten ``next:``, so it is reported as a warning;
 * a side step that no branch or ``next:`` leads to is a warning, not an error.
 
-Text is measured with fixed widths per character (CJK and full-width
-punctuation 1 em, Latin letters and digits 0.36 to 0.98 em by class, never
-less than Noto Sans CJK's real advances), so a build needs no font file and
-the same input gives the same bytes.
+Text is measured and wrapped by cjktext.py (fixed widths per character), so a
+build needs no font file and the same input gives the same bytes.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from .cjktext import BREAK_CJK, CLOSERS, text_width, wrap
 from .errors import Problem, Problems
 from .model import Procedure, Step
 
@@ -85,15 +82,6 @@ MIN_MAIN_W = 12 * FONT + 2 * PAD_X  # so a condition's note has room beside the 
 INK = "#1a1a1a"
 NOTE_INK = "#4a4a4a"
 
-# Chinese line breaking (GB/T 15834 and common practice): these never start a
-# line, and the openers never end one.
-CLOSERS = set("，。、；：？！）》」』】〕〉”’…—·％,.;:?!)]}%")
-OPENERS = set("（《「『【〔〈“‘([{")
-# What a line break costs in wrap(), against the squared em by which lines differ
-BREAK_CJK = 30.0  # between two Chinese characters: allowed, but a box reads better at punctuation
-BREAK_MIXED = 15.0  # between Chinese and Latin
-BREAK_NUMBER = 80.0  # between a number and its unit or date: 12月19|日, 208|办公室
-BREAK_URL = 200.0  # inside a URL
 
 
 # ---- checks on meaning ---------------------------------------------------------
@@ -190,195 +178,6 @@ def check_procedure(proc: Procedure) -> list[Problem]:
 
 def _who(s: Step) -> str:
     return f"procedure step '{s.id}'"
-
-
-# ---- measuring and wrapping text -----------------------------------------------
-
-
-def _wide(ch: str) -> bool:
-    # "A" (ambiguous) covers “ ” ‘ ’ … — ·, which Noto Sans CJK SC draws full width.
-    return unicodedata.east_asian_width(ch) in "WFA"
-
-
-@lru_cache(maxsize=4096)
-def char_em(ch: str) -> float:
-    """Width of one character in em: an upper bound of Noto Sans CJK SC's advance.
-
-    CJK and full-width punctuation are 1 em; Latin letters and digits come in a
-    few classes rounded up from the font (digits 0.555, b/d/p/q 0.62, H 0.73),
-    so estimates run a little wide, never narrow (tests/test_flow.py checks).
-    """
-    if ch.isspace():
-        return 0.3
-    if _wide(ch) or not ch.isascii():
-        return 1.0
-    if ch in "ijlIf.,:;!|'":
-        return 0.36
-    if ch in "rt()[]{}/\\-\"?*":
-        return 0.5
-    if ch.isdigit():
-        return 0.58
-    if ch in "mwMW@%":
-        return 0.98
-    if ch.isupper() or ch == "&":
-        return 0.76
-    return 0.64
-
-
-def text_width(text: str, size: float) -> float:
-    return _text_em(text) * size
-
-
-@lru_cache(maxsize=16384)  # labels recur across the notices of an archive, and layout measures them often
-def _text_em(text: str) -> float:
-    return sum(char_em(ch) for ch in text)
-
-
-def wrap(text: str, max_width: float, size: float, *, balance: bool = True) -> list[str]:
-    """Break ``text`` into lines no wider than ``max_width``; how, see ``_wrap``."""
-    return list(_wrap(text, max_width, size, balance))
-
-
-@lru_cache(maxsize=8192)  # labels recur across the notices of an archive, and the layout tries widths
-def _wrap(text: str, max_width: float, size: float, balance: bool) -> tuple[str, ...]:
-    """Break ``text`` into lines no wider than ``max_width``.
-
-    Chinese may break between any two characters, but a box label reads better
-    when lines end at punctuation, so breaks have costs: none after ，。、 or at
-    a space, a little between two characters, more inside a URL (after a slash
-    or before a dot, only when it will not fit whole). Closing punctuation never
-    starts a line and opening punctuation never ends one. With ``balance`` the
-    fewest lines are chosen to be as even as possible, so no line is left with
-    one character; without it lines are filled greedily, as in a paragraph.
-    """
-    chunks = _chunks(" ".join(text.split()), max_width, size)
-    if not chunks:
-        return ("",)
-    greedy = _greedy(chunks, max_width, size)
-    if not balance or len(greedy) == 1:
-        return tuple(_line(chunks[i:j]) for i, j in greedy)
-    return tuple(_line(chunks[i:j]) for i, j in _balanced(chunks, len(greedy), max_width, size))
-
-
-@dataclass
-class _Chunk:
-    text: str  # never broken inside
-    space: bool  # a space before it (dropped at the start of a line)
-    cost: float  # of a line break before it
-
-
-def _chunks(text: str, max_width: float, size: float) -> list[_Chunk]:
-    atoms: list[str] = []  # single wide characters, runs of anything else, " "
-    i = 0
-    while i < len(text):
-        j = i + 1
-        if text[i] != " " and not _wide(text[i]):
-            while j < len(text) and text[j] != " " and not _wide(text[j]):
-                j += 1
-        atoms.append(text[i:j])
-        i = j
-    chunks: list[_Chunk] = []
-    space = False
-    for a in atoms:
-        if a == " ":
-            space = True
-            continue
-        prev = chunks[-1].text[-1] if chunks else ""
-        pieces = _split_long(a, max_width, size) if text_width(a, size) > max_width or "/" in a else [a]
-        if chunks and not space and (a[0] in CLOSERS or prev in OPENERS):
-            chunks[-1].text += pieces[0]  # kinsoku: no break here
-        else:
-            chunks.append(_Chunk(pieces[0], space, _break_cost(prev, a[0], space)))
-        chunks.extend(_Chunk(p, False, BREAK_URL) for p in pieces[1:])
-        space = False
-    return chunks
-
-
-def _break_cost(prev: str, ch: str, space: bool) -> float:
-    if not prev or space or prev in CLOSERS:
-        return 0.0
-    if prev.isdigit() and _wide(ch):
-        return BREAK_NUMBER
-    return BREAK_CJK if _wide(prev) and _wide(ch) else BREAK_MIXED
-
-
-def _split_long(word: str, max_width: float, size: float) -> list[str]:
-    """Break points in a URL: after a slash (not inside //), before a dot, ?, & or #."""
-    pieces, cur = [], ""
-    for i, ch in enumerate(word):
-        prev = word[i - 1] if i else ""
-        if cur and ((prev == "/" and ch != "/") or (ch in ".?&#" and prev not in "/:")):
-            pieces.append(cur)
-            cur = ""
-        cur += ch
-    pieces.append(cur)
-    out: list[str] = []
-    for p in pieces:  # a piece still too long is cut anywhere
-        while text_width(p, size) > max_width and len(p) > 1:
-            n = len(p) - 1
-            while n > 1 and text_width(p[:n], size) > max_width:
-                n -= 1
-            out.append(p[:n])
-            p = p[n:]
-        out.append(p)
-    return out
-
-
-def _line(chunks: list[_Chunk]) -> str:
-    return "".join((" " if c.space and k else "") + c.text for k, c in enumerate(chunks))
-
-
-class _Widths:
-    """Widths of runs of chunks in O(1): a space before the first chunk of a line does not count."""
-
-    def __init__(self, chunks: list[_Chunk], size: float):
-        self.space = [char_em(" ") * size if c.space else 0.0 for c in chunks]
-        self.sums = [0.0]
-        for c, sp in zip(chunks, self.space):
-            self.sums.append(self.sums[-1] + sp + text_width(c.text, size))
-
-    def __call__(self, i: int, j: int) -> float:
-        return self.sums[j] - self.sums[i] - self.space[i]
-
-
-def _greedy(chunks: list[_Chunk], max_width: float, size: float) -> list[tuple[int, int]]:
-    width = _Widths(chunks, size)
-    lines, start = [], 0
-    for j in range(1, len(chunks)):
-        if width(start, j + 1) > max_width:
-            lines.append((start, j))
-            start = j
-    lines.append((start, len(chunks)))
-    return lines
-
-
-def _balanced(chunks: list[_Chunk], n_lines: int, max_width: float, size: float) -> list[tuple[int, int]]:
-    """The ``n_lines`` lines with the least cost: break costs plus how far each
-    line's width strays from the average, in em squared."""
-    n = len(chunks)
-    width = _Widths(chunks, size)
-    avg = width(0, n) / n_lines / size
-    inf = float("inf")
-    # best[k][j]: cost of putting chunks[:j] on k lines, and where the last line starts
-    best = [[(inf, 0)] * (n + 1) for _ in range(n_lines + 1)]
-    best[0][0] = (0.0, 0)
-    for k in range(1, n_lines + 1):
-        for j in range(1, n + 1):
-            for i in range(j - 1, -1, -1):
-                w = width(i, j)
-                if w > max_width and i < j - 1:
-                    break
-                if best[k - 1][i][0] == inf:
-                    continue
-                cost = best[k - 1][i][0] + (w / size - avg) ** 2 + (chunks[i].cost if i else 0.0)
-                if cost < best[k][j][0]:
-                    best[k][j] = (cost, i)
-    lines, j = [], n
-    for k in range(n_lines, 0, -1):
-        i = best[k][j][1]
-        lines.append((i, j))
-        j = i
-    return lines[::-1]
 
 
 # ---- layout --------------------------------------------------------------------

@@ -41,6 +41,7 @@ from markupsafe import Markup
 from . import urls
 from .cache import code_version
 from .errors import BuildError, Problem
+from .cjktext import balance_lines, text_em
 from .render import zh_date
 from .timetable import schedule_days, schedule_totals
 from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
@@ -55,8 +56,6 @@ TEMPLATES = "print"
 # How wide a character is, in em, when deciding whether a table or a line fits:
 # CJK characters are full-width; Noto CJK's Latin letters and digits are
 # proportional (digits 0.56 em, colon and full stop 0.33 em, the dash 0.89 em).
-_NARROW_EM = 0.6
-_WIDTHS = {**dict.fromkeys("0123456789", 0.56), **dict.fromkeys(":.,-;' ", 0.33), "—": 0.89}
 # Text columns (addresses, remarks) may wrap; they need at least this many
 # characters a line to stay readable. Columns whose every cell is at most
 # _NOWRAP_EM wide (names of colleges and offices) never wrap.
@@ -271,7 +270,7 @@ def _loader_path(env: jinja2.Environment, name: str) -> str:
 
 def _office_size(office: str) -> str:
     """The largest traditional type size at which the office's name fits one line (§7.2.4)."""
-    width = _em_width(office)
+    width = text_em(office)
     for size, points in (("chuhao", 42), ("xiaochu", 36), ("yihao", 26), ("erhao", 22)):
         if width * points <= _TEXT_WIDTH_PT * 0.9:
             return size
@@ -361,7 +360,7 @@ def directory_table(makeup: Makeup) -> PrintTable:
 def _mark_short_columns(groups: list[RowGroup]) -> None:
     rows = [r for g in groups for r in g.rows]
     for i in range(len(rows[0].cells) if rows else 0):
-        if max(_em_width(r.cells[i].text) for r in rows) <= _NOWRAP_EM:
+        if max(text_em(r.cells[i].text) for r in rows) <= _NOWRAP_EM:
             for r in rows:
                 r.cells[i].nowrap = True
 
@@ -371,11 +370,6 @@ def _cell_text(value: object) -> str:
     return display if isinstance(display, str) else str(value)
 
 
-def _em_width(text: str) -> float:
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else _WIDTHS.get(ch, _NARROW_EM)
-               for ch in text)
-
-
 def _too_wide(columns: list[str], groups: list[RowGroup]) -> bool:
     """Whether the table needs a landscape page to keep every column readable.
 
@@ -383,75 +377,20 @@ def _too_wide(columns: list[str], groups: list[RowGroup]) -> bool:
     text (places, addresses, remarks) may wrap down to ``_MIN_WRAP_EM``
     characters a line.
     """
-    widths = [_em_width(label) for label in columns]
+    widths = [text_em(label) for label in columns]
     wraps = [False] * len(columns)
     first = 1 if any(g.label for g in groups) else 0  # a spanning group header comes first
     for g in groups:
         if g.label:
-            widths[0] = max(widths[0], *(_em_width(line) for line in g.label))
+            widths[0] = max(widths[0], *(text_em(line) for line in g.label))
         for r in g.rows:
             cells = [(r.header, False), *((c.text, not c.nowrap and c.kind in ("text", "place")) for c in r.cells)]
             for i, (text, may_wrap) in enumerate(cells, start=first):
-                widths[i] = max(widths[i], _em_width(text))
+                widths[i] = max(widths[i], text_em(text))
                 wraps[i] = wraps[i] or may_wrap
     need = sum(min(w, _MIN_WRAP_EM) if wrap else w for w, wrap in zip(widths, wraps))
     need += _CELL_PADDING_EM * len(columns)
     return need * _TABLE_FONT_PT > _TEXT_WIDTH_PT
-
-
-_NO_BREAK_AFTER = set("（《“‘〔【各")  # 各 belongs to the word after it
-_NO_BREAK_BEFORE = set("）》”’〕】，、。：；？！（")  # （…） explains the word just before it
-# A title line may well end after these (particles, counters, closing marks).
-_GOOD_BREAK_AFTER = set("的及和与届生表、）》")
-# Words of notice titles that a line break must not cut: there is no Chinese
-# word segmenter among the dependencies, and titles draw on a small vocabulary.
-_TITLE_WORDS = (
-    "毕业生 毕业 学生 学院 学历 学位 学期 学年 证书 电子 注册 图像 信息 采集 工作 通知 安排 时间 地址 电话 "
-    "联系 须知 全国 高等 教育 预计 做好 关于 新华社 分社 自治区 补拍 校外 考试 报名 课程 教学 教务 管理 "
-    "组织 开展 实施 办法 规定 意见 方案 计划 申报 推荐 评选 名单 结果 论文 答辩 实习 选课 成绩 流程图 流程 "
-    "核对 校对 电子注册 图像采集 信息采集 说明 问题").split()
-
-
-def balance_lines(text: str, per_line: int) -> list[str]:
-    """Splits a title into the fewest lines of at most ``per_line`` characters, balanced.
-
-    §7.3.1 asks for titles 回行时词意完整，排列对称 in a trapezoid or a
-    diamond: each break is scored by how far it is from an even split, with a
-    cost for a first line longer than the next and for cutting a known word,
-    and a bonus after a particle or closing mark; no break falls inside a run
-    of Latin letters or digits or next to punctuation that must stay attached.
-    """
-    total = _em_width(text)
-    if total <= per_line:
-        return [text]
-    count = int(-(-total // per_line))
-    inside: set[int] = set()
-    for word in _TITLE_WORDS:
-        for m in re.finditer(re.escape(word), text):
-            inside.update(range(m.start() + 1, m.end()))
-    breaks = [i for i in range(1, len(text))
-              if not (text[i - 1].isascii() and text[i].isascii() and text[i - 1].isalnum() and text[i].isalnum())
-              and text[i - 1] not in _NO_BREAK_AFTER and text[i] not in _NO_BREAK_BEFORE]
-    lines, start = [], 0
-    for k in range(1, count):
-        target = total * k / count
-        rest = count - k + 1  # lines left for text[start:]
-
-        # B023: cost is called in this iteration only (min below), with this iteration's values
-        def cost(b: int) -> float:
-            first, after = _em_width(text[start:b]), _em_width(text[b:]) / (rest - 1)  # noqa: B023
-            longer = 0.5 + (first - after) * 0.5 if first > after else 0.0
-            return (abs(_em_width(text[:b]) - target) + longer + 4 * (b in inside)  # noqa: B023
-                    - (text[b - 1] in _GOOD_BREAK_AFTER))
-
-        fitting = [b for b in breaks if b > start and _em_width(text[start:b]) <= per_line]
-        if not fitting:
-            break
-        best = min(fitting, key=cost)
-        lines.append(text[start:best])
-        start = best
-    lines.append(text[start:])
-    return lines
 
 
 # ---- fonts ------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from noticesite.flow import FONT_FAMILY, check_procedure, render_svg, text_width, wrap
+from noticesite.cjktext import text_width, wrap
+from noticesite.flow import FONT_FAMILY, check_procedure, render_svg
 from noticesite.model import Procedure
 from tests import flow_samples as fs
 from tests.flow_samples import PATH, procedure, step

@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 import noticesite
-from noticesite import pdf
+from noticesite import cjktext, pdf
 from noticesite.errors import BuildError
 from noticesite.model import Column
 
@@ -102,11 +102,11 @@ def test_a_notice_without_a_date_is_signed_by_the_issuer_only():
 
 
 def test_long_titles_break_into_balanced_lines_between_words():
-    assert pdf.balance_lines("关于做好2014届预计毕业生图像信息采集工作的通知", 20) == [
+    assert cjktext.balance_lines("关于做好2014届预计毕业生图像信息采集工作的通知", 20) == [
         "关于做好2014届预计毕业生", "图像信息采集工作的通知"]
-    assert pdf.balance_lines("全国高等教育学历证书电子注册图像采集工作毕业生须知", 20) == [
+    assert cjktext.balance_lines("全国高等教育学历证书电子注册图像采集工作毕业生须知", 20) == [
         "全国高等教育学历证书", "电子注册图像采集工作毕业生须知"]
-    assert pdf.balance_lines("毕业生图像采集流程图", 20) == ["毕业生图像采集流程图"]
+    assert cjktext.balance_lines("毕业生图像采集流程图", 20) == ["毕业生图像采集流程图"]
 
 
 def test_body_headings_links_and_indents_are_prepared_for_print():
