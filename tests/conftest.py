@@ -77,3 +77,15 @@ def built_example(tmp_path_factory) -> Path:
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib")
+
+
+LAYERS = ("unit", "integration", "pdf", "browser")  # the markers in pyproject.toml
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects: every collected test is checked
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test without a layer would be left out of every `-m` selection without anyone noticing."""
+    unmarked = [item.nodeid for item in items if not any(item.get_closest_marker(layer) for layer in LAYERS)]
+    if unmarked:
+        raise pytest.UsageError("tests without a layer marker (" + ", ".join(LAYERS) + "):\n  "
+                                + "\n  ".join(unmarked))

@@ -9,9 +9,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import icalendar
+import pytest
 
 from conftest import Project, soup
 from noticesite.site import BuildOptions, build, load
+
+pytestmark = pytest.mark.unit
 
 HTML_ONLY = BuildOptions(pdf=False, search=False)
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -15,7 +15,11 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, Project, copy_project
+
+pytestmark = pytest.mark.integration
 
 RUNS = 16
 SEED = 20121104

@@ -14,6 +14,8 @@ from noticesite.keydates import (
 )
 from noticesite.model import Location
 
+pytestmark = pytest.mark.unit
+
 PATH = "content/2012-104/notice.md"
 
 # The example of notice 2012-104, as the loader passes it: raw text values.

@@ -5,7 +5,11 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from conftest import soup
+
+pytestmark = pytest.mark.unit
 
 ATTACHMENTS = ["attachment-1.html", "attachment-2.html", "attachment-3.html", "attachment-4.html"]
 
