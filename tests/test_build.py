@@ -84,7 +84,7 @@ def test_no_file_from_an_earlier_build_survives(project: Project):
     assert (output / "index.html").exists()
 
 
-@pytest.mark.unit
+@pytest.mark.integration
 def test_yaml_and_markdown_cannot_inject_markup(project: Project):
     project.replace("data/offices.yaml", "name: 天津分社", "name: '<script>alert(1)</script>天津分社'")
     project.replace("content/2012-104/notice.md", "title: 关于做好", "title: <img src=x onerror=alert(1)>关于做好")

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import soup
 
-pytestmark = pytest.mark.unit
+# The tests share one in-process build of the whole example (seconds): not the fast layer.
+pytestmark = pytest.mark.integration
 
 ATTACHMENTS = ["attachment-1.html", "attachment-2.html", "attachment-3.html", "attachment-4.html"]
 

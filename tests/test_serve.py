@@ -14,6 +14,9 @@ import pytest
 from conftest import REPO, Project
 from noticesite.paths import OUTPUT_MARKER
 
+# The live server in a subprocess, and the preview's in-process builds of the whole example.
+pytestmark = pytest.mark.integration
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -57,7 +60,6 @@ def server(project: Project, tmp_path: Path):
         log.close()
 
 
-@pytest.mark.integration
 def test_serve_shows_the_site_with_live_reload(server):
     base, project, _ = server
     page = fetch(base + "2012-104/index.html")
@@ -66,7 +68,6 @@ def test_serve_shows_the_site_with_live_reload(server):
     assert not project.path("output").exists(), "the preview must not touch output/"
 
 
-@pytest.mark.integration
 def test_data_error_shows_in_the_page_then_recovers(server):
     base, project, log = server
     schedule = "data/2012-104/schedule.yaml"
@@ -79,7 +80,6 @@ def test_data_error_shows_in_the_page_then_recovers(server):
     wait_for(lambda: "table" in fetch(base + "2012-104/attachment-1.html"))
 
 
-@pytest.mark.unit
 def test_one_rebuild_per_save(project: Project):
     """The watches serve() sets up, looked through by hand: each look is one pass of the
     watcher that the server runs every 0.8 s, so "no second rebuild" is known when a look
@@ -114,7 +114,6 @@ def index_text(folder: Path) -> str:
     return "\n".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments)
 
 
-@pytest.mark.integration
 def test_preview_shows_the_pages_first_then_indexes_them(project: Project):
     from noticesite.serve import Preview
     from noticesite.site import BuildOptions
@@ -144,7 +143,6 @@ class _Cycle:
         self.me = self
 
 
-@pytest.mark.unit
 def test_preview_keeps_the_collector_off_its_rebuilds_and_collects_when_idle(project: Project):
     """What a rebuild leaves alive is frozen, so that collections during the next rebuild do not
     walk the whole archive again; the garbage cycles frozen with it go in the collection run
@@ -184,7 +182,6 @@ def test_preview_keeps_the_collector_off_its_rebuilds_and_collects_when_idle(pro
     assert gc.get_freeze_count() == 0, "close() gives the process its collector back"
 
 
-@pytest.mark.unit
 def test_preview_compiles_its_templates_before_the_first_build(project: Project):
     """The first edit's pages are rendered in the preview's own process: they must not wait for
     Jinja to compile templates that only the first build's forked workers had compiled. A broken
