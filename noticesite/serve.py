@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 # Parsing a notice imports Markdown and the pinyin dictionaries (about half a second), which a
 # build imports only when it parses. The preview parses on every edit: import them once, here.
@@ -220,15 +220,21 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, options: Bui
     preview = Preview(root, options or BuildOptions(pdf=False), call_later)
     preview.rebuild()
     server = Server()
-    for name in WATCHED:
-        # One watch per folder and one rebuild per change seen: a save touches one folder.
-        server.watch(str(root / name), preview.rebuild, ignore=_ignored)
+    watch_sources(server, root, preview.rebuild)
     print(f"serving http://{host}:{port}/ — press Ctrl+C to stop", file=sys.stderr)
     try:
         server.serve(host=host, port=port, root=str(preview.folder), open_url_delay=None)
     finally:
         preview.close()
     return 0
+
+
+def watch_sources(server: Any, root: Path, rebuild: Callable[[], object]) -> None:
+    """What the preview watches, and what it runs on a change. ``server`` is a livereload Server
+    (or its Watcher: the tests look through it themselves, with no clock)."""
+    for name in WATCHED:
+        # One watch per folder and one rebuild per change seen: a save touches one folder.
+        server.watch(str(root / name), rebuild, ignore=_ignored)
 
 
 def _ignored(path: str) -> bool:

@@ -90,3 +90,15 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+LAYERS = ("unit", "integration", "pdf", "browser")  # the markers in pyproject.toml
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects: every collected test is checked
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test without a layer would be left out of every `-m` selection without anyone noticing."""
+    unmarked = [item.nodeid for item in items if not any(item.get_closest_marker(layer) for layer in LAYERS)]
+    if unmarked:
+        raise pytest.UsageError("tests without a layer marker (" + ", ".join(LAYERS) + "):\n  "
+                                + "\n  ".join(unmarked))

@@ -9,9 +9,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import icalendar
+import pytest
 
 from conftest import Project, soup
 from noticesite.site import BuildOptions, build, load
+
+# Each test builds the whole example in-process (seconds each): not the fast layer.
+pytestmark = pytest.mark.integration
 
 HTML_ONLY = BuildOptions(pdf=False, search=False)
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -17,6 +17,8 @@ from conftest import ARTIFACTS, REPO, copy_project
 from directory_samples import serve
 from noticesite.site import BuildOptions, build, load
 
+pytestmark = pytest.mark.browser
+
 DIRECTORY = "2012-104/attachment-3.html"
 ROWS = "#office-directory tbody tr"
 SCREENS = ARTIFACTS / "screens"

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 from conftest import REPO, Project, soup
 from noticesite.paths import OUTPUT_MARKER
@@ -24,6 +25,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.integration
 def test_failed_build_leaves_previous_output_exactly_as_it_was(project: Project):
     assert run_cli(project, "build").returncode == 0
     output = project.path("output")
@@ -37,6 +39,7 @@ def test_failed_build_leaves_previous_output_exactly_as_it_was(project: Project)
     assert leftovers == []
 
 
+@pytest.mark.integration
 def test_pagefind_ending_early_is_reported_and_the_old_site_stays(project: Project, tmp_path: Path, monkeypatch):
     site, _ = load(project.root)
     output = project.path("output")
@@ -59,6 +62,7 @@ def test_pagefind_ending_early_is_reported_and_the_old_site_stays(project: Proje
     assert not [p.name for p in output.iterdir() if p.name.startswith(".") and p.name != OUTPUT_MARKER]
 
 
+@pytest.mark.integration
 def test_template_error_mid_build_leaves_previous_output(project: Project):
     assert run_cli(project, "build").returncode == 0
     before = snapshot(project.path("output"))
@@ -71,6 +75,7 @@ def test_template_error_mid_build_leaves_previous_output(project: Project):
     assert snapshot(project.path("output")) == before
 
 
+@pytest.mark.integration
 def test_no_file_from_an_earlier_build_survives(project: Project):
     output = project.path("output")
     assert run_cli(project, "build").returncode == 0
@@ -80,6 +85,7 @@ def test_no_file_from_an_earlier_build_survives(project: Project):
     assert (output / "index.html").exists()
 
 
+@pytest.mark.integration
 def test_yaml_and_markdown_cannot_inject_markup(project: Project):
     project.replace("data/offices.yaml", "name: 天津分社", "name: '<script>alert(1)</script>天津分社'")
     project.replace("content/2012-104/notice.md", "title: 关于做好", "title: <img src=x onerror=alert(1)>关于做好")
@@ -100,6 +106,7 @@ def test_yaml_and_markdown_cannot_inject_markup(project: Project):
     assert first == "<script>alert(1)</script>天津分社"
 
 
+@pytest.mark.unit
 def test_second_fixture_notice_with_other_schedule_columns(exam_project: Project):
     site, problems = load(exam_project.root)
     assert site is not None, "\n".join(map(str, problems))
@@ -118,6 +125,7 @@ def test_second_fixture_notice_with_other_schedule_columns(exam_project: Project
     assert total == sum(s.values[seats.key] for s in schedule.sessions)
 
 
+@pytest.mark.unit
 def test_overlap_in_a_room_is_found_through_place_columns(exam_project: Project):
     site, _ = load(exam_project.root)
     schedule = site.notices[0].attachments[0].data
@@ -144,6 +152,7 @@ def test_overlap_in_a_room_is_found_through_place_columns(exam_project: Project)
     assert overlaps and overlaps[0].path == rel
 
 
+@pytest.mark.integration
 def test_options_before_the_command_are_kept(project: Project, tmp_path: Path):
     out = tmp_path / "elsewhere"  # not tmp_path / "site": that is the project, which the build must not replace
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project.root),
@@ -153,6 +162,7 @@ def test_options_before_the_command_are_kept(project: Project, tmp_path: Path):
     assert (out / "2012-104/index.html").is_file() and not project.path("output").exists()
 
 
+@pytest.mark.integration
 def test_help_on_every_command():
     for args in ([], ["build"], ["check"], ["serve"]):
         result = subprocess.run([sys.executable, str(REPO / "build.py"), *args, "--help"],
@@ -161,6 +171,7 @@ def test_help_on_every_command():
         assert "usage:" in result.stdout
 
 
+@pytest.mark.integration
 def test_missing_site_yaml_is_a_message_not_a_traceback(project: Project):
     project.path("data/site.yaml").unlink()
     result = run_cli(project, "check")
@@ -169,6 +180,7 @@ def test_missing_site_yaml_is_a_message_not_a_traceback(project: Project):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.integration
 def test_not_utf8_is_a_message(project: Project):
     project.path("data/offices.yaml").write_bytes("offices: 天津".encode("gbk"))
     result = run_cli(project, "check")
@@ -177,6 +189,7 @@ def test_not_utf8_is_a_message(project: Project):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.integration
 def test_template_syntax_error_is_located(project: Project):
     project.replace("layouts/notice.html", "{% block main %}", "{% block main %}{% if %}")
     result = run_cli(project, "build")
@@ -185,6 +198,7 @@ def test_template_syntax_error_is_located(project: Project):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.integration
 def test_folder_without_a_notice_is_a_warning(project: Project):
     project.path("content/drafts").mkdir()
     result = run_cli(project, "check")
@@ -192,6 +206,7 @@ def test_folder_without_a_notice_is_a_warning(project: Project):
     assert "content/drafts: warning: a folder in content/ without notice.md is not published" in result.stderr
 
 
+@pytest.mark.integration
 def test_the_command_leaves_the_collector_as_it_found_it(project: Project):
     """build and check tune the cycle collector for a one-shot run (and freeze what they load);
     a caller running them in-process (a test, a script) gets its settings back."""
@@ -226,6 +241,7 @@ def _tell(line, total: int, clock: list[float], monkeypatch) -> None:
         clock[0] += 1.0
 
 
+@pytest.mark.unit
 def test_a_long_stage_logs_a_line_at_each_tenth_with_the_time_left(monkeypatch):
     from noticesite.cli import ProgressLine
 
@@ -237,6 +253,7 @@ def test_a_long_stage_logs_a_line_at_each_tenth_with_the_time_left(monkeypatch):
     assert lines[-1] == "printing PDFs: 200 of 200 (100%) in 3 min"
 
 
+@pytest.mark.unit
 def test_a_short_stage_stays_quiet_in_a_log_and_shows_one_line_on_a_terminal(monkeypatch):
     from noticesite.cli import ProgressLine
 

@@ -31,6 +31,7 @@ def col(project: Project, rel: str, line: int, needle: str) -> int:
     return project.read(rel).splitlines()[line - 1].index(needle) + 1
 
 
+@pytest.mark.unit
 def test_example_passes_with_warnings_only(project: Project):
     site, problems = load(project.root)
     assert site is not None, "\n".join(map(str, problems))
@@ -38,6 +39,7 @@ def test_example_passes_with_warnings_only(project: Project):
     assert problems.warnings
 
 
+@pytest.mark.unit
 def test_yaml_syntax_error_names_the_line(project: Project):
     project.replace(SCHEDULE, "location: 南校区6号楼一楼学术报告厅", "location: [南校区6号楼")
     error = only_error(project)
@@ -46,6 +48,7 @@ def test_yaml_syntax_error_names_the_line(project: Project):
     assert error.message.startswith("YAML syntax error:")
 
 
+@pytest.mark.unit
 def test_duplicate_key_names_both_lines(project: Project):
     project.replace(SCHEDULE, "location: 南校区6号楼一楼学术报告厅",
                     "location: 南校区6号楼一楼学术报告厅\nlocation: 北校区")
@@ -54,6 +57,7 @@ def test_duplicate_key_names_both_lines(project: Project):
     assert error.message == "duplicate key 'location' (first at line 5)"
 
 
+@pytest.mark.unit
 def test_missing_field(project: Project):
     project.replace(SCHEDULE, "college: 政法学院,   ", "")
     line = project.line_of(SCHEDULE, "person: 胡美玲")
@@ -62,6 +66,7 @@ def test_missing_field(project: Project):
     assert error.message == "session 1: missing field 'college' (学院 (text))"
 
 
+@pytest.mark.unit
 def test_unknown_field_suggests_the_right_one(project: Project):
     project.replace(SCHEDULE, "students: 169", "studnets: 169")
     errors = errors_of(project)
@@ -70,6 +75,7 @@ def test_unknown_field_suggests_the_right_one(project: Project):
            "session 1: unknown field 'studnets'; did you mean 'students'?" in map(str, errors)
 
 
+@pytest.mark.unit
 def test_mistyped_field_says_expected_and_got(project: Project):
     project.replace(SCHEDULE, "college: 政法学院", "college: [政法, 学院]")
     line = project.line_of(SCHEDULE, "college: [政法")
@@ -78,6 +84,7 @@ def test_mistyped_field_says_expected_and_got(project: Project):
     assert error.message == "session 1: college: expected text, got a list"
 
 
+@pytest.mark.unit
 def test_time_not_hh_mm(project: Project):
     project.replace(SCHEDULE, "start: 08:00, end: 08:40", "start: 8点, end: 08:40")
     line = project.line_of(SCHEDULE, "8点")
@@ -86,6 +93,7 @@ def test_time_not_hh_mm(project: Project):
     assert error.message == "session 1: start: expected a time as HH:MM on the 24-hour clock, got '8点'"
 
 
+@pytest.mark.unit
 def test_session_ending_before_it_starts(project: Project):
     project.replace(SCHEDULE, "start: 08:40, end: 09:20", "start: 08:40, end: 08:20")
     line = project.line_of(SCHEDULE, "end: 08:20")
@@ -95,6 +103,7 @@ def test_session_ending_before_it_starts(project: Project):
     assert error.message == "session 2: ends at 08:20, which is not after its start at 08:40"
 
 
+@pytest.mark.unit
 def test_overlapping_sessions_in_one_place(project: Project):
     project.replace(SCHEDULE, "start: 08:40, end: 09:20", "start: 08:30, end: 09:20")
     line = project.line_of(SCHEDULE, "start: 08:30")
@@ -105,6 +114,7 @@ def test_overlapping_sessions_in_one_place(project: Project):
                              f"08:40 (line {first}) in 南校区6号楼一楼学术报告厅")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("value", ["0", "-3", "12.5", "很多"])
 def test_counts_must_be_positive_whole_numbers(project: Project, value: str):
     project.replace(SCHEDULE, "students: 169", f"students: {value}")
@@ -114,6 +124,7 @@ def test_counts_must_be_positive_whole_numbers(project: Project, value: str):
     assert error.message == f"session 1: students: expected a positive whole number, got '{value}'"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("phone", ["12345", "0731-123", "2345678901234", "0731—8225-0811"])
 def test_phone_numbers_must_be_chinese_landline_or_mobile(project: Project, phone: str):
     project.replace(OFFICES, "022—23678033", phone)
@@ -123,6 +134,7 @@ def test_phone_numbers_must_be_chinese_landline_or_mobile(project: Project, phon
     assert error.message.startswith(f"office '天津分社': phone: '{phone}' is not a Chinese landline")
 
 
+@pytest.mark.unit
 def test_duplicate_office_names(project: Project):
     project.replace(OFFICES, "name: 江西分社", "name: 天津分社")
     error = only_error(project)
@@ -131,6 +143,7 @@ def test_duplicate_office_names(project: Project):
     assert error.message == f"office '天津分社' is listed twice (first at line {project.line_of(OFFICES, '022—')})"
 
 
+@pytest.mark.unit
 def test_attachment_data_file_that_does_not_exist(project: Project):
     project.replace(NOTICE, "data: 2012-104/procedure.yaml", "data: 2012-104/procedures.yaml")
     error = only_error(project)
@@ -139,6 +152,7 @@ def test_attachment_data_file_that_does_not_exist(project: Project):
     assert error.message == "procedure: data/2012-104/procedures.yaml does not exist"
 
 
+@pytest.mark.unit
 def test_attachment_page_that_does_not_exist(project: Project):
     project.replace(NOTICE, "page: instructions.md", "page: instruction.md")
     error = only_error(project)
@@ -146,6 +160,7 @@ def test_attachment_page_that_does_not_exist(project: Project):
     assert error.message == "page: content/2012-104/instruction.md does not exist"
 
 
+@pytest.mark.unit
 def test_body_names_an_attachment_that_does_not_exist(project: Project):
     project.replace(NOTICE, "具体时间安排见附件1。", "具体时间安排见附件7。")
     error = only_error(project)
@@ -154,6 +169,7 @@ def test_body_names_an_attachment_that_does_not_exist(project: Project):
     assert error.message == "'附件7' names an attachment this notice does not have (it has 4)"
 
 
+@pytest.mark.unit
 def test_shared_data_file_that_does_not_exist(project: Project):
     project.path("data/colleges.yaml").unlink()
     error = only_error(project)
@@ -162,6 +178,7 @@ def test_shared_data_file_that_does_not_exist(project: Project):
     assert error.message == "colleges: data/colleges.yaml does not exist"
 
 
+@pytest.mark.unit
 def test_mixed_dash_styles_are_warnings_on_each_odd_number(project: Project):
     site, problems = load(project.root)
     assert site is not None
@@ -175,6 +192,7 @@ def test_mixed_dash_styles_are_warnings_on_each_odd_number(project: Project):
                               "numbers here use an em dash '—'; the site shows '0898-68527569'")
 
 
+@pytest.mark.unit
 def test_hunan_contact_and_directory_row_disagree_is_a_warning(project: Project):
     _, problems = load(project.root)
     hunan = [w for w in problems.warnings if "湖南新华分社" in w.message]
@@ -182,6 +200,7 @@ def test_hunan_contact_and_directory_row_disagree_is_a_warning(project: Project)
     assert hunan[0].path == "data/2012-104/makeup.yaml"
 
 
+@pytest.mark.unit
 def test_all_problems_reported_in_one_run_sorted(project: Project):
     project.replace(SCHEDULE, "students: 169", "students: 0")
     project.replace(OFFICES, "022—23678033", "12345")
@@ -191,6 +210,7 @@ def test_all_problems_reported_in_one_run_sorted(project: Project):
     assert errors == sorted(errors)
 
 
+@pytest.mark.unit
 def test_data_path_may_not_leave_the_project(project: Project):
     project.replace(NOTICE, "data: 2012-104/schedule.yaml", "data: ../../../../etc/passwd")
     error = only_error(project)
@@ -199,6 +219,7 @@ def test_data_path_may_not_leave_the_project(project: Project):
     assert only_error(project).message == "schedule: '/etc/passwd' is outside data/"
 
 
+@pytest.mark.unit
 def test_python_tags_are_refused(project: Project):
     project.replace(SCHEDULE, "location: 南校区6号楼一楼学术报告厅", "location: !!python/str 南校区")
     error = only_error(project)
@@ -206,6 +227,7 @@ def test_python_tags_are_refused(project: Project):
     assert (error.line, error.column) == (5, 11)
 
 
+@pytest.mark.unit
 def test_front_matter_error_lines_count_from_the_top_of_the_file(project: Project):
     project.replace(NOTICE, "addressees: 校属各教学院", "addresees: 校属各教学院")
     errors = errors_of(project)
@@ -215,6 +237,7 @@ def test_front_matter_error_lines_count_from_the_top_of_the_file(project: Projec
         in map(str, errors)
 
 
+@pytest.mark.integration
 def test_check_command_exits_non_zero_and_names_file_and_line(project: Project):
     project.replace(SCHEDULE, "start: 08:40, end: 09:20", "start: 08:40, end: 08:20")
     line = project.line_of(SCHEDULE, "end: 08:20")
@@ -226,6 +249,7 @@ def test_check_command_exits_non_zero_and_names_file_and_line(project: Project):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.integration
 def test_check_command_on_the_example_succeeds(project: Project):
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project", str(project.root)],
                             capture_output=True, text=True, cwd=REPO)
@@ -234,6 +258,7 @@ def test_check_command_on_the_example_succeeds(project: Project):
     assert "warning:" in result.stderr
 
 
+@pytest.mark.integration
 def test_check_reports_the_same_with_its_cache_and_after_an_edit(project: Project):
     def check() -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project", str(project.root)],

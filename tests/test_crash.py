@@ -15,7 +15,11 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, Project, copy_project
+
+pytestmark = pytest.mark.integration
 
 # 96 s for this file with the machine loaded (2 cores, load average 5.5); 16 took 273 s with search every fourth build
 RUNS = 24

@@ -15,6 +15,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, Project, copy_project
 from pypdf import PdfReader
 from test_crash import digest, edited, leftovers, outlived, processes_marked, start
@@ -72,6 +74,7 @@ def whole_pdfs(folder: Path) -> int:
     return len(pdfs)
 
 
+@pytest.mark.pdf
 def test_a_build_killed_while_printing_leaves_no_printer(tmp_path: Path):
     sites, token = {}, uuid.uuid4().hex
     root = copy_project(REPO, tmp_path / "site")
@@ -136,6 +139,7 @@ def many_notices(root: Path, count: int) -> None:
         project.replace(f"content/2012-{n}/notice.md", "关于做好2014届", f"关于第{n}次做好2014届")
 
 
+@pytest.mark.integration
 def test_a_build_killed_while_forked_workers_run_leaves_none(tmp_path: Path):
     root = copy_project(REPO, tmp_path / "site")
     many_notices(root, NOTICES)

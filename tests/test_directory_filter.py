@@ -16,6 +16,8 @@ from noticesite.pinyin import annotate
 import playwright.sync_api as playwright_api
 from axe_playwright_python.sync_playwright import Axe
 
+pytestmark = pytest.mark.browser
+
 ALL = [name for name, *_ in __import__("directory_samples").OFFICES]
 INPUT = "#office-directory-q"
 COUNT = "#office-directory-count"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from noticesite import yamlio
+
+pytestmark = pytest.mark.unit
 
 # Lines of YAML-safe text, Chinese included (multi-byte in UTF-8: columns count characters).
 _LINE = st.text(alphabet=st.sampled_from("abc xyz:-中文通知，。1"), max_size=12)

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from conftest import ARTIFACTS, REPO, Project, copy_project, soup
 from noticesite.site import load
 
+pytestmark = pytest.mark.pdf
+
 PDFS = ["notice.pdf", "attachment-1.pdf", "attachment-2.pdf", "attachment-3.pdf", "attachment-4.pdf"]
 
 

@@ -10,11 +10,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, copy_project
 from noticesite import cli
+
+pytestmark = pytest.mark.integration
 
 # ---- the places a link may take -----------------------------------------------------------
 

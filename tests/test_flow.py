@@ -121,6 +121,7 @@ def sample(request) -> tuple[Procedure, str, Drawing]:
 # ---- the drawing -----------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_svg_root_scales_and_is_accessible(sample):
     proc, svg, d = sample
     root = d.root
@@ -141,6 +142,7 @@ def test_svg_root_scales_and_is_accessible(sample):
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.unit
 def test_only_plain_svg_elements(sample):
     _, svg, d = sample
     assert {el.tag.removeprefix(SVG) for el in d.root.iter()} <= ALLOWED
@@ -152,6 +154,7 @@ def test_only_plain_svg_elements(sample):
             assert tspan.get("x") and tspan.get("y")
 
 
+@pytest.mark.unit
 def test_one_box_per_step(sample):
     proc, _, d = sample
     assert list(d.boxes) == [s.id for s in [*proc.steps, *proc.side_steps]]
@@ -192,18 +195,22 @@ def assert_no_arrow_through_a_box(d: Drawing) -> None:
                 assert not _inside(p, outline, 0.0), f"arrow {src}->{dst} runs through a note at {p}"
 
 
+@pytest.mark.unit
 def test_no_two_boxes_overlap(sample):
     assert_no_overlap(sample[2])
 
 
+@pytest.mark.unit
 def test_every_arrow_starts_and_ends_on_its_boxes(sample):
     assert_arrows_on_their_boxes(sample[2])
 
 
+@pytest.mark.unit
 def test_no_arrow_crosses_a_box(sample):
     assert_no_arrow_through_a_box(sample[2])
 
 
+@pytest.mark.unit
 def test_edges_follow_the_procedure(sample):
     proc, _, d = sample
     got = {(s, t, k) for s, t, k, *_ in d.edges}
@@ -213,6 +220,7 @@ def test_edges_follow_the_procedure(sample):
     assert got == want
 
 
+@pytest.mark.unit
 def test_branch_labels_touch_no_box_and_no_other_line(sample):
     _, _, d = sample
     for g in d.root.iter(SVG + "g"):
@@ -237,6 +245,7 @@ def _joined(el) -> str:
     return "".join("".join(t.text or "" for t in el.iter(SVG + "tspan")).split())
 
 
+@pytest.mark.unit
 def test_every_label_is_in_the_tspans(sample):
     proc, _, d = sample
     nodes = {g.get("data-step"): g for g in d.root.iter(SVG + "g") if "flow-node" in g.get("class", "")}
@@ -253,6 +262,7 @@ def test_every_label_is_in_the_tspans(sample):
             assert _joined(edges[(s.id, b.to)].find(SVG + "text")) == "".join(b.when.split())
 
 
+@pytest.mark.unit
 def test_text_fits_its_box_with_real_font_widths(sample):
     """Our per-character widths are upper bounds of Noto Sans CJK SC's advances,
     so every line, measured with the real font, stays inside its shape."""
@@ -280,12 +290,14 @@ def test_text_fits_its_box_with_real_font_widths(sample):
                     assert xs and min(xs) <= left and left + real <= max(xs), (sid, t.text)
 
 
+@pytest.mark.unit
 def test_same_input_same_bytes():
     a = render_svg(fs.twenty_steps(), title="学位证书办理流程")
     b = render_svg(fs.twenty_steps(), title="学位证书办理流程")
     assert a == b
 
 
+@pytest.mark.unit
 def test_script_in_a_label_comes_out_as_text():
     proc = fs.tangled()
     svg = render_svg(proc, title=proc.title)
@@ -296,6 +308,7 @@ def test_script_in_a_label_comes_out_as_text():
     assert "<script>alert('x')</script>" in "".join(t.text or "" for t in root.iter(SVG + "tspan"))
 
 
+@pytest.mark.unit
 def test_twenty_steps_three_branches():
     proc = fs.twenty_steps()
     assert len(proc.steps) + len(proc.side_steps) == 20
@@ -311,12 +324,14 @@ def test_twenty_steps_three_branches():
     assert tops == sorted(tops)  # top to bottom
 
 
+@pytest.mark.unit
 def test_render_refuses_a_broken_procedure():
     proc = procedure([step("a", "甲", kind="condition", branches=[("否", "nowhere")]), step("b", "乙")])
     with pytest.raises(ValueError, match="'nowhere' is not a step"):
         render_svg(proc, title="x")
 
 
+@pytest.mark.unit
 def test_procedure_notes_are_left_to_the_page_unless_asked():
     proc = fs.example()
     assert "注：" not in render_svg(proc, title=proc.title)
@@ -330,6 +345,7 @@ def test_procedure_notes_are_left_to_the_page_unless_asked():
     assert all(_bbox(o)[3] < top for o in read(svg).boxes.values())
 
 
+@pytest.mark.unit
 def test_the_example_project_procedure():
     """data/2012-104/procedure.yaml, as the site loads it, draws as soundly as the samples."""
     site = importlib.import_module("noticesite.site")
@@ -351,6 +367,7 @@ def test_the_example_project_procedure():
 # ---- wrapping ----------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_wrap_keeps_punctuation_off_line_starts():
     text = "按辅导员老师持有的名册顺序（学号由小至大）排队等候，请勿喧哗。"
     for width in range(3, 20):
@@ -360,11 +377,13 @@ def test_wrap_keeps_punctuation_off_line_starts():
             assert text_width(line, 16) <= max(width * 16, 2 * 16)
 
 
+@pytest.mark.unit
 def test_wrap_prefers_punctuation_and_balance():
     assert wrap("到财务处缴清欠费，取得缴费凭证", 10 * 16, 16) == ["到财务处缴清欠费，", "取得缴费凭证"]
     assert wrap("交费（15元／人，请自备零钱）", 40 * 16, 16) == ["交费（15元／人，请自备零钱）"]
 
 
+@pytest.mark.unit
 def test_wrap_breaks_urls_only_when_they_cannot_fit():
     url = "http://www.chsi.com.cn"
     lines = wrap(f"登录{url} 中“学历电子注册图像校对系统”", 15 * 16, 16)
@@ -376,6 +395,7 @@ def test_wrap_breaks_urls_only_when_they_cannot_fit():
         assert a.endswith("/") or not a.endswith(".")  # after a slash, or before a dot
 
 
+@pytest.mark.unit
 def test_width_estimates_cover_the_real_font():
     font = _noto()
     sample = "对照本人身份证核对姓名，（学号）《图像采集卡》“系统”…—·１２éüßæŒ×½©" + string.printable.strip()
@@ -386,12 +406,14 @@ def test_width_estimates_cover_the_real_font():
 # ---- checks on meaning ---------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_samples_pass_the_checks():
     for make in (fs.example, fs.twenty_steps, fs.tangled):
         assert check_procedure(make()) == []
     assert [(p.line, p.severity) for p in check_procedure(fs.odd_shapes())] == [(24, "warning"), (26, "warning")]
 
 
+@pytest.mark.unit
 def test_a_column_alone_without_side_steps():
     proc = procedure([step("a", "第一步"), step("b", "第二步"), step("c", "完成", kind="end")])
     d = read(render_svg(proc, title="x"))
@@ -399,6 +421,7 @@ def test_a_column_alone_without_side_steps():
     assert _nums(d.root.get("viewBox"))[2] < 400
 
 
+@pytest.mark.unit
 def test_two_branches_to_one_side_step():
     proc = procedure(
         [step("ok", "正确？", kind="condition", branches=[("否", "a"), ("不知道", "a")], line=3),
@@ -413,6 +436,7 @@ def _messages(proc) -> list[str]:
     return [str(p) for p in check_procedure(proc)]
 
 
+@pytest.mark.unit
 def test_next_to_a_missing_step():
     proc = procedure(
         [step("verify", "核对", line=3), step("ok", "正确？", kind="condition", branches=[("否", "fix-info")], line=5),
@@ -424,12 +448,14 @@ def test_next_to_a_missing_step():
     ]
 
 
+@pytest.mark.unit
 def test_branch_to_a_missing_step():
     proc = procedure([step("ok", "正确？", kind="condition", branches=[("否", "fix")], line=5),
                       step("q", "排队", line=9)])
     assert _messages(proc) == [f"{PATH}:5:5: procedure step 'ok': branches: to: 'fix' is not a step (known: ok, q)"]
 
 
+@pytest.mark.unit
 def test_branch_to_a_main_step():
     proc = procedure([step("ok", "正确？", kind="condition", branches=[("否", "q")], line=5),
                       step("q", "排队", line=9)])
@@ -439,6 +465,7 @@ def test_branch_to_a_main_step():
     ]
 
 
+@pytest.mark.unit
 def test_a_side_path_that_loops():
     proc = procedure(
         [step("ok", "正确？", kind="condition", branches=[("否", "a")], line=3), step("q", "排队", line=7)],
@@ -450,6 +477,7 @@ def test_a_side_path_that_loops():
     ]
 
 
+@pytest.mark.unit
 def test_a_side_step_that_points_at_itself():
     proc = procedure(
         [step("ok", "正确？", kind="condition", branches=[("否", "a")], line=3), step("q", "排队", line=7)],
@@ -460,6 +488,7 @@ def test_a_side_step_that_points_at_itself():
     ]
 
 
+@pytest.mark.unit
 def test_empty_label_and_empty_when():
     proc = procedure(
         [step("ok", "  ", kind="condition", branches=[("", "a")], line=3), step("q", "排队", line=7)],
@@ -471,12 +500,14 @@ def test_empty_label_and_empty_when():
     ]
 
 
+@pytest.mark.unit
 def test_condition_without_branches():
     proc = procedure([step("ok", "正确？", kind="condition", line=3), step("q", "排队", line=7)])
     assert _messages(proc) == [
         f"{PATH}:3:5: procedure step 'ok': a condition needs at least one branch (branches: is empty)"]
 
 
+@pytest.mark.unit
 def test_duplicate_ids():
     proc = procedure(
         [step("q", "排队", line=3), step("ok", "正确？", kind="condition", branches=[("否", "a")], line=5),
@@ -486,6 +517,7 @@ def test_duplicate_ids():
     assert f"{PATH}:12:5: procedure step 'q': id is used twice (first at {PATH}:3:5)" in _messages(proc)
 
 
+@pytest.mark.unit
 def test_side_step_that_leads_nowhere_is_a_warning():
     proc = procedure(
         [step("ok", "正确？", kind="condition", branches=[("否", "a"), ("弃权", "b")], line=3),
@@ -501,6 +533,7 @@ def test_side_step_that_leads_nowhere_is_a_warning():
     render_svg(proc, title="x")  # a warning does not stop the drawing
 
 
+@pytest.mark.unit
 def test_shape_rules():
     proc = procedure(
         [step("done", "结束", kind="end", line=3), step("next", "排队", next="done", branches=[("x", "s")], line=5),
@@ -520,6 +553,7 @@ def test_shape_rules():
     ]
 
 
+@pytest.mark.unit
 def test_no_steps():
     assert _messages(procedure([])) == [
         f"{PATH}:1:1: procedure: steps: is empty; a procedure needs at least one main step"]
@@ -552,6 +586,7 @@ def _page(svg: str, title: str) -> str:
     )
 
 
+@pytest.mark.pdf
 def test_example_prints_on_one_a4_page():
     weasyprint = importlib.import_module("weasyprint")
     pypdf = importlib.import_module("pypdf")
@@ -571,6 +606,7 @@ def test_example_prints_on_one_a4_page():
     assert dark and dark[-1] - dark[0] > image.height * 0.6
 
 
+@pytest.mark.browser
 def test_example_reads_on_a_360px_phone():
     sync_api = importlib.import_module("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():

@@ -17,6 +17,8 @@ import pytest
 
 from conftest import REPO, copy_project
 
+pytestmark = pytest.mark.integration
+
 # Hostile inputs (issue 13) and invalid sites that check must refuse as build does (issue 12):
 # one format, one runner.
 CORPORA = [Path(__file__).resolve().parent / "hostile", Path(__file__).resolve().parent / "sites/invalid"]

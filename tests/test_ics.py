@@ -20,6 +20,8 @@ from noticesite.keydates import parse_key_dates
 from yaml_nodes import key_date_nodes
 from noticesite.model import Attachment, Column, Location, Notice, Phone, Schedule, Session
 
+pytestmark = pytest.mark.unit
+
 HOST = "jwc.example.edu.cn"
 URL = "https://jwc.example.edu.cn/2012-104/"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

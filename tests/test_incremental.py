@@ -11,6 +11,8 @@ from conftest import Project
 from noticesite.cache import LoadCache, NoticeRef
 from noticesite.site import BuildOptions, build, load
 
+pytestmark = pytest.mark.integration
+
 INCREMENTAL = BuildOptions(pdf=False, search=False, incremental=True)
 CLEAN = BuildOptions(pdf=False, search=False, incremental=False)
 

@@ -24,6 +24,8 @@ from noticesite.cache import LoadCache
 from noticesite.model import Notice, NoticeSummary
 from noticesite.site import BuildOptions, build, load
 
+pytestmark = pytest.mark.integration
+
 INCREMENTAL = BuildOptions(pdf=False, search=False, incremental=True)
 CLEAN = BuildOptions(pdf=False, search=False, incremental=False)
 NOTICES = ("2012-104", "2012-105")

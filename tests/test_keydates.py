@@ -15,6 +15,8 @@ from noticesite.keydates import (
 from noticesite.model import Location
 from yaml_nodes import key_date_nodes
 
+pytestmark = pytest.mark.unit
+
 PATH = "content/2012-104/notice.md"
 
 # The example of notice 2012-104, as the loader passes it: raw text values.

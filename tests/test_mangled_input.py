@@ -10,6 +10,8 @@ import pytest
 
 from conftest import Project
 
+pytestmark = pytest.mark.integration
+
 FILES = ["content/2012-104/notice.md", "data/2012-104/schedule.yaml", "data/2012-104/procedure.yaml",
          "data/2012-104/makeup.yaml", "data/offices.yaml", "data/colleges.yaml", "data/site.yaml"]
 ODD_VALUES = ["", "null", "[]", "{}", "- x", "a: b", "~", "2013-02-30", "25:61", "-1", "0", "1e9", "'", '"',

@@ -7,6 +7,8 @@ import pytest
 
 from noticesite import content
 
+pytestmark = pytest.mark.unit
+
 # Every inline pattern the converter registers, inside Chinese prose, one per sample.
 SAMPLES = [
     "为规范教学管理工作，我校图像采集工作安排在2012年12月完成。",

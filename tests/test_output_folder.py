@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, Project
 from noticesite.paths import OUTPUT_MARKER
+
+pytestmark = pytest.mark.integration
 
 
 def build(project: Project, *args: str) -> subprocess.CompletedProcess:

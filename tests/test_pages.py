@@ -5,7 +5,12 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from conftest import soup
+
+# The tests share one in-process build of the whole example (seconds): not the fast layer.
+pytestmark = pytest.mark.integration
 
 ATTACHMENTS = ["attachment-1.html", "attachment-2.html", "attachment-3.html", "attachment-4.html"]
 

@@ -70,6 +70,7 @@ def text_of(built, name: str) -> str:
 # ---- the documents ----------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_one_document_per_attachment_and_one_for_the_notice():
     docs = documents()
     assert [d.name for d in docs] == ["2012-104/notice.pdf"] + [f"2012-104/attachment-{n}.pdf" for n in range(1, 5)]
@@ -82,18 +83,21 @@ def test_one_document_per_attachment_and_one_for_the_notice():
         assert d.metadata.author == "湖南理工学院教务处"
 
 
+@pytest.mark.unit
 def test_the_stylesheet_names_simplified_chinese_fonts_only():
     families = pdf.stylesheet_families((ROOT / "layouts" / "print.css").read_text(encoding="utf-8"))
     assert {"Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN"} <= set(families)
     assert not [f for f in families if re.search(r"\b(JP|KR|TC|HK)\b", f)]
 
 
+@pytest.mark.unit
 def test_date_is_written_in_full_without_zero_padding():
     assert pdf.print_date(dt.date(2012, 12, 5)) == "2012年12月5日"
     assert pdf.print_date(dt.date(2013, 1, 3)) == "2013年1月3日"
     assert pdf.print_date(None) == ""
 
 
+@pytest.mark.unit
 def test_a_notice_without_a_date_is_signed_by_the_issuer_only():
     notice = documents(date=None)[0]
     assert '<p class="issuer">湖南理工学院教务处</p>' in notice.html
@@ -101,6 +105,7 @@ def test_a_notice_without_a_date_is_signed_by_the_issuer_only():
     assert notice.metadata.date is None
 
 
+@pytest.mark.unit
 def test_long_titles_break_into_balanced_lines_between_words():
     assert cjktext.balance_lines("关于做好2014届预计毕业生图像信息采集工作的通知", 20) == [
         "关于做好2014届预计毕业生", "图像信息采集工作的通知"]
@@ -109,6 +114,7 @@ def test_long_titles_break_into_balanced_lines_between_words():
     assert cjktext.balance_lines("毕业生图像采集流程图", 20) == ["毕业生图像采集流程图"]
 
 
+@pytest.mark.unit
 def test_body_headings_links_and_indents_are_prepared_for_print():
     attachments = pdf_samples.notice().attachments
     html = pdf.print_body('<p>一、图像信息采集对象</p><p>（一）信息核对</p>'
@@ -125,6 +131,7 @@ def test_body_headings_links_and_indents_are_prepared_for_print():
     assert "见附件1" in pdf.print_body('<p>见<a href="attachment-1.html">附件1</a></p>', attachments)
 
 
+@pytest.mark.unit
 def test_the_attachment_list_has_names_without_punctuation():
     html = documents()[0].html
     items = re.findall(r'<li><span class="n">(\d+)\.</span><a href="#attachment-\d">([^<]*)</a></li>', html)
@@ -133,6 +140,7 @@ def test_the_attachment_list_has_names_without_punctuation():
     assert not [name for _, name in items if name[-1] in "。，；、.,;"]
 
 
+@pytest.mark.unit
 def test_a_procedure_prints_its_flow_chart_at_natural_size():
     html = documents()[4].html
     svg = re.search(r'<figure class="flow"><svg ([^>]*)>', html)
@@ -140,6 +148,7 @@ def test_a_procedure_prints_its_flow_chart_at_natural_size():
     assert '<div class="body notes">' not in html  # the chart draws the notes itself
 
 
+@pytest.mark.unit
 def test_a_procedure_without_the_flow_module_prints_its_steps_as_a_list(monkeypatch):
     monkeypatch.setitem(sys.modules, "noticesite.flow", None)
     monkeypatch.delattr(noticesite, "flow", raising=False)
@@ -150,6 +159,7 @@ def test_a_procedure_without_the_flow_module_prints_its_steps_as_a_list(monkeypa
     assert "信息有误：携带本人身份证原件及复印件" in html
 
 
+@pytest.mark.pdf
 def test_a_wide_schedule_goes_on_landscape_pages_without_splitting_a_half_day(tmp_path):
     site = pdf_samples.site()
     attachment = site.notices[0].attachments[0]
@@ -178,10 +188,12 @@ def test_a_wide_schedule_goes_on_landscape_pages_without_splitting_a_half_day(tm
 # ---- fonts -------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_the_sample_needs_no_font_it_does_not_have():
     assert pdf.check_fonts(documents()) == []
 
 
+@pytest.mark.unit
 def test_a_character_no_installed_font_has_stops_the_build():
     doc = documents()[2]
     odd = dataclasses.replace(doc, html=doc.html.replace("各高校毕业生", "各高校\U0010FFFD毕业生"))
@@ -193,6 +205,7 @@ def test_a_character_no_installed_font_has_stops_the_build():
     assert "Noto Serif CJK SC" in p.message
 
 
+@pytest.mark.unit
 def test_characters_missing_from_the_print_fonts_are_named_with_the_fonts():
     doc = documents()[2]
     pretend = pdf.FontSet((pdf.Font("Pretend Song", ("/nonexistent.ttf",), ((0x20, 0x7E), (0x4E00, 0x9FFF))),))
@@ -204,6 +217,7 @@ def test_characters_missing_from_the_print_fonts_are_named_with_the_fonts():
     assert "(print fonts: Pretend Song)" in message
 
 
+@pytest.mark.unit
 def test_characters_only_other_installed_fonts_have_are_a_warning():
     doc = documents()[2]
     pretend = pdf.FontSet((pdf.Font("Pretend Song", (), ((0x20, 0xFFFF),)),),
@@ -217,6 +231,7 @@ def test_characters_only_other_installed_fonts_have_are_a_warning():
 # ---- the PDFs ----------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_every_page_is_a4_with_its_page_number(built):
     for doc in built[0]:
         r = PdfReader(built[1] / doc.name)
@@ -226,6 +241,7 @@ def test_every_page_is_a4_with_its_page_number(built):
             assert f"— {i} —" in page.extract_text(), (doc.name, i)
 
 
+@pytest.mark.pdf
 def test_page_counts_and_numbering_running_through_the_attachments(built):
     pages = {n: len(reader(built, f"attachment-{n}.pdf").pages) for n in range(1, 5)}
     assert pages == {1: 1, 2: 2, 3: 3, 4: 1}
@@ -240,6 +256,7 @@ def test_page_counts_and_numbering_running_through_the_attachments(built):
     assert f"— {len(notice.pages)} —" in notice.pages[-1].extract_text()
 
 
+@pytest.mark.pdf
 def test_the_notice_reads_as_an_official_document(built):
     text = text_of(built, "notice.pdf")
     first = reader(built, "notice.pdf").pages[0].extract_text()
@@ -250,6 +267,7 @@ def test_the_notice_reads_as_an_official_document(built):
     assert "湖南理工学院教务处\n2012年12月5日" in text
 
 
+@pytest.mark.pdf
 def test_the_schedule_pdf_has_every_college(built):
     text = text_of(built, "attachment-1.pdf")
     assert text.startswith("附件1")
@@ -260,6 +278,7 @@ def test_the_schedule_pdf_has_every_college(built):
     assert "合计 2881" in text and "地点：南校区6号楼一楼学术报告厅" in text
 
 
+@pytest.mark.pdf
 def test_the_directory_pdf_has_every_office_and_repeats_its_header(built):
     r = reader(built, "attachment-3.pdf")
     text = text_of(built, "attachment-3.pdf")
@@ -270,6 +289,7 @@ def test_the_directory_pdf_has_every_office_and_repeats_its_header(built):
     assert len(table_pages) == 2
 
 
+@pytest.mark.pdf
 def test_the_pdf_says_what_it_is(built):
     r = reader(built, "notice.pdf")
     meta = r.metadata
@@ -282,6 +302,7 @@ def test_the_pdf_says_what_it_is(built):
     assert reader(built, "attachment-3.pdf").metadata.title.startswith("附件3：学生校外补拍信息")
 
 
+@pytest.mark.pdf
 def test_fonts_are_embedded_and_subset(built):
     seen = set()
     for doc in built[0]:
@@ -297,6 +318,7 @@ def test_fonts_are_embedded_and_subset(built):
     assert {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC", "AR-PL-UKai-CN"} <= seen
 
 
+@pytest.mark.pdf
 def test_the_pdf_is_tagged_with_table_headers(built):
     r = reader(built, "attachment-1.pdf")
     root = r.trailer["/Root"]
@@ -320,6 +342,7 @@ def test_the_pdf_is_tagged_with_table_headers(built):
         assert td["/A"]["/Headers"] and {str(h) for h in td["/A"]["/Headers"]} <= ids
 
 
+@pytest.mark.pdf
 def test_body_text_keeps_the_grid_of_28_characters_and_22_lines(built):
     """§5.2.3, measured: lines of only CJK characters that a paragraph continues after carry 28."""
     xml = subprocess.run(["pdftotext", "-f", "2", "-l", "4", "-bbox-layout",
@@ -341,6 +364,7 @@ def test_body_text_keeps_the_grid_of_28_characters_and_22_lines(built):
     assert max(per_page) == 22
 
 
+@pytest.mark.pdf
 def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(built, tmp_path):
     docs, _, shared, first, _ = built
     assert sorted(first.rendered) == sorted(d.name for d in docs) and first.reused == []
@@ -357,6 +381,7 @@ def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(b
     assert "022-23678099" in text_of((None, tmp_path / "out"), "attachment-3.pdf")
 
 
+@pytest.mark.pdf
 def test_the_build_stage_links_each_page_to_its_pdf(built, tmp_path):
     from types import SimpleNamespace
 
@@ -370,6 +395,7 @@ def test_the_build_stage_links_each_page_to_its_pdf(built, tmp_path):
     assert len(ctx.pdf_links) == 5
 
 
+@pytest.mark.pdf
 def test_a_failed_document_writes_no_pdf_at_all(tmp_path, monkeypatch):
     docs = documents()
     broken = dataclasses.replace(docs[2], name="2012-104/broken.pdf")
@@ -388,11 +414,13 @@ def test_a_failed_document_writes_no_pdf_at_all(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.pdf
 def test_printing_tells_its_progress_after_each_document(built):
     told = built[4]
     assert told == [(pdf.PDF_STAGE, done, 5) for done in range(6)]
 
 
+@pytest.mark.unit
 def test_the_render_report_reads_well():
     report = pdf.RenderReport(["a.pdf"], ["b.pdf", "c.pdf"], 1.234, 2)
     assert str(report) == "PDF: 1 rendered, 2 reused in 1.23 s (2 workers)"

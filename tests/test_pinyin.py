@@ -7,6 +7,8 @@ from directory_samples import landline, real_directory
 from noticesite.model import Location, Office
 from noticesite.pinyin import annotate, full_pinyin, initials, leading_places, search_keys
 
+pytestmark = pytest.mark.unit
+
 
 def office(name: str, address: str, province: str = "", phone: str = "0731—82250811") -> Office:
     return Office(name=name, phone=landline(phone), address=address, location=Location("t.yaml", 1, 1),

@@ -9,6 +9,8 @@ import pytest
 
 from noticesite import search
 
+pytestmark = pytest.mark.unit
+
 WHOLE_SCRIPT = b"const x=1;export{init,mergeIndex,search};\n"
 
 

@@ -14,10 +14,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import icalendar
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, Project, copy_project
+
+pytestmark = pytest.mark.integration
 
 NOTICE = "content/2012-104/notice.md"
 # (file, the text to replace, how it starts: the key or a marker kept before the new value)

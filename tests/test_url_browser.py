@@ -18,6 +18,8 @@ from noticesite.content import attachment_href, render_markdown
 from noticesite.errors import Problems
 from noticesite.site import BuildOptions, build, load
 
+pytestmark = pytest.mark.browser
+
 HOSTILE = [
     "[e1](java&#115;cript:alert(1))", "[e2](&#106;avascript:alert(2))", "[e3](javascript&colon;alert(3))",
     "[e4](&#x6A;avascript&#x3A;alert(4))", "[r5][r]", "[e6](java&Tab;script:alert(6))",

@@ -142,6 +142,7 @@ def _render(body: str, folder: Path) -> tuple[str, Problems]:
     return html, problems
 
 
+@pytest.mark.unit
 @settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=bodies())
@@ -157,6 +158,7 @@ def test_no_link_or_image_is_executable_or_outside_unless_reported(body: str, no
         assert not bad, (body, shown, bad, [str(p) for p in problems])
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body", [
     "[e1](java&#115;cript:alert(1))", "[e2](&#106;avascript:alert(2))", "[e3](javascript&colon;alert(3))",
     "[e4](&#x6A;avascript&#x3A;alert(4))", "[r]\n\n[r]: javascript&#58;alert(5)", "[t](java&Tab;script:alert(6))",
@@ -172,6 +174,7 @@ def test_each_reported_case_is_refused_with_a_located_message(body: str, notice_
     assert problem.path == "content/2012-104/notice.md" and problem.line >= 1 and problem.column >= 1
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body, href", [
     ("[站点](https://jwc.example.edu.cn/a?b=1&c=2)", "https://jwc.example.edu.cn/a?b=1&c=2"),
     ("[信](mailto:jwc@example.edu.cn)", "mailto:jwc@example.edu.cn"),
@@ -188,6 +191,7 @@ def test_safe_links_reach_the_page_as_written(body: str, href: str, notice_folde
     assert [a.attrib["href"] for a in doc.iter("a")] == [href]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body, href", [
     ("[x](https://example.edu.cn/&amp;#115;)", "https://example.edu.cn/&#115;"),
     ("[x](&amp;#106;avascript:alert(1))", "&#106;avascript:alert(1)"),  # a relative path, not a scheme
@@ -200,6 +204,7 @@ def test_a_double_encoded_entity_stays_text(body: str, href: str, notice_folder:
     assert [a.attrib["href"] for a in doc.iter("a")] == [href]
 
 
+@pytest.mark.unit
 def test_an_image_must_exist_and_stay_in_the_project(notice_folder: Path, tmp_path: Path):
     html, problems = _render("![照片](photo.png) ![子](sub/photo.png)", notice_folder)
     assert not len(problems), [str(p) for p in problems]
@@ -219,6 +224,7 @@ def test_an_image_must_exist_and_stay_in_the_project(notice_folder: Path, tmp_pa
     assert 'src="' not in html
 
 
+@pytest.mark.pdf
 def test_a_notice_image_is_copied_beside_its_page_and_printed(tmp_path: Path):
     """content/2012-104/photo.png, shown as ![照片](photo.png): output/2012-104/photo.png, the
     page's img resolves to it, and notice.pdf still holds it."""
@@ -243,6 +249,7 @@ def test_a_notice_image_is_copied_beside_its_page_and_printed(tmp_path: Path):
     assert (37, 23) in sizes
 
 
+@pytest.mark.pdf
 def test_the_printer_reads_only_files_of_the_project(tmp_path: Path):
     """Whatever an HTML or CSS URL says, WeasyPrint is given only files inside the readable folders."""
     from PIL import Image
