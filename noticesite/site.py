@@ -146,10 +146,8 @@ class _DataFiles:
 def _checked_procedure(proc: Procedure | None, problems: Problems) -> Procedure | None:
     if proc is None:
         return None
-    try:
-        from .flow import check_procedure
-    except ImportError:  # the flow stage is optional until it lands
-        return proc
+    from .flow import check_procedure  # the chart's module: imported only for a notice that has one
+
     found = check_procedure(proc)
     problems.extend(found)
     return None if any(p.severity == "error" for p in found) else proc
