@@ -1,0 +1,43 @@
+"""The YAML expansion limit: the quick count used for texts without aliases says what the full
+walk over the alias graph says."""
+from __future__ import annotations
+
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from noticesite import limits, yamlio
+
+scalars = st.one_of(st.none(), st.integers(-5, 5), st.text("ab 中", max_size=3))
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(st.text("kxy", min_size=1, max_size=2),
+                                                                       inner, max_size=4)),
+                      max_leaves=40)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(values, st.integers(1, 40))
+def test_tree_count_agrees_with_the_alias_walk(value, limit):
+    text = yaml.safe_dump(value, allow_unicode=True)
+    assert "*" not in text  # safe_dump of a tree of fresh values writes no alias
+    root = yaml.compose(text, Loader=yamlio._LOADER)
+    old = limits.YAML_MAX_VALUES
+    limits.YAML_MAX_VALUES = limit
+    try:
+        walked = yamlio._expansion_problem(root, "x.yaml", 1)
+        counted = yamlio._tree_size(root) > limit
+        assert counted == (walked is not None)
+        parsed = yamlio.parse(text, "x.yaml")[1]
+        assert bool(parsed and "stands for more than" in parsed[0].message) == counted
+    finally:
+        limits.YAML_MAX_VALUES = old
+
+
+def test_a_text_with_aliases_still_gets_the_full_walk():
+    text = "a: &x [1, 2, 3, 4, 5]\nb: [*x, *x, *x, *x, *x]\n"
+    old = limits.YAML_MAX_VALUES
+    limits.YAML_MAX_VALUES = 20
+    try:
+        _, problems = yamlio.parse(text, "x.yaml")
+    finally:
+        limits.YAML_MAX_VALUES = old
+    assert problems and "stands for more than 20" in problems[0].message
