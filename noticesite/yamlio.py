@@ -320,6 +320,9 @@ class _Converter:
     def __init__(self, text: str, path: str, first_line: int, problems: list[Problem]):
         self.text, self.path, self.first_line, self.problems = text, path, first_line, problems
         self.line_starts: list[int] | None = None  # made when a refused character is to be located
+        # A value's characters are the text's, or escapes of a double-quoted scalar (a '\\'):
+        # a text with neither a refused character nor a backslash needs no check per value.
+        self.clean = "\\" not in text and textcheck.VALUE_CHARACTERS.search(text) is None
 
     def node(self, node: yaml.Node, depth: int) -> Node:
         mark = node.start_mark
@@ -371,6 +374,8 @@ class _Converter:
     def check_characters(self, node: yaml.ScalarNode) -> None:
         """Control characters, bidirectional controls, noncharacters: refused where they are
         written (raw, or as an escape such as \\e or \\x1b in a double-quoted scalar)."""
+        if self.clean:
+            return
         found = textcheck.VALUE_CHARACTERS.search(node.value)
         if found:
             line, column = self._position(node, found[0])

@@ -1,5 +1,6 @@
-"""The YAML expansion limit: the quick count used for texts without aliases says what the full
-walk over the alias graph says."""
+"""The YAML reader's shortcuts say what the full checks say: the expansion limit counted on a
+text without aliases, and the refused characters checked per value only in a text that may hold
+one (a refused character or a backslash)."""
 from __future__ import annotations
 
 import yaml
@@ -41,3 +42,34 @@ def test_a_text_with_aliases_still_gets_the_full_walk():
     finally:
         limits.YAML_MAX_VALUES = old
     assert problems and "stands for more than 20" in problems[0].message
+
+
+pieces = st.sampled_from(["a", "中", " ", "\t", "\\", "\\e", "\\x1b", "\\u202e", "\\n", "\u202e", "\x1b", "\x85",
+                          "\r", "\ufffe", "#", "'", '"'])
+scalar_texts = st.lists(pieces, max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(scalar_texts, min_size=1, max_size=3), st.sampled_from(["plain", "single", "double", "block"]))
+def test_the_clean_text_shortcut_finds_what_the_check_per_value_finds(texts, style):
+    if style == "plain":
+        body = "".join(f"k{i}: {t}\n" for i, t in enumerate(texts))
+    elif style == "single":
+        body = "".join(f"k{i}: '{t}'\n" for i, t in enumerate(texts))
+    elif style == "double":
+        body = "".join(f'k{i}: "{t}"\n' for i, t in enumerate(texts))
+    else:
+        body = "".join(f"k{i}: |\n  {t}\n" for i, t in enumerate(texts))
+    shortcut = yamlio.parse(body, "x.yaml")
+    original = yamlio._Converter.__init__
+
+    def never_clean(self, *args):
+        original(self, *args)
+        self.clean = False
+
+    yamlio._Converter.__init__ = never_clean
+    try:
+        full = yamlio.parse(body, "x.yaml")
+    finally:
+        yamlio._Converter.__init__ = original
+    assert [str(p) for p in shortcut[1]] == [str(p) for p in full[1]]
