@@ -4,7 +4,8 @@ one (a refused character or a backslash)."""
 from __future__ import annotations
 
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from noticesite import limits, yamlio
 
