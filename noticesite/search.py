@@ -151,6 +151,20 @@ def write_index(folder: Path, parts: list[Bundle], previous: Path | None) -> lis
     return built
 
 
+def index_is(folder: Path, parts: list[Bundle]) -> bool:
+    """Whether folder/pagefind is the index ``write_index`` would make of ``parts`` from it: the
+    same bundles with the same keys, and nothing else."""
+    target = folder / INDEX_DIR
+    try:
+        listing = json.loads((target / BUNDLES_FILE).read_text(encoding="utf-8"))
+        entries = {entry.name: entry.is_dir(follow_symlinks=False) for entry in os.scandir(target)}
+    except (OSError, ValueError):
+        return False
+    names = [b.name for b in parts]
+    return (listing == {"bundles": names, "keys": {b.name: b.key for b in parts}}
+            and entries == {BUNDLES_FILE: False, **{name: True for name in names}})
+
+
 def _recorded_keys(index: Path) -> dict[str, str]:
     try:
         keys = json.loads((index / BUNDLES_FILE).read_text(encoding="utf-8"))["keys"]

@@ -168,9 +168,13 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
     if root is None:
         return Node(None, path, first_line, 1), []
     problems: list[Problem] = []
-    too_large = _expansion_problem(root, path, first_line)
-    if too_large:
-        return None, [too_large]
+    # Without a '*' the text has no alias: its nodes form a tree, and counting them is enough.
+    # The walk over the graph costs about as much as composing the file (a third of a cold
+    # build's loading at 1,000 notices), so it is kept for texts that may have aliases.
+    if "*" in text or _tree_size(root) > limits.YAML_MAX_VALUES:
+        too_large = _expansion_problem(root, path, first_line)
+        if too_large:
+            return None, [too_large]
     try:
         node = _Converter(text, path, first_line, problems).node(root, 0)
         return (None if node.refused else node), problems
@@ -212,6 +216,20 @@ def _expansion_problem(root: yaml.Node, path: str, first_line: int) -> Problem |
     return Problem.at(location(path, culprit.start_mark, first_line), (
         f"this value stands for more than {limits.YAML_MAX_VALUES:,} values once its aliases ('*name') "
         "are expanded (the limit): an alias bomb? write the values out"))
+
+
+def _tree_size(root: yaml.Node) -> int:
+    """The number of nodes under ``root``, itself included, for a document without aliases."""
+    count, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for pair in node.value:
+                stack.extend(pair)
+    return count
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -307,6 +325,9 @@ class _Converter:
     def __init__(self, text: str, path: str, first_line: int, problems: list[Problem]):
         self.text, self.path, self.first_line, self.problems = text, path, first_line, problems
         self.line_starts: list[int] | None = None  # made when a refused character is to be located
+        # A value's characters are the text's, or escapes of a double-quoted scalar (a '\\'):
+        # a text with neither a refused character nor a backslash needs no check per value.
+        self.clean = "\\" not in text and textcheck.VALUE_CHARACTERS.search(text) is None
 
     def node(self, node: yaml.Node, depth: int) -> Node:
         mark = node.start_mark
@@ -359,6 +380,8 @@ class _Converter:
     def check_characters(self, node: yaml.ScalarNode) -> None:
         """Control characters, bidirectional controls, noncharacters: refused where they are
         written (raw, or as an escape such as \\e or \\x1b in a double-quoted scalar)."""
+        if self.clean:
+            return
         found = textcheck.VALUE_CHARACTERS.search(node.value)
         if found:
             line, column = self._position(node, found[0])

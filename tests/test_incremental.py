@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 from pathlib import Path
 
@@ -91,6 +92,35 @@ def test_unchanged_rebuild_renders_nothing(project: Project):
     run(project, "output", INCREMENTAL)
     report = run(project, "output", INCREMENTAL)
     assert report.rendered == 0 and report.reused == report.files
+
+
+def releases_state(project: Project) -> dict[str, tuple[int, int, int]]:
+    """Every entry beside and under the output link (releases, links, files) by inode and time."""
+    home = project.path(".output.releases")
+    entries = [project.path("output"), *sorted(home.rglob("*"))]
+    return {str(p): (p.lstat().st_ino, p.lstat().st_mtime_ns, p.lstat().st_size) for p in entries}
+
+
+@pytest.mark.parametrize("search", [False, True], ids=["no-search", "search"])
+def test_a_rebuild_with_nothing_to_write_keeps_the_current_release(project: Project, search: bool):
+    options = BuildOptions(pdf=False, search=search, incremental=True)
+    run(project, "output", options)
+    run(project, "output", options)  # a second release: "previous" exists too
+    link, before = os.readlink(project.path("output")), releases_state(project)
+    report = run(project, "output", options)
+    assert report.rendered == 0 and report.reused == report.files and report.removed == 0
+    assert os.readlink(project.path("output")) == link
+    assert releases_state(project) == before  # no release made, nothing written or removed
+    edit_content(project)  # a change still makes a release
+    report = run(project, "output", options)
+    assert report.rendered > 0 and os.readlink(project.path("output")) != link
+
+
+def test_a_build_without_search_after_one_with_it_drops_the_index(project: Project):
+    run(project, "output", BuildOptions(pdf=False, search=True, incremental=True))
+    assert project.path("output/pagefind").is_dir()
+    report = run(project, "output", INCREMENTAL)  # every page unchanged, but the index must go
+    assert report.rendered == 0 and not project.path("output/pagefind").exists()
 
 
 def test_shared_data_edit_rerenders_only_notices_that_use_it(project: Project):
