@@ -4,10 +4,13 @@ one (a refused character or a backslash)."""
 from __future__ import annotations
 
 import yaml
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from noticesite import limits, yamlio
+
+pytestmark = pytest.mark.unit
 
 scalars = st.one_of(st.none(), st.integers(-5, 5), st.text("ab 中", max_size=3))
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
