@@ -19,11 +19,13 @@ layouts (a title's line breaks, a portrait or a landscape table).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import hashlib
 import html as htmlmod
 import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -39,7 +41,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls
-from .cache import code_version
+from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
 from .cjktext import balance_lines, text_em
 from .render import zh_date
@@ -507,6 +509,40 @@ class _TextCollector(HTMLParser):
             self.chars.update(data)
 
 
+class CharacterMemo:
+    """What each print document's text holds, by a hash of its HTML and stylesheets, kept in the
+    PDF cache folder between commands: reading the characters (Python's HTML parser) was most of
+    the font check's time, and most documents do not change between two builds or checks. A
+    key covers everything the characters are read from, so a kept answer is the answer."""
+
+    FILE = "characters.pickle"
+
+    def __init__(self, folder: Path | None = None):
+        self.path = folder / self.FILE if folder is not None else None
+        self.known: dict[str, frozenset[str]] = {}
+        self.used: dict[str, frozenset[str]] = {}
+        if self.path is not None:
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                self.known = pickle.loads(self.path.read_bytes())
+
+    def characters(self, doc: PrintDocument) -> set[str]:
+        h = hashlib.sha256(doc.html.encode())
+        for path in doc.stylesheets:
+            h.update(b"\0" + Path(path).read_bytes())
+        key = h.hexdigest()
+        found = self.used.get(key) or self.known.get(key)
+        if found is None:
+            found = frozenset(document_characters(doc))
+        self.used[key] = found
+        return set(found)
+
+    def save(self) -> None:
+        """Keeps what this run used (documents no longer printed are dropped)."""
+        if self.path is not None and self.used != self.known:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def document_characters(doc: PrintDocument) -> set[str]:
     """Every printable character of the document, with those the stylesheets generate."""
     parser = _TextCollector()
@@ -522,7 +558,8 @@ def document_characters(doc: PrintDocument) -> set[str]:
     return {ch for ch in chars if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")}
 
 
-def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None) -> list[Problem]:
+def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None,
+                memo: CharacterMemo | None = None) -> list[Problem]:
     """A problem for each document with characters no print font can draw.
 
     An error when no installed font has the character at all (the PDF would
@@ -532,6 +569,7 @@ def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None) -> 
     """
     problems: list[Problem] = []
     cache: dict[tuple[str, ...], FontSet] = {}
+    memo = memo or CharacterMemo()
     for doc in docs:
         if fonts is None and doc.stylesheets not in cache:
             cache[doc.stylesheets] = installed_fonts(doc.stylesheets)
@@ -539,7 +577,7 @@ def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None) -> 
                 problems.append(Problem(", ".join(doc.stylesheets), 0, 0, f"the print font '{family}' "
                                         "is not installed (fc-match finds another family)", "warning"))
         fs = fonts or cache[doc.stylesheets]
-        uncovered = sorted(ch for ch in document_characters(doc) if not fs.covers(ord(ch)))
+        uncovered = sorted(ch for ch in memo.characters(doc) if not fs.covers(ord(ch)))
         if not uncovered:
             continue
         families = ", ".join(fs.families) or "none installed"
@@ -716,7 +754,9 @@ def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
     ``BuildError`` before printing anything when a character has no font.
     """
     docs = site_print_documents(site, ctx.env)
-    problems = check_fonts(docs)
+    memo = CharacterMemo(ctx.cache / "pdf")
+    problems = check_fonts(docs, memo=memo)
+    memo.save()
     if any(p.severity == "error" for p in problems):
         raise BuildError(p for p in problems if p.severity == "error")
     report = render_pdfs(docs, out_dir, ctx.cache, ctx.options.workers, ctx.options.progress)
@@ -730,10 +770,13 @@ def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
     return report
 
 
-def check_print(site: Site, env: jinja2.Environment) -> list[Problem]:
+def check_print(site: Site, env: jinja2.Environment, cache_dir: Path | None = None) -> list[Problem]:
     """What the PDF stage checks before printing, printing nothing: every print document is made
     (its templates rendered) and its characters checked against the print fonts."""
-    return check_fonts(site_print_documents(site, env))
+    memo = CharacterMemo(cache_dir / "pdf" if cache_dir is not None else None)
+    problems = check_fonts(site_print_documents(site, env), memo=memo)
+    memo.save()
+    return problems
 
 
 def site_print_documents(site: Site, env: jinja2.Environment) -> list[PrintDocument]:

@@ -496,10 +496,15 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
     problems: list[Problem] = []
     try:
         if options.pdf:
-            problems += _templates_located(ctx, lambda: pdf.check_print(site, env))
-            ctx.pdf_links.update((page, (href, 0)) for page, href, _ in pdf.pdf_pages(site))
+            problems += _templates_located(ctx, lambda: pdf.check_print(site, env, ctx.cache))
+            for page, href, name in pdf.pdf_pages(site):  # the sizes a build would link, where known
+                cached = ctx.cache / "pdf" / name
+                ctx.pdf_links[page] = (href, cached.stat().st_size if cached.is_file() else 0)
+        # An output whose key is the one the last build of output/ recorded was made by that build
+        # from the same inputs (a key covers all a template is handed): it would be made again.
+        made = Manifest.for_output(project.root, project.root / "output").outputs
         for output in _plan(site, env, ctx, []):
-            if output.link is None:
+            if output.link is None and made.get(output.path) != output.key:
                 _made(output, ctx)
     except BuildError as exc:
         problems += exc.problems

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 import noticesite
 from noticesite import cjktext, pdf
 from noticesite.errors import BuildError
-from noticesite.model import Column
+from noticesite.model import Column, Location
 
 sys.path.insert(0, str(Path(__file__).parent))
 import pdf_samples  # noqa: E402
@@ -430,3 +432,24 @@ def test_the_render_report_reads_well():
 def _poppler():
     if not shutil.which("pdftoppm") or not shutil.which("pdftotext"):
         pytest.skip("poppler-utils (pdftoppm, pdftotext) is not installed")
+
+
+@pytest.mark.unit
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(["通知", "附件", "通知ABC", ""]),
+                                st.sampled_from(["注", "第", "", "counter"])), min_size=1, max_size=6))
+def test_the_character_memo_answers_what_reading_the_document_answers(tmp_path_factory, steps):
+    """Kept between commands by a key over the HTML and the stylesheets: the same characters as
+    reading the document again, whichever of the two changed (texts recur, so the memo is hit)."""
+    folder = tmp_path_factory.mktemp("chars")
+    stylesheet = folder / "print.css"
+    memo = pdf.CharacterMemo(folder / "cache")
+    for text, generated in steps:
+        content = "counter(page)" if generated == "counter" else f'"{generated}"'
+        stylesheet.write_text(f"p::before {{ content: {content} }}", encoding="utf-8")
+        doc = pdf.PrintDocument("x/notice.pdf", "t", f"<html><body><p>{text}</p></body></html>",
+                                pdf.PrintMetadata("t", "", "zh-CN", None, ""), (str(stylesheet),), str(folder),
+                                Location("content/x/notice.md"))
+        assert memo.characters(doc) == pdf.document_characters(doc)
+        memo.save()
+        memo = pdf.CharacterMemo(folder / "cache")  # as the next command finds it
