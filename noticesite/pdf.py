@@ -225,18 +225,18 @@ def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list
     """The notice with its attachments, then each attachment on its own."""
     stylesheet = _loader_path(env, STYLESHEET)
     content_dir = Path(site.root) / Path(notice.source.path).parent
-    common = {"site": site, "config": site.config, "notice": notice,
+    common = {"config": site.config, "notice": notice,  # not the site: a notice's key covers what it is handed
               "office_size": _office_size(site.config.office),
               "title_lines": balance_lines(notice.title, _TITLE_CHARS)}
     whole = [_attachment_context(notice, a) for a in notice.attachments]
     docs = [_document(env, "notice.html", f"{notice.slug}/notice.pdf", notice.title,
-                      _metadata(notice, notice.title), stylesheet, content_dir, notice.source,
+                      _metadata(notice, notice.title), stylesheet, content_dir, notice.source, site.root,
                       common | {"attachments": whole})]
     for a, ctx in zip(notice.attachments, whole):
         title = f"附件{a.number}：{a.title}"
         docs.append(_document(env, "attachment.html", f"{notice.slug}/{a.slug}.pdf", title,
                               _metadata(notice, title), stylesheet,
-                              Path(site.root) / Path(a.source.path).parent, a.source,
+                              Path(site.root) / Path(a.source.path).parent, a.source, site.root,
                               common | {"attachment": ctx}))
     return docs
 
@@ -245,11 +245,11 @@ _TITLE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm line (§7.3.1)
 
 
 def _document(env: jinja2.Environment, template: str, name: str, title: str, meta: PrintMetadata,
-              stylesheet: str, base: Path, source: Location, context: dict) -> PrintDocument:
+              stylesheet: str, base: Path, source: Location, root: str, context: dict) -> PrintDocument:
     html = env.get_template(f"{TEMPLATES}/{template}").render(meta=meta, **context)
     # The printer reads the notice's images (inside the project, see urls.local_file) and the
     # stylesheet's folder; nothing else, whatever a URL in the HTML or CSS says.
-    readable = (context["site"].root, str(Path(stylesheet).parent))
+    readable = (root, str(Path(stylesheet).parent))
     return PrintDocument(name, title, html, meta, (stylesheet,), str(base), source, readable)
 
 
@@ -770,13 +770,77 @@ def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
     return report
 
 
-def check_print(site: Site, env: jinja2.Environment, cache_dir: Path | None = None) -> list[Problem]:
+def check_print(site: Site, env: jinja2.Environment, cache_dir: Path | None = None,
+                key_of: Callable[[Notice], str] | None = None) -> list[Problem]:
     """What the PDF stage checks before printing, printing nothing: every print document is made
-    (its templates rendered) and its characters checked against the print fonts."""
-    memo = CharacterMemo(cache_dir / "pdf" if cache_dir is not None else None)
-    problems = check_fonts(site_print_documents(site, env), memo=memo)
-    memo.save()
+    (its templates rendered) and its characters checked against the print fonts.
+
+    With ``key_of`` (a key over all a notice's print documents are made from besides the
+    layouts and the fonts: the code, the site settings, the notice's inputs), a notice checked
+    before under the same key, the same layouts/ and the same installed fonts is not made again:
+    its problems are the ones found then (kept in the PDF cache)."""
+    stylesheet = _loader_path(env, STYLESHEET)
+    fonts = installed_fonts((stylesheet,))
+    problems = [Problem(stylesheet, 0, 0, f"the print font '{family}' is not installed (fc-match finds "
+                        "another family)", "warning") for family in fonts.missing]
+    register_filters(env)
+    chars = CharacterMemo(cache_dir / "pdf" if cache_dir is not None else None)
+    checked = _CheckedNotices(cache_dir / "pdf" if cache_dir is not None and key_of else None,
+                              _layouts_and_fonts(Path(stylesheet).parent, fonts))
+    for notice in site.notices:
+        key = checked.key(key_of(notice)) if key_of else None
+        found = checked.known.get(key) if key else None
+        if found is None:
+            found = check_fonts(print_documents(site, notice, env), fonts, chars)
+        if key:
+            checked.used[key] = found
+        problems += found
+    chars.save()
+    checked.save()
     return problems
+
+
+class _CheckedNotices:
+    """The font check's problems per notice, by a key over its inputs, the layouts and the fonts."""
+
+    FILE = "checked.pickle"
+
+    def __init__(self, folder: Path | None, base: str):
+        self.path, self.base = (folder / self.FILE if folder is not None else None), base
+        self.known: dict[str, list[Problem]] = {}
+        self.used: dict[str, list[Problem]] = {}
+        if self.path is not None:
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+                                     AttributeError):
+                self.known = pickle.loads(self.path.read_bytes())
+
+    def key(self, inputs: str) -> str:
+        return hashlib.sha256(f"{self.base}\0{inputs}".encode()).hexdigest()
+
+    def save(self) -> None:
+        if self.path is not None and self.used != self.known:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _layouts_and_fonts(layouts: Path, fonts: FontSet) -> str:
+    """A hash of every file of layouts/ (print templates, partials, stylesheets), of the print
+    fonts' files, and of the list of every installed font file (a font installed or removed
+    changes which face draws a character the print fonts lack)."""
+    h = hashlib.sha256(code_version().encode())
+    for path in sorted(p for p in layouts.rglob("*") if p.is_file()):
+        h.update(f"\0{path.relative_to(layouts).as_posix()}\0".encode() + path.read_bytes())
+    for font in fonts.fonts:
+        for file in font.files:
+            st = os.stat(file)
+            h.update(f"\0{file}:{st.st_size}:{st.st_mtime_ns}".encode())
+    try:
+        listed = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, text=True,
+                                check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        listed = ""
+    h.update("\n".join(sorted(listed.splitlines())).encode())
+    return h.hexdigest()
 
 
 def site_print_documents(site: Site, env: jinja2.Environment) -> list[PrintDocument]:

@@ -21,11 +21,11 @@ from typing import Callable, TypeVar, cast
 
 from . import paths, schema, search, yamlio  # search imports Pagefind only when it builds an index
 from .children import die_with_parent
-from .cache import (CACHE_DIR, Hasher, code_version, LoadCache, LoadEntry, Manifest, NoticeRef, Summary, notice_summary,
-                    shard_path, write_shard)
+from .cache import (CACHE_DIR, Hasher, code_version, digest, LoadCache, LoadEntry, Manifest, NoticeRef, Summary,
+                    notice_summary, shard_path, write_shard)
 from .errors import BuildError, Problem, Problems
 from .model import Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
-from .outputs import Output, derive, plan
+from .outputs import Output, derive, fingerprint, notice_key, plan
 from .render import LazyEnvironment
 from .yamlio import Node
 
@@ -496,7 +496,9 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
     problems: list[Problem] = []
     try:
         if options.pdf:
-            problems += _templates_located(ctx, lambda: pdf.check_print(site, env, ctx.cache))
+            config = fingerprint(site.config)
+            problems += _templates_located(ctx, lambda: pdf.check_print(
+                site, env, ctx.cache, key_of=lambda notice: digest(code_version(), config, notice_key(notice))))
             for page, href, name in pdf.pdf_pages(site):  # the sizes a build would link, where known
                 cached = ctx.cache / "pdf" / name
                 ctx.pdf_links[page] = (href, cached.stat().st_size if cached.is_file() else 0)

@@ -271,3 +271,31 @@ def test_check_reports_the_same_with_its_cache_and_after_an_edit(project: Projec
     project.replace("data/2012-104/schedule.yaml", "students: 169", "students: 0")
     broken = check()
     assert broken.returncode == 1 and "data/2012-104/schedule.yaml:" in broken.stderr
+
+
+@pytest.mark.integration
+def test_check_makes_print_documents_again_only_when_their_inputs_change(project: Project, monkeypatch, capfd):
+    """A notice's print check is kept under a key over its inputs, the code, the settings, layouts/
+    and the fonts: a second check makes no print document and says the same; an edit of the notice
+    or of a print template makes them again."""
+    from noticesite import cli, pdf
+
+    made: list[str] = []
+    real = pdf.print_documents
+    monkeypatch.setattr(pdf, "print_documents", lambda site, notice, env: made.append(notice.slug) or real(
+        site, notice, env))
+    project.replace("content/2012-104/notice.md", "各学院务必", "各学院\ue000务必")  # a character the print fonts lack
+
+    def check() -> tuple[int, str]:
+        made.clear()
+        code = cli.main(["--project", str(project.root), "check"])
+        return code, capfd.readouterr().err
+
+    first = check()
+    assert first[0] == 0 and "lack 1 character: '\ue000' U+E000" in first[1] and made == ["2012-104"]
+    assert check() == first and made == []  # the same answer, nothing made
+    project.write("layouts/print/base.html", project.read("layouts/print/base.html") + "\n")
+    assert check() == first and made == ["2012-104"]
+    project.replace("content/2012-104/notice.md", "各学院\ue000务必", "各学院务必")
+    code, err = check()
+    assert code == 0 and "U+E000" not in err and made == ["2012-104"]
