@@ -646,6 +646,8 @@ def _release_is_current(site: Site, outputs: list[Output], todo: list[Output], o
     every file into a new release (22,000 links at 1,000 notices, the better part of a rebuild)."""
     if todo or ctx.previous is None or ctx.options.search_later or not Releases(out_dir).owns_link():
         return False
+    if not (out_dir / paths.OUTPUT_MARKER).is_file():  # what every release of the build holds
+        return False
     index = search.INDEX_DIR + "/"
     if set(on_disk) != {o.path for o in outputs} or set(old_keys) - {index} != set(on_disk):
         return False
