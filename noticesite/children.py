@@ -12,6 +12,7 @@ import ctypes.util
 import os
 import signal
 import sys
+from typing import Callable, TypeVar
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -54,3 +55,42 @@ def die_with_build() -> None:
         os._exit(1)  # no clean-up: the build that would read the result is gone
 
     threading.Thread(target=watch, name="noticesite-watch-build", daemon=True).start()
+
+
+# ---- forked slices: the loading and the rendering share work out among forked workers ----
+
+T = TypeVar("T")
+
+_FORKED_WORK: tuple[Callable[[list], object], list[list]] | None = None
+
+
+def in_forked_slices(work: Callable[[list], T], slices: list[list], workers: int) -> list[T]:
+    """``work`` on each of ``slices`` in forked workers; returns the results in slice order.
+
+    The workers inherit ``work`` and the slices (nothing of the model is pickled on the way in;
+    only what ``work`` returns comes back). A worker takes the next slice when it is done with
+    one, so slices of unequal cost still keep every core busy to the end.
+    """
+    import multiprocessing
+
+    global _FORKED_WORK
+    _FORKED_WORK = (work, slices)
+    try:
+        # a worker waits on the pool's queue, which a killed build never closes: it dies with it
+        with multiprocessing.get_context("fork").Pool(min(workers, len(slices)), initializer=die_with_parent,
+                                                      initargs=(os.getpid(),)) as pool:
+            return pool.map(_forked_slice, range(len(slices)), chunksize=1)
+    finally:
+        _FORKED_WORK = None
+
+
+def _forked_slice(index: int):
+    assert _FORKED_WORK is not None  # set by in_forked_slices before it forked this worker
+    work, slices = _FORKED_WORK
+    return work(slices[index])
+
+
+def even_slices(items: list, count: int) -> list[list]:
+    size = len(items) // count + 1
+    return [part for part in (items[i * size:(i + 1) * size] for i in range(count)) if part]
+

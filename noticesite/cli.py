@@ -12,7 +12,9 @@ from pathlib import Path
 from .errors import BuildError, Problem
 from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
-from .site import BuildOptions, OutputScan, build, load, output_refusal, verify
+from .loading import load
+from .output_folder import OutputScan, output_refusal
+from .site import BuildOptions, build, verify
 
 EXIT_PROBLEMS = 1  # (a usage error exits 2: argparse's own exit)
 EXIT_INTERNAL = 70  # EX_SOFTWARE

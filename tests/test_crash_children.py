@@ -26,7 +26,7 @@ FORKED_RUNS = 4
 SEED = 20121105
 JOBS = ("--no-search", "-j", "2")  # two printers, two forked workers: helpers even on one core
 FORK_SERVER = "multiprocessing.forkserver"
-NOTICES = 120  # over site._PARALLEL_LOAD_THRESHOLD (100 notices) and, at ~24 files a notice,
+NOTICES = 120  # over loading._PARALLEL_LOAD_THRESHOLD (100 notices) and, at ~24 files a notice,
 # over site._PARALLEL_THRESHOLD (200 files): both the loading and the rendering are forked
 
 

@@ -289,7 +289,7 @@ def test_the_cache_keeps_one_shard_per_notice(project: Project):
 
 
 def test_reading_the_output_folder_in_another_process_finds_what_is_there(tmp_path: Path):
-    from noticesite.site import OutputScan, _files_on_disk
+    from noticesite.output_folder import OutputScan, _files_on_disk
 
     folder = tmp_path / "out"
     (folder / "a/calendar").mkdir(parents=True)
