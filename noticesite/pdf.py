@@ -687,6 +687,7 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
     start = time.perf_counter()
     report = RenderReport()
     cache_dir.mkdir(parents=True, exist_ok=True)
+    _remove_orphans(cache_dir / "pdf")
     font_sets: dict[tuple[str, ...], FontSet] = {}
     jobs: list[_Job] = []
     keys: dict[str, str] = {}
@@ -860,6 +861,20 @@ def pdf_pages(site: Site) -> Iterator[tuple[str, str, str]]:
 def _plain_text(html: str) -> str:
     body = re.sub(r"(?is)<(style|script|title)[^>]*>.*?</\1>", " ", html)
     return " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+_TEMPORARY = re.compile(r"\.(\d+)(?:-\d+)?\.tmp$")  # <name>.<pid>.tmp (a PDF), <name>.<pid>-<thread>.tmp
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Temporary files of printers whose process is gone (a killed build): never taken for a
+    PDF, since a PDF is renamed into place whole, but they would pile up. (Linux: /proc tells.)"""
+    if not os.path.isdir("/proc/self"):
+        return
+    for tmp in folder.rglob("*.tmp"):
+        match = _TEMPORARY.search(tmp.name)
+        if match and not os.path.exists(f"/proc/{match[1]}"):
+            tmp.unlink(missing_ok=True)
 
 
 def _cached(cache_dir: Path, name: str) -> Path:

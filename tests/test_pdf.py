@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -453,3 +454,17 @@ def test_the_character_memo_answers_what_reading_the_document_answers(tmp_path_f
         assert memo.characters(doc) == pdf.document_characters(doc)
         memo.save()
         memo = pdf.CharacterMemo(folder / "cache")  # as the next command finds it
+
+
+@pytest.mark.unit
+def test_temporary_files_of_a_killed_printer_are_removed(tmp_path: Path):
+    folder = tmp_path / "pdf" / "2012-104"
+    folder.mkdir(parents=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # a process that has ended
+    orphan, live = folder / f"notice.pdf.{dead}.tmp", folder / f"attachment-1.pdf.{os.getpid()}.tmp"
+    memo = tmp_path / "pdf" / f"characters.pickle.{dead}-140234.tmp"
+    for path in (orphan, live, memo):
+        path.write_bytes(b"%PDF-1.7 cut short")
+    pdf._remove_orphans(tmp_path / "pdf")
+    assert not orphan.exists() and not memo.exists() and live.exists()
