@@ -281,8 +281,8 @@ def _our_caches(project: Path) -> list[Path]:
     return [p for p in project.glob(".noticesite*")]
 
 
-def snapshot_code(work: Path) -> Path:
-    """Copy build.py and noticesite/ into the work folder and return the copy's build.py.
+def snapshot_code(work: Path, checkout: Path = ROOT) -> Path:
+    """Copy a checkout's build.py and noticesite/ into the work folder and return the copy's build.py.
 
     Every measurement then runs the same code, even when the package is edited
     while the benchmark runs (an edit anywhere in noticesite/ changes the code
@@ -292,8 +292,8 @@ def snapshot_code(work: Path) -> Path:
     code = work / "code"
     _clean(code)
     code.mkdir(parents=True)
-    shutil.copyfile(ROOT / "build.py", code / "build.py")
-    shutil.copytree(ROOT / "noticesite", code / "noticesite", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(checkout / "build.py", code / "build.py")
+    shutil.copytree(checkout / "noticesite", code / "noticesite", ignore=shutil.ignore_patterns("__pycache__"))
     # Byte-compiled now, as an installed package is: with PYTHONDONTWRITEBYTECODE set, each
     # measured command would otherwise compile it from source (tenths of a second).
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "noticesite")], check=True,

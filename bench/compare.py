@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -42,14 +41,8 @@ NEW_TITLE = "湖南理工学院教务处通知（{}）"
 
 
 def snapshot(checkout: Path, code: Path) -> Path:
-    """A byte-compiled copy of one checkout's build.py and noticesite/; returns its build.py."""
-    shutil.rmtree(code, ignore_errors=True)
-    code.mkdir(parents=True)
-    shutil.copyfile(checkout / "build.py", code / "build.py")
-    shutil.copytree(checkout / "noticesite", code / "noticesite", ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "noticesite")], check=True,
-                   stdout=subprocess.DEVNULL)
-    return code / "build.py"
+    """A byte-compiled copy of one checkout's build.py and noticesite/ in ``code``; returns its build.py."""
+    return archive.snapshot_code(code, checkout)
 
 
 def project_for(source: Path, checkout: Path, target: Path) -> Path:
