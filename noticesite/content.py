@@ -310,9 +310,10 @@ _INLINE_TRIGGERS = {
 def _inline_triggers(md: markdown.Markdown) -> re.Pattern | None:
     """One regex for what any registered inline pattern needs; None if a pattern is not in the
     table (then every text goes through the inline patterns, as Python-Markdown does it)."""
-    # Registry keeps its items' names only in this private list (Python-Markdown 3.x).
-    names = [item.name for item in md.inlinePatterns._priority]  # type: ignore[attr-defined]  # see above
-    if any(name not in _INLINE_TRIGGERS for name in names):
+    # Through the registry's documented interface (``in``, ``len``): every registered pattern
+    # must be one of the table's.
+    names = [name for name in _INLINE_TRIGGERS if name in md.inlinePatterns]
+    if len(names) != len(md.inlinePatterns):
         return None
     return re.compile("|".join(dict.fromkeys(_INLINE_TRIGGERS[name] for name in names)))
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -509,38 +509,51 @@ class _TextCollector(HTMLParser):
             self.chars.update(data)
 
 
-class CharacterMemo:
-    """What each print document's text holds, by a hash of its HTML and stylesheets, kept in the
-    PDF cache folder between commands: reading the characters (Python's HTML parser) was most of
-    the font check's time, and most documents do not change between two builds or checks. A
-    key covers everything the characters are read from, so a kept answer is the answer."""
+class _KeptMemo:
+    """Answers kept in the PDF cache folder between commands, each under a key over everything
+    it was worked out from (so a kept answer is the answer). What a run used is what it keeps:
+    answers for documents no longer made are dropped."""
+
+    FILE = ""
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / self.FILE if folder is not None else None
+        self.known: dict = {}
+        self.used: dict = {}
+        if self.path is not None:
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+                                     AttributeError):
+                self.known = pickle.loads(self.path.read_bytes())
+
+    def save(self) -> None:
+        if self.path is not None and self.used != self.known:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class CharacterMemo(_KeptMemo):
+    """What each print document's text holds, by a hash of its HTML and stylesheets: reading the
+    characters (Python's HTML parser) was most of the font check's time, and most documents do
+    not change between two builds or checks."""
 
     FILE = "characters.pickle"
 
     def __init__(self, folder: Path | None = None):
-        self.path = folder / self.FILE if folder is not None else None
-        self.known: dict[str, frozenset[str]] = {}
-        self.used: dict[str, frozenset[str]] = {}
-        if self.path is not None:
-            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-                self.known = pickle.loads(self.path.read_bytes())
+        super().__init__(folder)
+        self._stylesheets: dict[str, bytes] = {}  # read once a run, not once a document
 
     def characters(self, doc: PrintDocument) -> set[str]:
         h = hashlib.sha256(doc.html.encode())
         for path in doc.stylesheets:
-            h.update(b"\0" + Path(path).read_bytes())
+            if path not in self._stylesheets:
+                self._stylesheets[path] = Path(path).read_bytes()
+            h.update(b"\0" + self._stylesheets[path])
         key = h.hexdigest()
         found = self.used.get(key) or self.known.get(key)
         if found is None:
             found = frozenset(document_characters(doc))
         self.used[key] = found
         return set(found)
-
-    def save(self) -> None:
-        """Keeps what this run used (documents no longer printed are dropped)."""
-        if self.path is not None and self.used != self.known:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def document_characters(doc: PrintDocument) -> set[str]:
@@ -573,9 +586,7 @@ def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None,
     for doc in docs:
         if fonts is None and doc.stylesheets not in cache:
             cache[doc.stylesheets] = installed_fonts(doc.stylesheets)
-            for family in cache[doc.stylesheets].missing:
-                problems.append(Problem(", ".join(doc.stylesheets), 0, 0, f"the print font '{family}' "
-                                        "is not installed (fc-match finds another family)", "warning"))
+            problems += _missing_fonts(", ".join(doc.stylesheets), cache[doc.stylesheets])
         fs = fonts or cache[doc.stylesheets]
         uncovered = sorted(ch for ch in memo.characters(doc) if not fs.covers(ord(ch)))
         if not uncovered:
@@ -593,6 +604,11 @@ def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None,
                                        f"{_char_list(others)}; they would print in {', '.join(used)}",
                                        "warning"))
     return problems
+
+
+def _missing_fonts(where: str, fonts: FontSet) -> list[Problem]:
+    return [Problem(where, 0, 0, f"the print font '{family}' is not installed (fc-match finds another family)",
+                    "warning") for family in fonts.missing]
 
 
 def _char_list(chars: list[str]) -> str:
@@ -766,8 +782,7 @@ def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
     ctx.report.pdfs_reused += len(report.reused)
     for doc in docs:  # what each PDF says, for the site search
         ctx.pdf_texts.append((doc.name, doc.title, _plain_text(doc.html)))
-    for page, href, name in pdf_pages(site):
-        ctx.pdf_links[page] = (href, _cached(ctx.cache, name).stat().st_size)
+    ctx.pdf_links.update(pdf_links(site, ctx.cache))
     return report
 
 
@@ -782,8 +797,7 @@ def check_print(site: Site, env: jinja2.Environment, cache_dir: Path | None = No
     its problems are the ones found then (kept in the PDF cache)."""
     stylesheet = _loader_path(env, STYLESHEET)
     fonts = installed_fonts((stylesheet,))
-    problems = [Problem(stylesheet, 0, 0, f"the print font '{family}' is not installed (fc-match finds "
-                        "another family)", "warning") for family in fonts.missing]
+    problems = _missing_fonts(stylesheet, fonts)
     register_filters(env)
     chars = CharacterMemo(cache_dir / "pdf" if cache_dir is not None else None)
     checked = _CheckedNotices(cache_dir / "pdf" if cache_dir is not None and key_of else None,
@@ -801,34 +815,24 @@ def check_print(site: Site, env: jinja2.Environment, cache_dir: Path | None = No
     return problems
 
 
-class _CheckedNotices:
+class _CheckedNotices(_KeptMemo):
     """The font check's problems per notice, by a key over its inputs, the layouts and the fonts."""
 
     FILE = "checked.pickle"
 
     def __init__(self, folder: Path | None, base: str):
-        self.path, self.base = (folder / self.FILE if folder is not None else None), base
-        self.known: dict[str, list[Problem]] = {}
-        self.used: dict[str, list[Problem]] = {}
-        if self.path is not None:
-            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-                                     AttributeError):
-                self.known = pickle.loads(self.path.read_bytes())
+        super().__init__(folder)
+        self.base = base
 
     def key(self, inputs: str) -> str:
         return hashlib.sha256(f"{self.base}\0{inputs}".encode()).hexdigest()
-
-    def save(self) -> None:
-        if self.path is not None and self.used != self.known:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _layouts_and_fonts(layouts: Path, fonts: FontSet) -> str:
     """A hash of every file of layouts/ (print templates, partials, stylesheets), of the print
     fonts' files, and of the list of every installed font file (a font installed or removed
-    changes which face draws a character the print fonts lack)."""
-    h = hashlib.sha256(code_version().encode())
+    changes which face draws a character the print fonts lack). The code is in ``key_of``'s key."""
+    h = hashlib.sha256()
     for path in sorted(p for p in layouts.rglob("*") if p.is_file()):
         h.update(f"\0{path.relative_to(layouts).as_posix()}\0".encode() + path.read_bytes())
     for font in fonts.fonts:
@@ -849,13 +853,16 @@ def site_print_documents(site: Site, env: jinja2.Environment) -> list[PrintDocum
     return [doc for notice in site.notices for doc in print_documents(site, notice, env)]
 
 
-def pdf_pages(site: Site) -> Iterator[tuple[str, str, str]]:
-    """(page path, href of its PDF from the page, the PDF's name) for every page with a PDF."""
+def pdf_links(site: Site, cache_dir: Path) -> dict[str, tuple[str, int]]:
+    """Page path -> (href of its PDF from the page, the PDF's size in bytes; 0 if not printed yet)."""
+    links = {}
     for notice in site.notices:
         pages = {"notice": f"{notice.slug}/index.html",
                  **{a.slug: f"{notice.slug}/{a.slug}.html" for a in notice.attachments}}
         for stem, page in pages.items():
-            yield page, f"{stem}.pdf", f"{notice.slug}/{stem}.pdf"  # beside the page: the href is the name
+            cached = _cached(cache_dir, f"{notice.slug}/{stem}.pdf")  # beside the page: the href is the name
+            links[page] = (f"{stem}.pdf", cached.stat().st_size if cached.is_file() else 0)
+    return links
 
 
 def _plain_text(html: str) -> str:

@@ -152,9 +152,7 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
             config = fingerprint(site.config)
             problems += _templates_located(ctx, lambda: pdf.check_print(
                 site, env, ctx.cache, key_of=lambda notice: digest(code_version(), config, notice_key(notice))))
-            for page, href, name in pdf.pdf_pages(site):  # the sizes a build would link, where known
-                cached = ctx.cache / "pdf" / name
-                ctx.pdf_links[page] = (href, cached.stat().st_size if cached.is_file() else 0)
+            ctx.pdf_links.update(pdf.pdf_links(site, ctx.cache))  # the sizes a build would link, where known
         # An output whose key is the one the last build of output/ recorded was made by that build
         # from the same inputs (a key covers all a template is handed): it would be made again.
         made = Manifest.for_output(project.root, project.root / "output").outputs

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
+from .paths import FilePolicy
+
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")  # not .svg: opened alone, it runs its script
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")  # WHATWG: a scheme starts with an ASCII letter
@@ -124,9 +126,9 @@ def local_file(folder: Path, rel: str, root: Path) -> tuple[Path | None, str | N
     """The file a relative image path names in ``folder``, or why not: it must exist and, with
     symbolic links followed, be inside the project ``root`` (a link out would publish any file)."""
     candidate = folder / rel
-    resolved = candidate.resolve()
-    if not resolved.is_relative_to(root.resolve()):
+    if FilePolicy(root).leaves(candidate) is not None:  # the one file-access policy (paths.py)
         return None, "is a symbolic link to a file outside the project: only files inside it are published"
+    resolved = candidate.resolve()
     if not resolved.is_file():
         shown = candidate.relative_to(root).as_posix() if candidate.is_relative_to(root) else str(candidate)
         return None, f"names {shown}, which does not exist"
