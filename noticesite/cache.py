@@ -143,7 +143,8 @@ class LoadEntry:
 
 # What a NoticeRef answers without reading its notice: what lists, feeds and the plan need.
 SUMMARY_FIELDS = ("slug", "number", "title", "issuer", "addressees", "date", "year", "source", "inputs",
-                  "key_dates", "derived", "images")
+                  "key_dates", "derived", "images",
+                  "revisions", "amends", "imprint")  # Notice.updated for the sitemap; amends for the links
 
 
 class AttachmentRef:
@@ -179,6 +180,7 @@ class NoticeRef:
         return self._shard
 
     sort_key = Notice.sort_key  # from the summary's date, year and number
+    updated = Notice.updated  # from the summary's revisions, date and imprint
 
     def full(self) -> Any:
         if self._full is None:

@@ -7,6 +7,7 @@ becomes a link to attachment N.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as etree
 from html import unescape
@@ -23,7 +24,8 @@ from . import limits, textcheck, urls, yamlio
 from .errors import Problems
 from .fields import Field
 from .keydates import parse_key_dates
-from .model import Attachment, AttachmentType, Location, Makeup, Notice, Procedure, Schedule
+from .model import (Amendment, Attachment, AttachmentType, Imprint, Location, Makeup, Notice, Procedure, Revision,
+                    RevisionKind, Schedule)
 from .yamlio import Node
 
 LoadData = Callable[[Node, str], Schedule | Makeup | Procedure | None]  # (reference node, attachment type) -> record
@@ -38,6 +40,26 @@ NOTICE_FIELDS = [
     Field("slug", "the notice's URL segment; defaults to its folder's name", required=False),
     Field("attachments", "the attachments, in order: title, type, data or page", required=False),
     Field("key_dates", "dates to show on a timeline and in calendars", required=False),
+    Field("summary", "one sentence for link previews; defaults to the body's first sentence", required=False),
+    Field("revisions", "changes made after publication, each with date, kind (更正 or 补充), summary "
+                       "and optionally number", required=False),
+    Field("replaces", "the notice of the site this one corrects (更正): its URL segment or document number",
+          required=False),
+    Field("supplements", "the notice of the site this one supplements (补充): its URL segment or document "
+                         "number", required=False),
+    Field("imprint", "版记: issuer (印发机关), date (印发日期) and optionally cc (抄送机关)", required=False),
+]
+REVISION_KINDS: tuple[RevisionKind, ...] = ("更正", "补充")
+REVISION_FIELDS = [
+    Field("date", "the date of the change as YYYY-MM-DD"),
+    Field("kind", "更正 (a correction) or 补充 (an addition)"),
+    Field("summary", "what changed, in a sentence"),
+    Field("number", "the document number of the 更正通知 or 补充通知 it refers to", required=False),
+]
+IMPRINT_FIELDS = [
+    Field("issuer", "印发机关, the office that printed and sent the notice"),
+    Field("date", "印发日期 as YYYY-MM-DD"),
+    Field("cc", "抄送机关: a list of the offices sent a copy", required=False),
 ]
 ATTACHMENT_TYPES: tuple[AttachmentType, ...] = ("text", "schedule", "directory", "procedure")
 ATTACHMENT_FIELDS = [
@@ -96,6 +118,17 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
             "like 〔2012〕: give a date"))
     attachments = _load_attachments(rec.get("attachments"), load_data, read_page, problems, media)
     key_dates = _load_key_dates(rec.get("key_dates"), problems)
+    summary = f.text(rec.get("summary"), "notice: summary", problems, required=False) if "summary" in rec else ""
+    revisions = _load_revisions(rec.get("revisions"), date, problems)
+    amends = [Amendment(kind, target, rec[key].loc) for key, kind in (("replaces", "更正"), ("supplements", "补充"))
+              if key in rec and (target := f.text(rec[key], f"notice: {key}", problems)) is not None]
+    imprint = _load_imprint(rec.get("imprint"), problems)
+    if date is None and not revisions and imprint is None and "date" not in rec and "revisions" not in rec \
+            and "imprint" not in rec:
+        # Atom requires an entry's date and nothing here gives one: left out, said once (docs/data-format.md).
+        problems.warn(front.loc if front else Location(shown), (
+            "notice: no date is declared (date, revisions or imprint): the feed leaves this notice out and "
+            "the sitemap gives it no lastmod, rather than make a date up"))
     # Every declared attachment counts, loaded or not: one broken data file is one problem.
     declared_node = rec.get("attachments")
     declared = declared_node.value if declared_node is not None and isinstance(declared_node.value, list) else []
@@ -106,8 +139,12 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
     if number is None or title is None or issuer is None or addressees is None or year is None or slug is None or (
             "date" in rec and date is None) or len(attachments) != len(numbers):
         return None
+    if summary is None or ("imprint" in rec and imprint is None) or \
+            len(amends) != len([k for k in ("replaces", "supplements") if k in rec]):
+        return None
     return Notice(slug, number, title, issuer, addressees, date, year, body_html, body_text,
-                  attachments, front.loc if front else Location(shown), key_dates, images=sorted(images))
+                  attachments, front.loc if front else Location(shown), key_dates, images=sorted(images),
+                  revisions=revisions, amends=amends, imprint=imprint, summary=summary)
 
 
 def _folder_slug(path: Path, shown: str, problems: Problems) -> str | None:
@@ -129,6 +166,49 @@ def _load_key_dates(node: Node | None, problems: Problems) -> list:
     key_dates, found = parse_key_dates(f.items(node, "notice: key_dates", problems, allow_empty=True))
     problems.extend(found)
     return key_dates
+
+
+_MAX_REVISIONS = 200  # far more than a notice is ever corrected; a longer list is a mistake
+
+
+def _load_revisions(node: Node | None, issued: dt.date | None, problems: Problems) -> list[Revision]:
+    """The revisions, newest first (a wrong one is reported, and the load fails with it)."""
+    revisions: list[Revision] = []
+    listed = f.items(node, "notice: revisions", problems, most=_MAX_REVISIONS)
+    for number, item in enumerate(listed, 1):
+        what = f"revision {number}"
+        rec = f.record(item, REVISION_FIELDS, what, problems)
+        if rec is None:
+            continue
+        day = f.date(rec.get("date"), f"{what}: date", problems) if "date" in rec else None
+        kind = f.choice(rec.get("kind"), f"{what}: kind", REVISION_KINDS, problems) if "kind" in rec else None
+        summary = f.text(rec.get("summary"), f"{what}: summary", problems) if "summary" in rec else None
+        doc = f.text(rec.get("number"), f"{what}: number", problems) if "number" in rec else ""
+        if day is None or kind is None or summary is None or doc is None:
+            continue
+        if issued is not None and day < issued:
+            problems.error(rec["date"].loc, f"{what}: date: {day.isoformat()} is before the notice's own date "
+                                            f"{issued.isoformat()}")
+            continue
+        revisions.append(Revision(day, kind, summary, doc, item.loc))
+    # Newest first; revisions of one day keep the order they are listed in.
+    return sorted(revisions, key=lambda r: r.date, reverse=True)
+
+
+def _load_imprint(node: Node | None, problems: Problems) -> Imprint | None:
+    rec = f.record(node, IMPRINT_FIELDS, "imprint", problems)
+    if rec is None:
+        return None
+    issuer = f.text(rec.get("issuer"), "imprint: issuer", problems) if "issuer" in rec else None
+    day = f.date(rec.get("date"), "imprint: date", problems) if "date" in rec else None
+    cc_node = rec.get("cc")
+    if cc_node is not None and isinstance(cc_node.value, str):  # one office: a list of one
+        cc = [f.text(cc_node, "imprint: cc", problems)]
+    else:
+        cc = [f.text(item, "imprint: cc", problems) for item in f.items(cc_node, "imprint: cc", problems)]
+    if issuer is None or day is None or any(c is None for c in cc):
+        return None
+    return Imprint(issuer, day, tuple(c for c in cc if c is not None))
 
 
 def attachment_href(number: int) -> str:

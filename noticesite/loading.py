@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from . import paths, schema, yamlio
+from . import amendments, paths, schema, yamlio
 from .cache import Hasher, LoadCache, LoadEntry, NoticeRef, Summary, notice_summary, shard_path, write_shard
 from .children import even_slices, in_forked_slices
 from .errors import Problem, Problems
@@ -188,6 +188,7 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
     if not project.content.is_dir():
         problems.error(Location(project.shown(project.content)), "the content/ folder is missing")
     _check_unique(notices, problems)
+    amendments.check(notices, problems)
     problems = Problems(sorted(set(problems)))  # a shared file's problems arrive once per notice
     if problems.failed or config is None:
         return None, problems

@@ -206,6 +206,38 @@ class KeyDate:
     location: Location
 
 
+RevisionKind = Literal["更正", "补充"]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A change made to a notice after it was published, as its front matter declares it."""
+
+    date: dt.date
+    kind: RevisionKind
+    summary: str  # what changed
+    number: str  # the document number of the 更正通知 or 补充通知 it points to, or ""
+    location: Location
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """This notice corrects (更正) or supplements (补充) another notice of the site."""
+
+    kind: RevisionKind
+    target: str  # the other notice's URL segment or document number, as written
+    location: Location
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """版记 (GB/T 9704-2012 §7.4): 抄送机关, 印发机关 and 印发日期."""
+
+    issuer: str  # 印发机关
+    date: dt.date  # 印发日期
+    cc: tuple[str, ...]  # 抄送机关, in order
+
+
 @dataclass
 class Notice:
     slug: str  # URL segment, e.g. 2012-104
@@ -223,10 +255,47 @@ class Notice:
     inputs: dict[str, str] = field(default_factory=dict)  # every file it was read from -> content hash
     derived: dict = field(default_factory=dict)  # outputs' work worth keeping with the load cache
     images: list[str] = field(default_factory=list)  # files of its folder its bodies show, e.g. photo.png
+    revisions: list[Revision] = field(default_factory=list)  # newest first
+    amends: list[Amendment] = field(default_factory=list)  # the notices of the site it corrects or supplements
+    imprint: Imprint | None = None
+    summary: str = ""  # a declared one-sentence summary, for link previews ("" when none)
 
     @property
     def sort_key(self) -> tuple:
+        # Only an order (never shown): an undated notice sorts at the end of its year.
         return (self.date or dt.date(self.year, 12, 31), self.number)
+
+    @property
+    def updated(self) -> dt.date | None:
+        """The date the notice last changed, as its source declares it: its latest revision's date,
+        else its own date (成文日期), else its imprint's date (印发日期); None when it gives none.
+        Feeds and the sitemap use this and nothing else: no date is made up (issues 15 and 17)."""
+        return last_declared_date(self)
+
+    @property
+    def description(self) -> str:
+        """For link previews: the declared summary, else the body's first sentence."""
+        return self.summary or first_sentence(self.body_text)
+
+
+def last_declared_date(notice: Any) -> dt.date | None:
+    """Notice.updated for a Notice or anything with its revisions, date and imprint (a NoticeRef)."""
+    if notice.revisions:
+        return max(r.date for r in notice.revisions)
+    if notice.date:
+        return notice.date
+    return notice.imprint.date if notice.imprint else None
+
+
+DESCRIPTION_CHARS = 160  # a preview shows about this much; a longer first sentence is cut
+
+
+def first_sentence(text: str) -> str:
+    """Up to and including the first 。 (or ！？), cut at DESCRIPTION_CHARS."""
+    text = text.strip()
+    ends = [i for i in (text.find(mark) for mark in "。！？") if i >= 0]
+    sentence = text[:min(ends) + 1] if ends else text
+    return sentence if len(sentence) <= DESCRIPTION_CHARS else sentence[:DESCRIPTION_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -252,13 +321,16 @@ class NoticeSummary:
     year: int
     key_dates: tuple[KeyDate, ...]
     attachments: tuple[AttachmentSummary, ...]
+    updated: dt.date | None  # Notice.updated: the sitemap's lastmod
+    revisions: tuple[Revision, ...]
 
     @classmethod
     def of(cls, notice: Any) -> "NoticeSummary":
         """From a Notice, or from anything with its summary fields (the load cache's NoticeRef)."""
         return cls(notice.slug, notice.number, notice.title, notice.issuer, notice.addressees, notice.date,
                    notice.year, tuple(notice.key_dates),
-                   tuple(AttachmentSummary(a.number, a.title, a.type, a.slug) for a in notice.attachments))
+                   tuple(AttachmentSummary(a.number, a.title, a.type, a.slug) for a in notice.attachments),
+                   last_declared_date(notice), tuple(notice.revisions))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from .calendars import calendar_paths, notice_calendars
 from .errors import BuildError, Problem
 from .paths import FilePolicy
 from .model import Notice, Site, SiteConfig
-from .render import page_values, render_page, site_pages, summaries
+from .render import feed_notices, page_values, render_page, site_pages, summaries
 
 # Files of layouts/ that are templates or their folders, not copied to the site.
 TEMPLATE_SUFFIXES = {".html", ".xml", ".txt", ".j2"}
@@ -157,7 +157,7 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         shown = fingerprint(page_values(site.config, page)) + [notice_extras[notice.slug][1] if notice else None]
         key = digest(base, templates.key(page.template), shown)
         outputs.append(Output(page.path, key, _page_maker(env, page.template, values)))
-    feeds = {"feed.xml": site.notices[:FEED_ENTRIES],  # the newest notices, whole
+    feeds = {"feed.xml": feed_notices(site.notices, FEED_ENTRIES),  # the latest changed, whole
              "sitemap.xml": summaries(site.notices)}  # what lists show of every notice
     for name, notices in feeds.items():
         values = {"config": site.config, "notices": notices}

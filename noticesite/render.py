@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 if TYPE_CHECKING:
     import jinja2
 
+from .amendments import relations
 from .model import Attachment, Notice, NoticeSummary, Procedure, Schedule, Site, SiteConfig
 from .timetable import schedule_days, schedule_totals
 
@@ -125,10 +126,19 @@ class LazyEnvironment:
         return getattr(self._env, name)
 
 
-def atom_date(notice: Notice) -> str:
-    """RFC 3339 time of a notice for Atom: its date (or the end of its year) at 00:00 in Beijing time."""
-    day = notice.date or dt.date(notice.year, 12, 31)
+def atom_date(day: dt.date) -> str:
+    """RFC 3339 time of a declared date for Atom: 00:00 in Beijing time on that day."""
     return f"{day.isoformat()}T00:00:00+08:00"
+
+
+def feed_notices(notices: Iterable[Any], most: int) -> list[Any]:
+    """The notices of the Atom feed: the ``most`` most recently changed of those that declare a date.
+
+    Atom requires every entry's ``updated``; a notice that declares no date (no revision, no
+    ``date``, no imprint date) is left out rather than given a made-up one, and load() warns
+    about it (docs/data-format.md, "Dates")."""
+    dated = [n for n in notices if n.updated is not None]
+    return sorted(dated, key=lambda n: (n.updated, n.sort_key), reverse=True)[:most]
 
 
 def zh_date(day: dt.date | None) -> str:
@@ -174,8 +184,12 @@ def site_pages(site: Site) -> list[Page]:
     base_path = urlsplit(site.config.base_url).path or "/"
     pages = index_pages(site) + archive_pages(site) + [Page("404.html", "404.html", {"root": base_path}),
                                                        Page("search/index.html", "search.html", {})]
+    # A notice's links to the notices it amends and that amend it: a value of its page, so that the
+    # page's key follows an edit of another notice (a whole notice's fingerprint is its own files).
+    related = relations(site.notices)
     for notice in site.notices:
-        pages.append(Page(f"{notice.slug}/index.html", "notice.html", {"notice": notice}))
+        pages.append(Page(f"{notice.slug}/index.html", "notice.html",
+                          {"notice": notice, "relations": related[notice.slug]}))
         for attachment in notice.attachments:
             pages.append(attachment_page(notice, attachment))
     return pages
@@ -250,10 +264,15 @@ def attachment_extras(attachment: Attachment) -> dict:
 
 def page_values(config: SiteConfig, page: Page, extra: dict | None = None) -> dict:
     """Everything a page's template is handed, and nothing else: its key is made from these."""
-    values = {"config": config, "root": page.root, "page_path": page.path}
+    values = {"config": config, "root": page.root, "page_path": page.path, "page_url": page_url(config, page.path)}
     values.update(page.context)
     values.update(extra or {})
     return values
+
+
+def page_url(config: SiteConfig, path: str) -> str:
+    """The page's absolute address, as the sitemap and the feed give it (a folder's index.html as the folder)."""
+    return config.base_url + (path[:-len("index.html")] if path.endswith("index.html") else path)
 
 
 def render_page(env: jinja2.Environment, values: dict, template: str) -> str:
