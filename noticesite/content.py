@@ -120,7 +120,8 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
     key_dates = _load_key_dates(rec.get("key_dates"), problems)
     summary = f.text(rec.get("summary"), "notice: summary", problems, required=False) if "summary" in rec else ""
     revisions = _load_revisions(rec.get("revisions"), date, problems)
-    amends = [Amendment(kind, target, rec[key].loc) for key, kind in (("replaces", "更正"), ("supplements", "补充"))
+    relations: tuple[tuple[str, RevisionKind], ...] = (("replaces", "更正"), ("supplements", "补充"))
+    amends = [Amendment(kind, target, rec[key].loc) for key, kind in relations
               if key in rec and (target := f.text(rec[key], f"notice: {key}", problems)) is not None]
     imprint = _load_imprint(rec.get("imprint"), problems)
     if date is None and not revisions and imprint is None and "date" not in rec and "revisions" not in rec \

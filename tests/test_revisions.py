@@ -60,9 +60,9 @@ def test_latest_revision_on_top_and_the_history_at_the_end(exam_project: Project
     assert latest.select_one("a.revision-history-link")["href"] == "#revision-history"
     # The banner comes before the body, the history after the signature.
     article = page.select_one("article.notice")
-    order = [el.get("class", [None])[0] for el in article.find_all(class_=["revision-notes", "notice-body",
-                                                                           "signature", "revision-history"])]
-    assert order == ["revision-notes", "notice-body", "signature", "revision-history"]
+    parts = ["revision-notes", "notice-body", "signature", "revision-history"]
+    order = [el.get("class", [None])[0] for el in article.find_all(class_=parts)]
+    assert order == parts
     history = page.select("#revision-history li")
     assert [li.select_one("time")["datetime"] for li in history] == ["2025-09-05", "2025-09-03"]
     assert [li.select_one(".revision-kind").get_text() for li in history] == ["补充", "更正"]
@@ -79,7 +79,8 @@ def test_a_notice_that_corrects_another_links_both_ways(exam_project: Project):
     out = build(exam_project)
     old, new = soup(out / "2025-017/index.html"), soup(out / "2025-021/index.html")
     back = old.select_one(".amended-by")
-    assert back.get_text(strip=True) == "本通知已被校教通〔2025〕21号《关于2025年秋季学期补考报名现场确认的补充通知》更正。"
+    assert back.get_text(strip=True) == ("本通知已被校教通〔2025〕21号"
+                                         "《关于2025年秋季学期补考报名现场确认的补充通知》更正。")
     assert back.a["href"] == "../2025-021/index.html"
     forward = new.select_one(".amends")
     assert forward.get_text(strip=True).startswith("本通知更正校教通〔2025〕17号《")
@@ -163,7 +164,8 @@ def test_share_metadata_in_the_head(exam_project: Project):
     assert index.select_one('meta[property="og:type"]')["content"] == "website"
     # Without a declared summary: the body's first sentence, up to its 。
     text = exam_project.read("content/2025-017/notice.md")
-    exam_project.write("content/2025-017/notice.md", "\n".join(l for l in text.split("\n") if not l.startswith("summary:")))
+    lines = [line for line in text.split("\n") if not line.startswith("summary:")]
+    exam_project.write("content/2025-017/notice.md", "\n".join(lines))
     page = soup(build(exam_project) / "2025-017/index.html")
     assert page.select_one('meta[name="description"]')["content"] == "2025年秋季学期补考网上报名已经结束。"
 
