@@ -204,7 +204,8 @@ def _entry(node: Node, what: str, problems: Problems) -> Entry | None:
     match = _STAMP.fullmatch(stamp or "")
     if match:
         try:
-            last_modified = dt.datetime(*map(int, match.groups()), tzinfo=dt.timezone.utc)
+            year, month, day, hour, minute, second = map(int, match.groups())
+            last_modified = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.timezone.utc)
         except ValueError:
             problems.error(fields["last_modified"].loc, f"{what}: last_modified: '{stamp}' is not a real time")
     if len(problems) > found or None in (sequence, last_modified, content, summary, start, own):
