@@ -2,16 +2,26 @@
 
 Per notice, under ``<slug>/calendar/``: ``all.ics`` with every event, one
 file per key date, and one file per group of a schedule (each college: its
-slot plus every key date). The events themselves are made by ``ics.py``.
+slot plus every key date). The events themselves are made by ``ics.py``; their SEQUENCE and
+LAST-MODIFIED come from the notice's calendar ledger (``ledger.py``), and an event the ledger
+knows but the data no longer has is published as cancelled in the files that held it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import quote, urlsplit
 
+from . import ledger
 from .cache import full_notice
-from .ics import calendar_file, notice_events, per_group_calendars, schedules, vevent_text
+from .ics import CalendarEvent, calendar_file, notice_events, per_group_calendars, schedules, vevent_text
+from .ledger import Ledger
 from .model import Notice, SiteConfig
+
+# The notice's calendar ledger as loaded (loading.py): kept in its shard of the load cache,
+# whose key covers the ledger file (it is one of the notice's inputs).
+LEDGER_MEMO = ("shard", "calendar ledger")
 
 
 @dataclass
@@ -34,8 +44,21 @@ class NoticeCalendars:
     sessions: dict[tuple[int, int], str] = field(default_factory=dict)  # (attachment, session index) -> href
     groups: list[tuple[str, str]] = field(default_factory=list)  # (group name, href)
     all: str = ""
-    # every event of the notice as text, by UID: written once for all the files that hold it
-    vevents: dict[str, str] = field(default_factory=dict)
+    # every event by UID, unstamped: those of the data, then those cancelled (the ledger's, gone
+    # from the data), sorted by UID
+    events: dict[str, CalendarEvent] = field(default_factory=dict)
+    own_file: dict[str, str] = field(default_factory=dict)  # an event of the data -> its own file, or ""
+
+    def vevents(self, entries: Ledger) -> dict[str, str]:
+        """Every event as text, stamped from ``entries`` (the ledger as this build leaves it):
+        written once for all the files that hold it."""
+        texts = {}
+        for uid, event in self.events.items():
+            entry = entries.get(uid)
+            if entry is not None:
+                event = replace(event, stamp=entry.last_modified, sequence=entry.sequence, cancelled=entry.cancelled)
+            texts[uid] = vevent_text(event)
+        return texts
 
 
 def notice_url(config: SiteConfig, notice: Notice) -> str:
@@ -49,6 +72,30 @@ def notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
     if key not in notice.derived:
         notice.derived[key] = _notice_calendars(config, notice)
     return notice.derived[key]
+
+
+def loaded_ledger(notice: Any) -> Ledger:
+    """The notice's calendar ledger as read from data/<slug>/ (empty without one)."""
+    return full_notice(notice).derived.get(LEDGER_MEMO, {})
+
+
+def ledger_settled(config: SiteConfig, notice: Notice) -> bool:
+    """Whether the notice's ledger already says what this build would publish (the usual case:
+    nothing to stamp, nothing to write). Kept with the cached notice's summary, so that an
+    unchanged notice is not read whole to tell."""
+    key = ("calendar ledger settled", config.base_url)
+    if key not in notice.derived:
+        notice.derived[key] = ledger.is_settled(loaded_ledger(notice), _live(notice_calendars(config, notice)))
+    return notice.derived[key]
+
+
+def updated_ledger(config: SiteConfig, notice: Notice, now: dt.datetime) -> Ledger:
+    """The notice's ledger once this build's events are published at ``now``."""
+    return ledger.updated(loaded_ledger(notice), _live(notice_calendars(config, notice)), now)
+
+
+def _live(calendars: NoticeCalendars) -> list[tuple[CalendarEvent, str]]:
+    return [(calendars.events[uid], own) for uid, own in calendars.own_file.items()]
 
 
 def calendar_paths(config: SiteConfig, notice: Notice) -> list[str]:
@@ -66,8 +113,10 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
     notice = full_notice(notice)
     host = urlsplit(config.base_url).hostname or "localhost"
     events = notice_events(notice, host, notice_url(config, notice))
-    result = NoticeCalendars(vevents={event.uid: vevent_text(event) for event in events})
-    if not events:
+    result = NoticeCalendars(events={event.uid: event for event in events},
+                             own_file={event.uid: "" for event in events})
+    cancelled = {uid: entry for uid, entry in loaded_ledger(notice).items() if uid not in result.events}
+    if not events and not cancelled:
         return result
     folder = f"{notice.slug}/calendar"
     result.all = "calendar/all.ics"
@@ -77,6 +126,7 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
         stem = event.uid.split("@")[0].removeprefix(notice.slug + ".")
         result.key_dates[key_date.id] = f"calendar/{stem}.ics"
         result.files.append(CalendarFile(f"{folder}/{stem}.ics", event.summary, [event.uid]))
+        result.own_file[event.uid] = f"{stem}.ics"
     group_of: dict[str, str] = {}  # a session's UID -> the file of its group
     for stem, group_events in per_group_calendars(notice, host, notice_url(config, notice), events).items():
         href = f"calendar/group-{quote(stem)}.ics"
@@ -85,8 +135,35 @@ def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
         result.groups.append((stem, href))
         for event in group_events:
             group_of.setdefault(event.uid, href)
+            result.own_file[event.uid] = result.own_file[event.uid] or f"group-{stem}.ics"
     session_events = iter(events[len(notice.key_dates):])
     for attachment, schedule in schedules(notice):
         for i, _ in enumerate(schedule.sessions):
             result.sessions[(attachment.number, i)] = group_of.get(next(session_events).uid, result.all)
+    _add_cancelled(result, notice, folder, cancelled)
     return result
+
+
+def _add_cancelled(result: NoticeCalendars, notice: Notice, folder: str, cancelled: Ledger) -> None:
+    """Events the ledger knows and the data no longer has, published as cancelled where they
+    were: in all.ics; in their own file (made again if it is gone: a subscriber of a college's
+    file learns that its slot is cancelled); and a key date's also in every college's file,
+    which held it as it holds every key date."""
+    files = {file.path: file for file in result.files}
+    for uid, entry in cancelled.items():  # sorted by UID
+        result.events[uid] = CalendarEvent(uid=uid, summary=entry.summary, description="", location=entry.location,
+                                           start=entry.start, end=entry.end, url="", stamp=entry.last_modified,
+                                           sequence=entry.sequence, cancelled=True)
+        path = f"{folder}/{entry.file}"
+        if entry.file and path not in files:  # first the files, so that each gets all its events
+            name = f"{entry.file[6:-4]} · {notice.title}" if entry.file.startswith("group-") else entry.summary
+            files[path] = CalendarFile(path, name, [])
+            result.files.append(files[path])
+    groups = [file for path, file in files.items() if path.startswith(f"{folder}/group-")]
+    for uid, entry in cancelled.items():
+        files[f"{folder}/all.ics"].uids.append(uid)
+        if entry.file:
+            files[f"{folder}/{entry.file}"].uids.append(uid)
+        if entry.file and not entry.file.startswith("group-"):  # a key date
+            for group in groups:
+                group.uids.append(uid)

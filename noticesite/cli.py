@@ -14,7 +14,7 @@ from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
 from .loading import load
 from .output_folder import OutputScan, output_refusal
-from .site import BuildOptions, build, verify
+from .site import BuildOptions, build, stale_ledgers, verify
 
 EXIT_PROBLEMS = 1  # (a usage error exits 2: argparse's own exit)
 EXIT_INTERNAL = 70  # EX_SOFTWARE
@@ -186,6 +186,9 @@ def check(root: Path) -> int:
     if site is None:
         print(f"check failed: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return EXIT_PROBLEMS
+    for path in stale_ledgers(site):  # not a problem: the build's own file, behind the data
+        print(f"note: {path}: calendar events changed since it was written; the next build records "
+              "them there (commit it then)", file=sys.stderr)
     print(f"checked {len(site.notices)} notice(s): no errors, {warnings} warning(s)")
     return 0
 

@@ -18,8 +18,12 @@ What makes the files behave in calendar clients:
   positions in a list or the build time, so downloading the file again
   updates the events rather than duplicating them. Non-ASCII parts (college
   names) are Punycode-encoded: 2012-104.attachment-1.xn--48sz2uqkgyt0c@host.
-- DTSTAMP comes from the notice (its date, else 1 January of its year), not
-  from the clock: the same sources build the same bytes.
+- SEQUENCE grows each time what an event says changes, and LAST-MODIFIED
+  (and DTSTAMP, the same) says when: both come from the notice's calendar
+  ledger (ledger.py), not from the clock, so the same sources build the same
+  bytes. An event gone from the data stays, with STATUS:CANCELLED. Without a
+  ledger (``notice_events`` alone) an event is at sequence 0, stamped with the
+  notice's date (else 1 January of its year).
 - Times are wall-clock times in Asia/Shanghai, written with TZID and a
   VTIMEZONE (CST, +0800, no daylight saving since 1991) in the file, so a
   client needs no time zone database of its own.
@@ -51,7 +55,8 @@ class CalendarEvent:
     ``start`` and ``end`` are both dates (an all-day event; ``end`` is its
     last day, inclusive, or None for one day) or both datetimes (a timed
     event; naive values are wall-clock times in Asia/Shanghai; ``end`` None
-    for an instant). ``stamp`` is the DTSTAMP, an aware datetime.
+    for an instant). ``stamp`` is the DTSTAMP and LAST-MODIFIED, an aware
+    datetime; ``sequence`` the SEQUENCE; ``cancelled`` writes STATUS:CANCELLED.
     """
 
     uid: str
@@ -62,6 +67,8 @@ class CalendarEvent:
     end: dt.date | dt.datetime | None
     url: str
     stamp: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    sequence: int = 0
+    cancelled: bool = False
 
     def __post_init__(self) -> None:
         timed = isinstance(self.start, dt.datetime)
@@ -131,8 +138,13 @@ def _vevent(event: CalendarEvent) -> list[str]:
         lines.append(f"DTEND{_when(last + dt.timedelta(days=1))}")  # exclusive
     elif event.end is not None:
         lines.append(f"DTEND{_when(event.end)}")
-    lines.append(f"DTSTAMP:{_utc_text(event.stamp)}")
+    stamp = _utc_text(event.stamp)
+    lines.append(f"DTSTAMP:{stamp}")
+    lines.append(f"LAST-MODIFIED:{stamp}")  # RFC 5545 3.8.7.3
+    lines.append(f"SEQUENCE:{event.sequence}")  # RFC 5545 3.8.7.4
     lines.append(f"UID:{_text(event.uid)}")
+    if event.cancelled:
+        lines.append("STATUS:CANCELLED")
     if event.all_day:
         lines.append("TRANSP:TRANSPARENT")  # a day to remember, not a busy day
     if event.description:

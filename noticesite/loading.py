@@ -15,8 +15,10 @@ from typing import cast
 
 from . import amendments, paths, schema, yamlio
 from .cache import Hasher, LoadCache, LoadEntry, NoticeRef, Summary, notice_summary, shard_path, write_shard
+from .calendars import LEDGER_MEMO
 from .children import even_slices, in_forked_slices
 from .errors import Problem, Problems
+from .ledger import Ledger, ledger_path, load_ledger
 from .model import Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
 from .outputs import derive
 from .yamlio import Node
@@ -291,11 +293,31 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
     except (RecursionError, MemoryError) as exc:  # the limits should stop it first: never a traceback
         problems.error(Location(project.shown(path)), f"too large or too deeply nested to read ({type(exc).__name__})")
         notice = None
+    if notice is not None:
+        notice.derived[LEDGER_MEMO] = _read_ledger(project, notice.slug, data.reading[-1], problems)
     files = data.reading.pop()
     inputs = {project.shown(f): hasher.input(f, project.policy) for f in sorted(files)}
     if notice is not None:
         notice.inputs = inputs
     return LoadEntry(inputs, notice, list(problems))
+
+
+def _read_ledger(project: Project, slug: str, files: set[Path], problems: Problems) -> Ledger:
+    """data/<slug>/calendar-ledger.yaml, which the build writes (ledger.py): one of the notice's
+    inputs whether it is there or not (its content is in the calendar files' keys), read as any
+    data file (safe YAML, every problem located). A broken one stops the build: written over,
+    the sequences it held would be lost."""
+    path = ledger_path(project.data, slug)
+    files.add(path)
+    refused = project.policy.problem(path)  # the file, or data/<slug>/ that the build writes into
+    if refused is not None:
+        problems.append(refused)
+        return {}
+    if not path.exists():
+        return {}
+    node, found = yamlio.read(path, project.root)
+    problems.extend(found)
+    return load_ledger(node, problems) if node is not None else {}
 
 
 def _check_unique(notices: list[Notice], problems: Problems) -> None:

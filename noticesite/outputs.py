@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     import jinja2
 
 from .cache import Hasher, NoticeRef, code_version, digest, full_notice
-from .calendars import calendar_paths, notice_calendars
+from .calendars import calendar_paths, ledger_settled, loaded_ledger, notice_calendars
 from .errors import BuildError, Problem
+from .ledger import Ledger
 from .paths import FilePolicy
 from .model import Notice, Site, SiteConfig
 from .render import feed_notices, page_values, render_page, site_pages, summaries
@@ -122,6 +123,7 @@ def derive(config: SiteConfig, notice: Notice) -> None:
     the notice's ``derived`` memo, which the load cache keeps with the notice's summary."""
     notice_key(notice)
     calendar_paths(config, notice)
+    ledger_settled(config, notice)
 
 
 def set_template_references(memo: dict) -> None:
@@ -134,12 +136,16 @@ def template_references() -> dict:
 
 
 def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
-         pdf_links: dict[str, tuple[str, int]], pdf_files: Sequence[tuple[str, str, Path]] = ()) -> list[Output]:
+         pdf_links: dict[str, tuple[str, int]], pdf_files: Sequence[tuple[str, str, Path]] = (),
+         ledgers: dict[str, Ledger] | None = None) -> list[Output]:
     """Every file of the site: pages, feeds, calendars, the PDFs printed into the cache
-    (``pdf_files``: name, input hash, cached file) and the assets of layouts/."""
+    (``pdf_files``: name, input hash, cached file) and the assets of layouts/. ``ledgers``: the
+    calendar ledger of each notice whose events changed since its ledger file (by slug), as this
+    build leaves it; the others' ledger files say what their calendars publish."""
     templates = TemplateKeys(env, layouts, hasher)
     base = digest(code_version())
-    calendars = {n.slug: _CalendarsOnce(site.config, n) for n in site.notices}
+    ledgers = ledgers or {}
+    calendars = {n.slug: _CalendarsOnce(site.config, n, ledgers.get(n.slug)) for n in site.notices}
     outputs: list[Output] = []
     pdfs_of: dict[str, dict[str, tuple[str, int]]] = {}  # notice slug -> its PDF links, which its pages show
     for path, link in pdf_links.items():
@@ -165,7 +171,9 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
                               _feed_maker(env, name, values)))
     for notice in site.notices:
         once = calendars[notice.slug]
-        key = digest(base, fingerprint(once))  # one for all its files: the manifest tells them apart by path
+        # one for all its files (the manifest tells them apart by path); the ledger's file is one
+        # of the notice's inputs, and a ledger this build updated is in the key as it leaves it
+        key = digest(base, fingerprint(once), once.ledger_fingerprint())
         for path in calendar_paths(site.config, notice):  # known without reading a cached notice
             outputs.append(Output(path, key, functools.partial(once.file, path)))
     outputs += notice_images(site, hasher)
@@ -179,21 +187,29 @@ class _CalendarsOnce:
     """A notice's calendar files and events, worked out at most once, and only if a page that
     links to them or one of the files is made."""
 
-    def __init__(self, config: SiteConfig, notice: Notice):
+    def __init__(self, config: SiteConfig, notice: Notice, ledger: Ledger | None = None):
         self.config, self.notice = config, notice
+        self.ledger = ledger  # as this build updated it; None: as the notice's ledger file says
         self._files: dict | None = None
+        self._vevents: dict[str, str] | None = None
 
-    def fingerprint(self) -> Any:  # the calendars are worked out from the config and the notice alone
+    def fingerprint(self) -> Any:  # which files and links: from the config and the notice alone
         return [fingerprint(self.config), notice_key(self.notice)]
+
+    def ledger_fingerprint(self) -> Any:
+        """What the files' stamps come from beyond the notice's inputs (None: nothing)."""
+        return None if self.ledger is None else fingerprint(self.ledger)
 
     def calendars(self):
         return notice_calendars(self.config, full_notice(self.notice))
 
     def file(self, path: str) -> bytes:
         calendars = self.calendars()
-        if self._files is None:
+        if self._files is None or self._vevents is None:
             self._files = {f.path: f for f in calendars.files}
-        return self._files[path].render(calendars.vevents)
+            entries = self.ledger if self.ledger is not None else loaded_ledger(self.notice)
+            self._vevents = calendars.vevents(entries)
+        return self._files[path].render(self._vevents)
 
 
 def _page_maker(env: jinja2.Environment, template: str, values: dict) -> Callable[[], bytes]:

@@ -136,7 +136,7 @@ class Preview:
         self.root = root
         # the pages first; the search index after them, by the indexer
         self.options = dataclasses.replace(options, in_place=True, private_output=True, search=False,
-                                           search_later=options.search)
+                                           search_later=options.search, record_ledger=False)
         self.indexer = SearchIndexer()
         self.folder = Path(tempfile.mkdtemp(prefix="noticesite-serve-")) / "site"
         self.builds = 0

@@ -19,7 +19,9 @@ from typing import Callable, TypeVar
 from . import search  # search imports Pagefind only when it builds an index
 from .cache import CACHE_DIR, Hasher, Manifest, code_version, digest
 from .children import in_forked_slices
+from .calendars import ledger_settled, updated_ledger
 from .errors import BuildError, Problem
+from .ledger import LEDGER_NAME, Ledger, clock, ledger_path, write_ledger
 from .loading import Project
 from .loading import load as load  # the API's other half, beside build
 from .model import Site
@@ -48,6 +50,9 @@ class BuildOptions:
     search_later: bool = False
     # Told, as progress(stage, done, total), how far a long stage has come (the PDF printing).
     progress: Callable[[str, int, int], None] | None = None
+    # Record the calendar events that changed in each notice's ledger under data/ (ledger.py).
+    # The preview does not: it publishes nothing, and a save in mid-edit is no new version.
+    record_ledger: bool = True
 
 
 @dataclass
@@ -78,6 +83,8 @@ class BuildContext:
     previous: Path | None  # the output folder being replaced, if any
     pdf_links: dict[str, tuple[str, int]] = field(default_factory=dict)  # page path -> (pdf href, bytes)
     pdf_texts: list[tuple[str, str, str]] = field(default_factory=list)  # (PDF path, title, its text)
+    # the calendar ledger of each notice whose events changed since its ledger file, as updated
+    ledgers: dict[str, Ledger] = field(default_factory=dict)
 
 
 # Below this many files to render, forking workers costs more than it saves.
@@ -120,6 +127,9 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     elif scan is None and updating and not trusted:
         scan = OutputScan(out_dir, process=False)
     try:
+        # before anything is published: a sequence once published is never published again for
+        # other content, even if this build fails later and the change is undone
+        ctx.ledgers = _timed(report, "ledger", lambda: calendar_ledgers(site, write=options.record_ledger))
         pdf_files = _timed(report, "pdf", lambda: _print_pdfs(site, ctx)) if options.pdf else []
         outputs = _timed(report, "plan", lambda: _plan(site, env, ctx, pdf_files))
     finally:
@@ -146,6 +156,7 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
     project = Project(Path(site.root))
     env = env or LazyEnvironment(project.layouts)
     ctx = BuildContext(project, env, options, BuildReport(), project.root / CACHE_DIR, Hasher(), None)
+    ctx.ledgers = calendar_ledgers(site, write=False)  # as the build would publish them, written nowhere
     problems: list[Problem] = []
     try:
         if options.pdf:
@@ -162,6 +173,31 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
     except BuildError as exc:
         problems += exc.problems
     return problems
+
+
+def calendar_ledgers(site: Site, write: bool) -> dict[str, Ledger]:
+    """The calendar ledger of each notice whose events changed since its ledger file was
+    written (by slug), updated at this build's time; with ``write``, each written back to
+    data/<slug>/ (ledger.py). Usually none: a notice whose ledger says what it publishes is
+    told by its summary, without being read whole."""
+    now = clock()
+    updated = {}
+    for notice in site.notices:
+        if ledger_settled(site.config, notice):
+            continue
+        updated[notice.slug] = updated_ledger(site.config, notice, now)
+        if write:
+            try:
+                write_ledger(ledger_path(Path(site.root) / "data", notice.slug), notice.slug, updated[notice.slug])
+            except OSError as exc:
+                raise BuildError([Problem(f"data/{notice.slug}/{LEDGER_NAME}", 0, 0,
+                                          f"cannot write the calendar ledger: {exc.strerror or exc}")]) from exc
+    return updated
+
+
+def stale_ledgers(site: Site) -> list[str]:
+    """The ledger files a build would update (for check's note), as data/<slug>/calendar-ledger.yaml."""
+    return [f"data/{n.slug}/{LEDGER_NAME}" for n in site.notices if not ledger_settled(site.config, n)]
 
 
 def _write_release(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str, tuple[int, int]],
@@ -258,7 +294,7 @@ def _update(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str,
 def _plan(site: Site, env, ctx: BuildContext, pdf_files: list) -> list[Output]:
     # reading the templates' references parses them: a syntax error surfaces here
     return _templates_located(ctx, lambda: plan(site, env, ctx.project.layouts, ctx.hasher, ctx.pdf_links,
-                                                pdf_files))
+                                                pdf_files, ctx.ledgers))
 
 
 def _templates_located(ctx: BuildContext, work: Callable[[], T]) -> T:

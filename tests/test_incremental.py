@@ -258,7 +258,8 @@ def test_a_cached_notice_is_read_from_disk_only_when_one_of_its_files_is_made(pr
 
     monkeypatch.setattr(noticesite.outputs, "FEED_ENTRIES", 1)  # the feed shows 2012-105 whole, not 2012-104
     add_second_notice(project)
-    open_cache_and_build(project)
+    open_cache_and_build(project)  # writes the new notice's calendar ledger (data/2012-105/), one of its inputs:
+    open_cache_and_build(project)  # so it is parsed once more, and then taken from the cache
     edit_content(project)  # 2012-104 changes; 2012-105 does not
     site, report = open_cache_and_build(project)
     by_slug = {n.slug: n for n in site.notices}
