@@ -166,7 +166,8 @@ _DASHES = re.escape("-—－–‐")
 # [0-9], not \d: \d also matches full-width and other scripts' digits, which a tel: link cannot dial.
 # The area code's length is told by its second digit (010, 02x: three; the rest four), so that
 # 01020000000 reads as 010 + 20000000, not as a four-digit code.
-_PHONE = re.compile(rf"(?:\+?86[ {_DASHES}]*)?(?P<area>0[12][0-9]|0[3-9][0-9]{{2}})?(?P<sep>[ {_DASHES}]*)(?P<number>[0-9]{{7,8}})")
+_PHONE = re.compile(rf"(?:\+?86[ {_DASHES}]*)?(?P<area>0[12][0-9]|0[3-9][0-9]{{2}})?"
+                    rf"(?P<sep>[ {_DASHES}]*)(?P<number>[0-9]{{7,8}})")
 _MOBILE = re.compile(r"(?:\+?86[ -]?)?(?P<number>1[3-9][0-9]{9})")
 
 

@@ -158,9 +158,10 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         shown = fingerprint(page_values(site.config, page)) + [notice_extras[notice.slug][1] if notice else None]
         key = digest(base, templates.key(page.template), shown)
         outputs.append(Output(page.path, key, _page_maker(env, page.template, values)))
-    feeds = {"feed.xml": {"notices": site.notices[:FEED_ENTRIES]},  # the newest notices, whole
-             "sitemap.xml": {"notices": summaries(site.notices),  # what lists show of every notice
-                             "listings": listed_pages(pages)}}  # and every other page to index
+    feeds: dict[str, dict[str, Any]] = {
+        "feed.xml": {"notices": site.notices[:FEED_ENTRIES]},  # the newest notices, whole
+        "sitemap.xml": {"notices": summaries(site.notices),  # what lists show of every notice
+                        "listings": listed_pages(pages)}}  # and every other page to index
     for name, given in feeds.items():
         values = {"config": site.config, **given}
         outputs.append(Output(name, digest(base, templates.key(name), fingerprint(values)),
