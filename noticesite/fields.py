@@ -164,7 +164,10 @@ def slug(node: Node | None, what: str, problems: Problems) -> str | None:
 # hyphen, en dash, doubled forms, or a space.
 _DASHES = re.escape("-—－–‐")
 # [0-9], not \d: \d also matches full-width and other scripts' digits, which a tel: link cannot dial.
-_PHONE = re.compile(rf"(?:\+?86[ {_DASHES}]*)?(?P<area>0[0-9]{{2,3}})?(?P<sep>[ {_DASHES}]*)(?P<number>[0-9]{{7,8}})")
+# The area code's length is told by its second digit (010, 02x: three; the rest four), so that
+# 01020000000 reads as 010 + 20000000, not as a four-digit code.
+_PHONE = re.compile(rf"(?:\+?86[ {_DASHES}]*)?(?P<area>0[12][0-9]|0[3-9][0-9]{{2}})?"
+                    rf"(?P<sep>[ {_DASHES}]*)(?P<number>[0-9]{{7,8}})")
 _MOBILE = re.compile(r"(?:\+?86[ -]?)?(?P<number>1[3-9][0-9]{9})")
 
 
@@ -183,6 +186,58 @@ def phone(node: Node | None, what: str, problems: Problems) -> Phone | None:
                        f"{what}: '{raw}' is not a Chinese landline (area code + 7 or 8 digits, "
                        "e.g. 0730-8640000) or mobile number (11 digits starting with 1)")
     return parsed
+
+
+# Between the numbers of a list, as office staff write them: 、，,；;/ (or spaces alone).
+_LIST_SEPARATORS = re.compile(r"\s*[、，,；;/／]\s*")
+
+
+def phones(node: Node | None, what: str, problems: Problems) -> list[Phone]:
+    """A list of phone numbers (a contact's): a YAML list, one text with separators
+    ("0731-82250811、82684582"), or a list of such texts. A number written without its area
+    code after one written with it is in the same area: its tel: link dials that area code
+    (issue 16); what the page shows stays as written."""
+    nodes = [node] if node is not None and isinstance(node.value, str) else items(node, what, problems)
+    found: list[Phone] = []
+    for item in nodes:
+        raw = text(item, what, problems)
+        if raw is None:
+            continue
+        for written in split_phones(raw):
+            single = Node(written, item.path, item.line, item.column)
+            parsed = phone(single, what, problems)
+            if parsed is not None:
+                found.append(parsed)
+    return carry_area_codes(found)
+
+
+def split_phones(raw: str) -> list[str]:
+    """The numbers of a list as written. Spaces may separate two numbers or an area code from its
+    number ("0731 82250811 82684582"): each step takes the longest run of words that is a phone."""
+    numbers: list[str] = []
+    for piece in _LIST_SEPARATORS.split(raw.strip()):
+        words = piece.split()
+        start = 0
+        while start < len(words):
+            end = next((end for end in range(len(words), start, -1)
+                        if parse_phone(" ".join(words[start:end])) is not None), start + 1)
+            numbers.append(" ".join(words[start:end]))
+            start = end
+    return [n for n in numbers if n]
+
+
+def carry_area_codes(found: list[Phone]) -> list[Phone]:
+    """Each local number dials the area code of the landline written before it, if any."""
+    carried: list[Phone] = []
+    area = None
+    for p in found:
+        if p.kind == "landline":
+            area = p.tel.removeprefix("tel:+86-").split("-")[0]
+        elif p.kind == "local" and area is not None:
+            number = p.tel.removeprefix("tel:")
+            p = Phone(p.raw, p.display, f"tel:+86-{area}-{number}", "local")
+        carried.append(p)
+    return carried
 
 
 def _ascii_digits(raw: str) -> str:

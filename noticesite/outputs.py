@@ -23,7 +23,7 @@ from .errors import BuildError, Problem
 from .ledger import Ledger
 from .paths import FilePolicy
 from .model import Notice, Site, SiteConfig
-from .render import feed_notices, page_values, render_page, site_pages, summaries
+from .render import feed_notices, listed_pages, page_values, render_page, site_pages, summaries
 
 # Files of layouts/ that are templates or their folders, not copied to the site.
 TEMPLATE_SUFFIXES = {".html", ".xml", ".txt", ".j2"}
@@ -151,7 +151,8 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
     for path, link in pdf_links.items():
         pdfs_of.setdefault(path.split("/", 1)[0], {})[path] = link
     notice_extras: dict[str, tuple[dict, Any]] = {}  # slug -> what its pages are handed besides the page's own
-    for page in site_pages(site):
+    pages = site_pages(site)
+    for page in pages:
         notice = page.context.get("notice")
         extra: dict = {}
         if notice is not None:
@@ -163,10 +164,12 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         shown = fingerprint(page_values(site.config, page)) + [notice_extras[notice.slug][1] if notice else None]
         key = digest(base, templates.key(page.template), shown)
         outputs.append(Output(page.path, key, _page_maker(env, page.template, values)))
-    feeds = {"feed.xml": feed_notices(site.notices, FEED_ENTRIES),  # the latest changed, whole
-             "sitemap.xml": summaries(site.notices)}  # what lists show of every notice
-    for name, notices in feeds.items():
-        values = {"config": site.config, "notices": notices}
+    feeds: dict[str, dict[str, Any]] = {
+        "feed.xml": {"notices": feed_notices(site.notices, FEED_ENTRIES)},  # the latest changed, whole
+        "sitemap.xml": {"notices": summaries(site.notices),  # what lists show of every notice
+                        "listings": listed_pages(pages)}}  # and every other page to index
+    for name, given in feeds.items():
+        values = {"config": site.config, **given}
         outputs.append(Output(name, digest(base, templates.key(name), fingerprint(values)),
                               _feed_maker(env, name, values)))
     for notice in site.notices:

@@ -8,8 +8,10 @@ site published under a sub-path such as ``/jwc/`` works unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -39,6 +41,7 @@ def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Env
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
     env.filters["kb"] = lambda size: f"{max(1, round(size / 1024))} KB"
     env.filters["atom_date"] = atom_date
+    env.filters["absolute_links"] = absolute_links
     env.globals["schedule_days"] = schedule_days
     return env
 
@@ -182,8 +185,11 @@ class Page:
 def site_pages(site: Site) -> list[Page]:
     # The 404 page is served at any depth: its links start from the site's own path, not "../".
     base_path = urlsplit(site.config.base_url).path or "/"
-    pages = index_pages(site) + archive_pages(site) + [Page("404.html", "404.html", {"root": base_path}),
-                                                       Page("search/index.html", "search.html", {})]
+    # Neither is a page to find by a search engine: they ask robots not to index them, and the
+    # sitemap leaves them out (listed_pages).
+    pages = index_pages(site) + archive_pages(site) + [
+        Page("404.html", "404.html", {"root": base_path, "noindex": True}),
+        Page("search/index.html", "search.html", {"noindex": True})]
     # A notice's links to the notices it amends and that amend it: a value of its page, so that the
     # page's key follows an edit of another notice (a whole notice's fingerprint is its own files).
     related = relations(site.notices)
@@ -193,6 +199,32 @@ def site_pages(site: Site) -> list[Page]:
         for attachment in notice.attachments:
             pages.append(attachment_page(notice, attachment))
     return pages
+
+
+# An href or src of a tag in HTML made by Python-Markdown: raw HTML is escaped there (content.py),
+# so "<" opens a real tag, and its serializer writes attribute values in double quotes with
+# '"', '<' and '>' escaped.
+_LINK_ATTRIBUTE = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
+
+
+def absolute_links(body_html: str, base: str) -> str:
+    """The body's links and images made absolute against ``base`` (RFC 3986), for the feed:
+    many feed readers ignore xml:base and resolve a relative link against the feed's own
+    address, where ``attachment-1.html`` is not (issue 16). Text, not Markup: the feed escapes
+    the HTML into its <content type="html">."""
+    def absolute(m: re.Match) -> str:
+        url = html.unescape(m[2])
+        return m[1] + html.escape(urljoin(base, url), quote=True) + m[3]
+    return _LINK_ATTRIBUTE.sub(absolute, body_html)
+
+
+def listed_pages(pages: Iterable[Page]) -> list[str]:
+    """The URLs (from the site's root) of the pages the sitemap lists besides the notices' own,
+    which it lists with their dates: every page of no notice (the index and its pages, the archive
+    and each year) but those marked ``noindex``. Taken from the pages written, so that a new kind
+    of page is listed without anyone remembering to."""
+    return [p.path.removesuffix("index.html") for p in pages
+            if p.context.get("notice") is None and not p.context.get("noindex")]
 
 
 @dataclass

@@ -319,8 +319,7 @@ def _load_contact(node: Node | None, problems: Problems) -> Contact | None:
     rec = f.record(node, CONTACT_FIELDS, "contact", problems)
     if rec is None or node is None:  # no record without a node
         return None
-    phones = [p for p in (f.phone(n, "contact: phones", problems)
-                          for n in f.items(rec.get("phones"), "contact: phones", problems)) if p]
+    phones = f.phones(rec.get("phones"), "contact: phones", problems)
     hours = []
     for item in f.items(rec.get("hours"), "contact: hours", problems, allow_empty=True):
         hrec = f.record(item, [Field("start", "HH:MM"), Field("end", "HH:MM")], "contact hours", problems)

@@ -14,6 +14,7 @@ import dataclasses
 import gc
 import html
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -189,9 +190,11 @@ class Preview:
             path.write_text(page, encoding="utf-8")
 
     def close(self) -> None:
-        self.collector.close()
-        self.indexer.wait(timeout=60)  # not while Pagefind still writes into the folder
-        shutil.rmtree(self.folder.parent, ignore_errors=True)
+        try:
+            self.collector.close()
+            self.indexer.wait(timeout=60)  # not while Pagefind still writes into the folder
+        finally:  # a second Ctrl+C while waiting still removes the folder
+            shutil.rmtree(self.folder.parent, ignore_errors=True)
 
 
 def error_page(problems: list[Problem]) -> str:
@@ -217,16 +220,30 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, options: Bui
         handle = loop.call_later(delay, work)
         return lambda: loop.remove_timeout(handle)
 
+    _stop_on_sigterm()
     preview = Preview(root, options or BuildOptions(pdf=False), call_later)
-    preview.rebuild()
-    server = Server()
-    watch_sources(server, root, preview.rebuild)
-    print(f"serving http://{host}:{port}/ — press Ctrl+C to stop", file=sys.stderr)
     try:
+        preview.rebuild()
+        server = Server()
+        watch_sources(server, root, preview.rebuild)
+        print(f"serving http://{host}:{port}/ — press Ctrl+C to stop", file=sys.stderr)
         server.serve(host=host, port=port, root=str(preview.folder), open_url_delay=None)
+    except KeyboardInterrupt:  # during the first build: livereload's serve() returns on the later ones
+        pass
     finally:
         preview.close()
     return 0
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (kill, a service manager) stops the preview as Ctrl+C does, so that its private
+    folder is removed: by default Python dies at once and leaves it behind (issue 16). Python
+    lets only the main thread set a handler; the preview runs until its process ends."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def watch_sources(server: Any, root: Path, rebuild: Callable[[], object]) -> None:
