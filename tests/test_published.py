@@ -31,6 +31,9 @@ def two_year_site(tmp_path_factory) -> Path:
     project = Project(copy_project(REPO, tmp_path_factory.mktemp("published") / "site"))
     shutil.copytree(project.path("content/2012-104"), project.path("content/2013-005"))
     project.replace("content/2013-005/notice.md", "校教通〔2012〕104号", "校教通〔2013〕5号")
+    # Only a notice with a declared date is in the feed (docs/data-format.md): give both one.
+    project.replace("content/2012-104/notice.md", "date:  ", "date: 2012-12-10  ")
+    project.replace("content/2013-005/notice.md", "date:  ", "date: 2013-01-10  ")
     project.write("data/site.yaml", project.read("data/site.yaml") + "per_page: 1\n")
     site, problems = load(project.root)
     assert site is not None, "\n".join(map(str, problems))
