@@ -10,6 +10,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageChops
 from pypdf import PdfReader
@@ -51,17 +53,17 @@ def open_page(browser, url: str, width: int, scheme: str = "light"):
 
 # --- 1. The bullets of the calendar list --------------------------------------------------------
 
-def text_boxes(page) -> list[dict]:
-    """Each item's text as drawn (a Range over its link's text), relative to the list's box."""
+def text_boxes(page) -> list[list[dict]]:
+    """Each item's text as drawn, a box per line (a Range over its link's text), relative to the list."""
     return page.evaluate("""() => {
         const list = document.querySelector('.group-calendar-list');
         const origin = list.getBoundingClientRect();
         return [...list.querySelectorAll(':scope > li')].map(li => {
             const range = document.createRange();
             range.selectNodeContents(li.querySelector('a'));
-            const r = range.getBoundingClientRect();
-            return {left: r.left - origin.left, right: r.right - origin.left,
-                    top: r.top - origin.top, bottom: r.bottom - origin.top};
+            return [...range.getClientRects()].filter(r => r.width > 0).map(r => (
+                {left: r.left - origin.left, right: r.right - origin.left,
+                 top: r.top - origin.top, bottom: r.bottom - origin.top}));
         });
     }""")
 
@@ -83,6 +85,25 @@ def bullet_pixels(page) -> list[tuple[int, int]]:
     return [(x, y) for y in range(height) for x in range(width) if data[x, y]]
 
 
+def bullet_problems(boxes: list[list[dict]], pixels: list[tuple[int, int]]) -> list[str]:
+    """No bullet pixel on any item's text, and each item a bullet of its own: on its first line,
+    between the end of the previous item on that line (or the line's start) and its text."""
+    def within(x: int, y: int, box: dict) -> bool:
+        return box["left"] <= x + 0.5 <= box["right"] and box["top"] <= y + 0.5 <= box["bottom"]
+
+    problems = [f"bullet pixel ({x}, {y}) on the text of item {i}"
+                for x, y in pixels for i, lines in enumerate(boxes) if any(within(x, y, b) for b in lines)][:5]
+    for i, lines in enumerate(boxes):
+        first = lines[0]
+        before = [b["right"] for lines_ in boxes[:i] for b in lines_
+                  if abs(b["top"] - first["top"]) < 2 and b["right"] <= first["left"] + 0.5]
+        start = max(before, default=0)
+        if not any(start <= x + 0.5 <= first["left"] and first["top"] <= y + 0.5 <= first["bottom"]
+                   for x, y in pixels):
+            problems.append(f"item {i} has no bullet between {start:.1f} and its text at {first['left']:.1f}")
+    return problems
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_calendar_list_bullets_do_not_touch_the_previous_item(browser, site, width):
     base, _ = site
@@ -95,14 +116,34 @@ def test_calendar_list_bullets_do_not_touch_the_previous_item(browser, site, wid
     finally:
         context.close()
     assert len(boxes) == 14 and pixels
-    inside = [(x, y, i) for x, y in pixels for i, b in enumerate(boxes)
-              if b["left"] <= x + 0.5 <= b["right"] and b["top"] <= y + 0.5 <= b["bottom"]]
-    assert not inside, f"bullet pixels over item text at {width}px (x, y, item): {inside[:5]}"
-    for i, b in enumerate(boxes):  # each item has a bullet of its own, left of its text, on its line
-        same_line = [p for p in boxes[:i] if abs(p["top"] - b["top"]) < 2]
-        start = same_line[-1]["right"] if same_line else 0
-        mine = [(x, y) for x, y in pixels if start <= x + 0.5 <= b["left"] and b["top"] <= y + 0.5 <= b["bottom"]]
-        assert mine, f"item {i} has no bullet between {start:.1f} and its text at {b['left']:.1f} ({width}px)"
+    assert not bullet_problems(boxes, pixels), (width, bullet_problems(boxes, pixels))
+
+
+GROUP_NAME = st.text(alphabet="政法数学中文化工体育计算机新闻土建音乐信息美术外语物电械院系ABCxyz0123 -·（）",
+                     min_size=1, max_size=24).map(str.strip).filter(bool)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(GROUP_NAME, min_size=1, max_size=16),
+       width=st.sampled_from([320, 360, 412, 768, 1280]))
+def test_any_calendar_list_keeps_its_bullets_clear(browser, site, names, width):
+    """Whatever the groups are called (long names that wrap, Latin, digits) and whatever the
+    screen, a bullet never lands on text and each item keeps its own."""
+    base, _ = site
+    context, page = open_page(browser, base + SCHEDULE, width)
+    try:
+        page.evaluate("""names => {
+            const list = document.querySelector('.group-calendar-list');
+            list.replaceChildren(...names.map(n => {
+                const li = document.createElement('li'), a = document.createElement('a');
+                a.href = '#'; a.textContent = n; li.append(a); return li;
+            }));
+        }""", names)
+        problems = bullet_problems(text_boxes(page), bullet_pixels(page))
+    finally:
+        context.close()
+    assert not problems, problems
 
 
 # --- 2. Printing a page from the browser ----------------------------------------------------------
