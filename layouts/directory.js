@@ -159,7 +159,7 @@
     }
 
     function announce(n, searching) {
-      if (count) count.textContent = searching ? "找到 " + n + " 个分社" : "已显示全部 " + n + " 个分社";
+      if (count) count.textContent = searching ? "找到 " + n + " 条" : "已显示全部 " + n + " 条";
     }
 
     function update(now) {

@@ -70,7 +70,7 @@ def test_typing_hunan_shows_only_the_hunan_branch(page, site_url):
     type_query(page, "湖南")
     expect(page.locator(f"{ROWS}:visible")).to_have_count(1)
     assert visible_offices(page) == ["湖南分社"]
-    expect(page.locator("#office-directory-count")).to_have_text("找到 1 个分社")
+    expect(page.locator("#office-directory-count")).to_have_text("找到 1 条")
     assert page.locator(f"{ROWS}:visible mark").first.inner_text() == "湖南"
 
 

@@ -117,7 +117,7 @@ def test_chinese_from_an_ime_is_matched_on_compositionend(tab):
     page.dispatch_event(INPUT, "compositionend")
     assert tab.visible_names() == ["湖南分社"]
     assert tab.marks() == ["湖南", "湖南"]  # the name and the province
-    tab.wait_for_count("找到 1 个分社")
+    tab.wait_for_count("找到 1 条")
     # the same text inserted outside a composition is matched at once
     page.fill(INPUT, "")
     page.keyboard.insert_text("河南")
@@ -170,8 +170,8 @@ def test_unknown_word_shows_the_no_match_message(tab):
     type_query(tab, "火星分社")
     assert tab.visible_names() == []
     playwright_api.expect(tab.page.locator(EMPTY)).to_be_visible()
-    assert tab.page.locator(EMPTY).inner_text() == "没有匹配的分社"
-    tab.wait_for_count("找到 0 个分社")
+    assert tab.page.locator(EMPTY).inner_text() == "没有匹配的条目"
+    tab.wait_for_count("找到 0 条")
     type_query(tab, "湖南")
     assert tab.page.locator(EMPTY).is_hidden()
 
@@ -182,9 +182,9 @@ def test_count_is_announced_once_typing_settles(tab):
     type_query(tab, "hunan")
     # debounced: not spoken on every keystroke
     assert live.inner_text() == ""
-    tab.wait_for_count("找到 1 个分社")
+    tab.wait_for_count("找到 1 条")
     type_query(tab, "0")
-    tab.wait_for_count("找到 30 个分社")
+    tab.wait_for_count("找到 30 条")
 
 
 def test_clear_button_restores_every_row_and_the_original_text(tab):
@@ -200,7 +200,7 @@ def test_clear_button_restores_every_row_and_the_original_text(tab):
     assert page.locator("#office-directory mark").count() == 0
     assert page.locator("#office-directory tbody").inner_html() == before
     assert "q=" not in page.url
-    tab.wait_for_count("已显示全部 30 个分社")
+    tab.wait_for_count("已显示全部 30 条")
     assert page.evaluate("document.activeElement.id") == "office-directory-q"
 
 
@@ -216,7 +216,7 @@ def test_query_is_kept_in_the_url_and_restored_on_load(tab, site):
     assert page.input_value(INPUT) == "0731"
     assert tab.visible_names() == ["湖南分社"]
     assert tab.marks() == ["0731"]
-    tab.wait_for_count("找到 1 个分社")
+    tab.wait_for_count("找到 1 条")
 
     page.goto(site + "?q=%E6%B9%96%E5%8D%97")  # 湖南, percent-encoded as shared
     assert tab.visible_names() == ["湖南分社"]
@@ -263,5 +263,5 @@ def test_axe_finds_no_serious_violation(tab):
     type_query(tab, "湖南")
     assert serious(axe.run(tab.page)) == []
     type_query(tab, "火星")
-    tab.wait_for_count("找到 0 个分社")
+    tab.wait_for_count("找到 0 条")
     assert serious(axe.run(tab.page)) == []
