@@ -237,7 +237,8 @@ def warn_mixed_dashes(phones: list[tuple[Phone, Location]], problems: Problems) 
         if phone.kind == "landline" and style != usual:
             problems.warn(where, (
                 f"phone '{phone.raw}' separates the area code with {_name_dash(style)}, while most "
-                f"numbers here use {_name_dash(usual)}; the site shows '{phone.display}'"))
+                f"numbers here use {_name_dash(usual)} (the site shows each as written)"),
+                code="mixed-dashes")
 
 
 def _name_dash(style: str) -> str:
@@ -349,7 +350,7 @@ def _compare_contact(contact: Contact, directory: Directory, problems: Problems)
             problems.warn(contact.location, (
                 f"contact '{contact.name}' shares the phone {office.phone.display} with directory office "
                 f"'{office.name}' ({office.location}) but gives another address: "
-                f"'{contact.address}' here, '{office.address}' there"))
+                f"'{contact.address}' here, '{office.address}' there"), code="contact-differs")
 
 
 # ---- procedures ----------------------------------------------------------------
