@@ -316,7 +316,8 @@ def _flow_svg(proc: Procedure, title: str) -> Markup | None:
         if exc.name != f"{__package__}.flow":
             raise
         return None
-    return Markup(_natural_size(flow.render_svg(proc, title=title)))
+    # notes=True: the chart carries the procedure's notes under it ("注：…"), as the template expects
+    return Markup(_natural_size(flow.render_svg(proc, title=title, notes=True)))
 
 
 def _natural_size(svg: str) -> str:

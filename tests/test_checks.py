@@ -266,8 +266,7 @@ def test_check_reports_the_same_with_its_cache_and_after_an_edit(project: Projec
         return subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project", str(project.root)],
                               capture_output=True, text=True, cwd=REPO)
 
-    project.replace(OFFICES, "0931-8863079,   address: 兰州市东郊巷15号, province: 甘肃省}  # noticesite: accept mixed-dashes",
-                    "0931-8863079,   address: 兰州市东郊巷15号, province: 甘肃省}")
+    project.replace(OFFICES, "甘肃省}  # noticesite: accept mixed-dashes", "甘肃省}")  # one warning not acknowledged
     first, again = check(), check()
     assert first.returncode == again.returncode == 0
     assert first.stderr == again.stderr and "warning" in first.stderr  # cached notices keep their warnings

@@ -93,8 +93,8 @@ def test_without_javascript_every_row_shows_and_the_form_stays_hidden(browser, s
     assert page.locator("form.directory-search").is_hidden()
     assert page.locator(EMPTY).is_hidden()
     assert page.locator(COUNT).inner_text() == ""
-    # the whole table is there: phone links and addresses
-    assert page.locator("#office-directory tbody a[href='tel:+86-731-82250811']").inner_text() == "0731—82250811"  # as written
+    # the whole table is there: phone links (the number as written) and addresses
+    assert page.locator("#office-directory tbody a[href='tel:+86-731-82250811']").inner_text() == "0731—82250811"
     assert page.locator("#office-directory thead th[scope=col]").all_inner_texts() == ["名称", "省份", "电话", "地址"]
     t.assert_local()
     context.close()

@@ -106,8 +106,6 @@ def test_a_notice_without_front_matter_says_so():
         "content/n/notice.md:1:1: expected front matter between '---' lines at the top"]
 
 
+@pytest.mark.unit
 def test_files_exist():  # the strategy's inputs: a renamed example file fails here, not in hypothesis
     assert all(Path(REPO / rel).is_file() for rel in DATA)
-
-
-test_files_exist = pytest.mark.unit(test_files_exist)
