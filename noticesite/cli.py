@@ -176,6 +176,10 @@ def sort_warnings(root: Path, problems: list[Problem], printed: bool) -> tuple[l
     words for warnings: "N new warning(s), M acknowledged". ``printed``: the PDF stage's font
     check ran, so an acknowledgement of one of its warnings that matches none is stale."""
     judged = acknowledge.ALWAYS_JUDGED | ({"print"} if printed else set())
+    if any(p.severity == "error" for p in problems):
+        # A file with an error may not have been read far enough to make its warnings: none of
+        # its acknowledgements is called stale (they would bury the error under false alarms).
+        judged = frozenset()
     warnings = [p for p in problems if p.severity == "warning"]
     outcome = acknowledge.sort_out(warnings, acknowledge.scan(root), frozenset(judged))
     shown = [p for p in problems if p.severity == "error"] + outcome.new + outcome.stale

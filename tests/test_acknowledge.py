@@ -126,3 +126,13 @@ def test_the_build_prints_one_summary_line_and_no_acknowledged_warning(project: 
     summary = result.stdout.splitlines()
     assert len(summary) == 1 and summary[0].startswith("built 1 notice(s), ")
     assert "; 1 new warning(s), 8 acknowledged; into " in summary[0]
+
+
+@pytest.mark.unit
+def test_with_an_error_no_acknowledgement_is_called_stale(project: Project):
+    # offices.yaml cannot be read: its warnings are not made, and its acknowledgements stay quiet
+    project.replace(OFFICES, "022—23678033,", "022—23678033")
+    project.replace(OFFICES, "province: 天津市}", "province: [天津市}")
+    shown, summary = shown_and_summary(project)
+    assert [p.severity for p in shown] == ["error"] and "stale" not in summary
+    assert summary == "0 new warning(s), 0 acknowledged"
