@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import acknowledge
 from .errors import BuildError, Problem
 from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
@@ -170,6 +171,22 @@ def print_problems(problems: list[Problem], stream=None) -> None:
         print(problem, file=stream or sys.stderr)  # the stream of the moment: a caller may redirect it
 
 
+def sort_warnings(root: Path, problems: list[Problem], printed: bool) -> tuple[list[Problem], str]:
+    """The problems to print (errors, new warnings, stale acknowledgements) and the summary's
+    words for warnings: "N new warning(s), M acknowledged". ``printed``: the PDF stage's font
+    check ran, so an acknowledgement of one of its warnings that matches none is stale."""
+    judged = acknowledge.ALWAYS_JUDGED | ({"print"} if printed else set())
+    if any(p.severity == "error" for p in problems):
+        # A file with an error may not have been read far enough to make its warnings: none of
+        # its acknowledgements is called stale (they would bury the error under false alarms).
+        judged = frozenset()
+    warnings = [p for p in problems if p.severity == "warning"]
+    outcome = acknowledge.sort_out(warnings, acknowledge.scan(root), frozenset(judged))
+    shown = [p for p in problems if p.severity == "error"] + outcome.new + outcome.stale
+    new = len(outcome.new) + len(outcome.stale)
+    return shown, f"{new} new warning(s), {outcome.accepted} acknowledged"
+
+
 def check(root: Path) -> int:
     # The build's load cache serves here too: an unchanged notice is not parsed again, and its
     # problems come back with it. What check learns is kept for the next build and check.
@@ -181,15 +198,15 @@ def check(root: Path) -> int:
         problems.extend(verify(site))
         if problems.errors:
             site = None
-    print_problems(problems)
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    shown, warnings = sort_warnings(root, problems, printed=site is not None)
+    print_problems(shown)
     if site is None:
-        print(f"check failed: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        print(f"check failed: {len(problems.errors)} error(s), {warnings}", file=sys.stderr)
         return EXIT_PROBLEMS
     for path in stale_ledgers(site):  # not a problem: the build's own file, behind the data
         print(f"note: {path}: calendar events changed since it was written; the next build records "
               "them there (commit it then)", file=sys.stderr)
-    print(f"checked {len(site.notices)} notice(s): no errors, {warnings} warning(s)")
+    print(f"checked {len(site.notices)} notice(s): no errors, {warnings}")
     return 0
 
 
@@ -219,23 +236,27 @@ def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: Outp
     # touches them (undone by _rare_collections).
     gc.freeze()
     loaded = time.perf_counter()
-    print_problems(problems)
     if site is None:
+        print_problems(sort_warnings(root, problems, printed=False)[0])
         print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
         report = build(site, out_dir, options, cache.hasher, scan=scan)
     except BuildError as exc:
-        print_problems(exc.problems)
+        print_problems(sort_warnings(root, [*problems, *exc.problems], printed=False)[0])
         print(f"build failed; {out_dir}: {exc.partly_written or 'left as it was'}", file=sys.stderr)
         return EXIT_PROBLEMS
-    print_problems(report.warnings)
+    # The warnings of loading and of writing, printed together once the build is done: the new
+    # ones, and a count of those the office acknowledged in the data (acknowledge.py).
+    shown, warnings = sort_warnings(root, [*problems, *report.warnings], printed=options.pdf)
+    print_problems(shown)
     cache.extras["template_references"] = template_references()
     cache.save(root)
     elapsed = time.perf_counter() - started
     pdfs = ""
     if options.pdf:
-        pdfs = f"; {report.pdfs_rendered} PDF(s) rendered, {report.pdfs_reused} unchanged"
+        fonts = f" (fonts subset by {report.pdf_fonts})" if report.pdf_fonts else ""
+        pdfs = f"; {report.pdfs_rendered} PDF(s) rendered{fonts}, {report.pdfs_reused} unchanged"
     if os.environ.get("NOTICESITE_TIMINGS"):  # where a build's time goes, for benchmarks
         print("timings: load {:.2f} s, ".format(loaded - started) + ", ".join(
             f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
@@ -243,5 +264,5 @@ def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: Outp
               file=sys.stderr)
     print(f"built {len(site.notices)} notice(s), {report.pages} page(s), {report.files} file(s): "
           f"{report.rendered} rendered, {report.reused} unchanged, {report.removed} removed{pdfs}; "
-          f"into {out_dir} in {elapsed:.2f} s")
+          f"{warnings}; into {out_dir} in {elapsed:.2f} s")
     return 0

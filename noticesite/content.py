@@ -77,11 +77,30 @@ def split_front_matter(text: str, path: str, problems: Problems) -> tuple[Node |
     """Returns the front matter tree, the body, and the body's first line number."""
     match = _FRONT.match(text)
     if not match:
-        problems.error(Location(path, 1, 1), "expected front matter between '---' lines at the top")
+        problems.error(Location(path, 1, 1), _no_front_matter(text))
         return None, text, 1
     node, yaml_problems = yamlio.parse(match[1] or "", path, first_line=2)  # after the opening '---'
     problems.extend(yaml_problems)
     return node, text[match.end():], text[:match.end()].count("\n") + 1
+
+
+_OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")
+# A line meant to close the front matter but mistyped: other dashes, spaced, too few or many.
+_BROKEN_CLOSING = re.compile(r"[ \t]*[-—－–‐][-—－–‐ \t]*")
+
+
+def _no_front_matter(text: str) -> str:
+    """Why the top of a notice is not front matter: none at all, or a '---' that opens it and
+    no line that closes it (then the message names the closing '---', at the opening line,
+    and the line that looks like a broken one, if any)."""
+    if not _OPENING.match(text):
+        return "expected front matter between '---' lines at the top"
+    message = ("the front matter opened by '---' on line 1 is not closed: end it with a line of three "
+               "hyphens '---' (nothing else on that line)")
+    for number, line in enumerate(text.split("\n")[1:], start=2):
+        if _BROKEN_CLOSING.fullmatch(line) and line.strip():
+            return f"{message} (line {number}, '{line.strip()}', looks like a broken one)"
+    return message
 
 
 class _Media(TypedDict):
@@ -129,7 +148,8 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
         # Atom requires an entry's date and nothing here gives one: left out, said once (docs/data-format.md).
         problems.warn(front.loc if front else Location(shown), (
             "notice: no date is declared (date, revisions or imprint): the feed leaves this notice out and "
-            "the sitemap gives it no lastmod, rather than make a date up"))
+            "the sitemap gives it no lastmod, rather than make a date up (write an empty date: when the source "
+            "has none)"), code="no-date")
     # Every declared attachment counts, loaded or not: one broken data file is one problem.
     declared_node = rec.get("attachments")
     declared = declared_node.value if declared_node is not None and isinstance(declared_node.value, list) else []

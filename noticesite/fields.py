@@ -251,7 +251,7 @@ def parse_phone(raw: str) -> Phone | None:
     mobile = _MOBILE.fullmatch(compact.replace(" ", ""))
     if mobile:
         number = mobile["number"]
-        return Phone(raw, number, f"tel:+86-{number}", "mobile")
+        return Phone(raw, compact, f"tel:+86-{number}", "mobile")
     match = _PHONE.fullmatch(compact)
     if not match:
         return None
@@ -259,12 +259,14 @@ def parse_phone(raw: str) -> Phone | None:
     if not area:
         if match["sep"]:
             return None
-        return Phone(raw, number, f"tel:{number}", "local")
+        return Phone(raw, compact, f"tel:{number}", "local")
     # Beijing (010) and the 02x cities have three-digit area codes; the rest four.
     expected_len = 3 if area[1] in "12" else 4
     if len(area) != expected_len:
         return None
-    return Phone(raw, f"{area}-{number}", f"tel:+86-{area[1:]}-{number}", "landline")
+    # Shown as written (the office's dash style, an official source's '0898--68527569' too); the
+    # tel: link is what a phone dials, the same whatever the dash.
+    return Phone(raw, compact, f"tel:+86-{area[1:]}-{number}", "landline")
 
 
 def dash_style(raw: str) -> str:

@@ -151,9 +151,11 @@ def check_procedure(proc: Procedure) -> list[Problem]:
                 s.location,
                 f"{_who(s)}: has no next:, so the flow ends here; add next: <step> to rejoin the main path,"
                 " or kind: end to say it ends",
+                code="flow-dead-end",
             )
         if s.id not in reached and side.get(s.id) is s:
-            problems.warn(s.location, f"{_who(s)}: no branch or next: leads to this side step")
+            problems.warn(s.location, f"{_who(s)}: no branch or next: leads to this side step",
+                          code="flow-unreached")
 
     # A side path must reach the main path or an end: following next: through
     # side steps either leaves them, stops, or comes back to a step seen before.

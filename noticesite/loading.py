@@ -217,7 +217,7 @@ def _notice_files(project: Project, problems: Problems) -> list[Path]:
         if not notice.exists():
             if folder.is_dir() and not folder.name.startswith("."):
                 problems.warn(Location(project.shown(folder)),
-                              "a folder in content/ without notice.md is not published")
+                              "a folder in content/ without notice.md is not published", code="unpublished-folder")
             continue
         refused = project.policy.problem(notice)
         if refused is not None:

@@ -30,8 +30,8 @@ class Phone:
     """A checked Chinese phone number.
 
     ``raw`` is the text as written in the data (kept so the checker can point
-    at mixed dash styles); ``display`` uses one ASCII hyphen after the area
-    code; ``tel`` is an RFC 3966 URI for ``<a href>``.
+    at mixed dash styles); ``display`` is what the site shows: the number as
+    written, its dash style kept; ``tel`` is an RFC 3966 URI for ``<a href>``.
     """
 
     raw: str
@@ -41,7 +41,12 @@ class Phone:
 
     @property
     def digits(self) -> str:
-        return "".join(ch for ch in self.display if ch.isdigit())
+        """The digits dialled inside China (a landline's area code with its 0), whatever the
+        dashes: read from the tel: URI, which has one form for every way of writing."""
+        digits = "".join(ch for ch in self.tel if ch.isdigit())
+        if not self.tel.startswith("tel:+86"):
+            return digits
+        return ("0" if self.kind != "mobile" else "") + digits[2:]
 
 
 # ---- attachment 1: the schedule -------------------------------------------

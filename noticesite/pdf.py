@@ -107,6 +107,7 @@ class RenderReport:
     warnings: list[Problem] = field(default_factory=list)  # what WeasyPrint logged
     files: list[tuple[str, str, Path]] = field(default_factory=list)  # (name, input hash, PDF in the cache)
     peak_rss: int = 0  # bytes: the largest printing process's peak
+    subsetter: str = ""  # what cut the fonts down to the characters used: HarfBuzz, fontTools, "" (none printed)
 
     def __str__(self) -> str:
         return (f"PDF: {len(self.rendered)} rendered, {len(self.reused)} reused "
@@ -315,7 +316,8 @@ def _flow_svg(proc: Procedure, title: str) -> Markup | None:
         if exc.name != f"{__package__}.flow":
             raise
         return None
-    return Markup(_natural_size(flow.render_svg(proc, title=title)))
+    # notes=True: the chart carries the procedure's notes under it ("注：…"), as the template expects
+    return Markup(_natural_size(flow.render_svg(proc, title=title, notes=True)))
 
 
 def _natural_size(svg: str) -> str:
@@ -602,13 +604,13 @@ def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None,
             used = sorted({f for ch in others for f in fs.fallback(ord(ch))[:1]})
             problems.append(Problem.at(doc.source, f"{doc.name}: the print fonts ({families}) lack "
                                        f"{_char_list(others)}; they would print in {', '.join(used)}",
-                                       "warning"))
+                                       "warning", "font-fallback"))
     return problems
 
 
 def _missing_fonts(where: str, fonts: FontSet) -> list[Problem]:
     return [Problem(where, 0, 0, f"the print font '{family}' is not installed (fc-match finds another family)",
-                    "warning") for family in fonts.missing]
+                    "warning", "font-missing") for family in fonts.missing]
 
 
 def _char_list(chars: list[str]) -> str:
@@ -660,6 +662,25 @@ class _Job:
     base_url: str
     target: str  # temporary file in the cache
     readable: tuple[str, ...] = ()  # the only folders WeasyPrint may read from (see urls.print_fetcher)
+
+
+# WeasyPrint logs this (to its "weasyprint" logger) for every font of every PDF it subsets without
+# libharfbuzz-subset: eleven times for the example's five PDFs. It is said once instead.
+FONTTOOLS_SUBSET = "Using fontTools instead of HarfBuzz-Subset"
+INSTALL_HARFBUZZ_SUBSET = "sudo apt-get install libharfbuzz-subset0"
+
+
+def font_subsetter(logged: list[str], printed: bool) -> tuple[str, list[Problem]]:
+    """Which library cut the fonts of the PDFs printed (from what WeasyPrint logged while
+    printing them), and for fontTools the one warning that says how to print faster."""
+    if not printed:
+        return "", []
+    if not any(m.startswith(FONTTOOLS_SUBSET) for m in logged):
+        return "HarfBuzz", []
+    return "fontTools", [Problem("PDF fonts", 0, 0, (
+        "subset with fontTools, several times slower than HarfBuzz: install HarfBuzz's subset "
+        f"library (on Debian: {INSTALL_HARFBUZZ_SUBSET}; scripts/bootstrap does)"),
+        "warning", "font-subsetter")]
 
 
 def _render(job: _Job) -> tuple[str, str | None, list[str]]:
@@ -728,10 +749,12 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
     by_name = {d.name: d for d in docs}
     failures = []
     for name, error, logged in results:
-        report.warnings += [Problem.at(by_name[name].source, f"{name}: WeasyPrint: {m}", "warning")
-                            for m in dict.fromkeys(logged)]
+        report.warnings += [Problem.at(by_name[name].source, f"{name}: WeasyPrint: {m}", "warning", "weasyprint")
+                            for m in dict.fromkeys(logged) if not m.startswith(FONTTOOLS_SUBSET)]
         if error:
             failures.append(Problem.at(by_name[name].source, f"{name}: printing failed: {error}"))
+    report.subsetter, slow = font_subsetter([m for _, _, logged in results for m in logged], printed=bool(results))
+    report.warnings += slow
     failed = {name for name, error, _ in results if error}
     for job in jobs:
         tmp = Path(job.target)

@@ -79,8 +79,6 @@ def load_schedule(node: Node, problems: Problems) -> Schedule | None:
     refused = node.value.get("location") if isinstance(node.value, dict) else None
     if refused is not None and refused.refused:  # an unsafe tag, reported: present, not missing
         location = "-"
-    if columns is not None and location == "" and not any(c.type == "place" for c in columns):
-        problems.error(node.loc, "schedule: missing field 'location' (no column has type place either)")
     sessions: list[Session] = []
     fields = _session_fields(columns or [])
     for i, item in enumerate(f.items(rec.get("sessions"), "schedule: sessions", problems,
@@ -90,6 +88,10 @@ def load_schedule(node: Node, problems: Problems) -> Schedule | None:
             sessions.append(session)
     if columns is None:
         return None
+    if any(not s.place for s in sessions):  # no schedule location:, no place column, no session location:
+        problems.error(node.loc, (
+            "schedule: missing field 'location': say where the sessions take place, with a location: for all "
+            "of them, a column of type place (several combine: 东校区3号楼 301), or a location: on each session"))
     _check_overlaps(sessions, problems)
     sessions.sort(key=lambda s: (s.date, s.start, s.end))
     title = f.text(rec.get("title"), "schedule: title", problems, required=False) or ""
@@ -163,7 +165,8 @@ def _check_overlaps(sessions: list[Session], problems: Problems) -> None:
     """Sessions in one place on one day must not overlap (touching ends are fine)."""
     by_place: dict[tuple[str, dt.date], list[Session]] = defaultdict(list)
     for s in sessions:
-        by_place[(s.place, s.date)].append(s)
+        if s.place:  # a session without a place is reported once, above, not as overlapping "in "
+            by_place[(s.place, s.date)].append(s)
     for group in by_place.values():
         group.sort(key=lambda s: (s.start, s.end))
         latest = group[0]
@@ -237,7 +240,8 @@ def warn_mixed_dashes(phones: list[tuple[Phone, Location]], problems: Problems) 
         if phone.kind == "landline" and style != usual:
             problems.warn(where, (
                 f"phone '{phone.raw}' separates the area code with {_name_dash(style)}, while most "
-                f"numbers here use {_name_dash(usual)}; the site shows '{phone.display}'"))
+                f"numbers here use {_name_dash(usual)} (the site shows each as written)"),
+                code="mixed-dashes")
 
 
 def _name_dash(style: str) -> str:
@@ -348,7 +352,7 @@ def _compare_contact(contact: Contact, directory: Directory, problems: Problems)
             problems.warn(contact.location, (
                 f"contact '{contact.name}' shares the phone {office.phone.display} with directory office "
                 f"'{office.name}' ({office.location}) but gives another address: "
-                f"'{contact.address}' here, '{office.address}' there"))
+                f"'{contact.address}' here, '{office.address}' there"), code="contact-differs")
 
 
 # ---- procedures ----------------------------------------------------------------

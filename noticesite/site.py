@@ -65,6 +65,7 @@ class BuildReport:
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
     pdf_peak_rss: int = 0  # bytes: the largest process that printed a PDF
+    pdf_fonts: str = ""  # the library that subset the printed PDFs' fonts (pdf.font_subsetter)
     search_job: "SearchJob | None" = None  # with BuildOptions.search_later
     warnings: list = field(default_factory=list)  # problems found while writing, e.g. by WeasyPrint
     timings: dict[str, float] = field(default_factory=dict)
@@ -443,6 +444,7 @@ def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
     printed = _templates_located(ctx, lambda: pdf.write_site_pdfs(site, None, ctx))
     ctx.report.warnings += printed.warnings
     ctx.report.pdf_peak_rss = printed.peak_rss
+    ctx.report.pdf_fonts = printed.subsetter
     return printed.files
 
 

@@ -156,6 +156,9 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
             # a mapping is out of place: the fault is the tab, so the message is about it
             return None, [Problem(path, tab[0] + first_line, tab[1] + 1,
                                   "YAML syntax error: a tab is not allowed for indentation (use spaces)")]
+        unclosed = _unclosed_bracket(exc, path, first_line)
+        if unclosed is not None:
+            return None, [unclosed]
         return None, [Problem.at(location(path, mark, first_line), f"YAML syntax error: {message}")]
     except ReaderError as exc:  # a character YAML does not allow
         line, column = _line_column(text, exc.position)
@@ -291,6 +294,21 @@ def _decodes(data: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+_FLOW = {"while parsing a flow mapping": ("{", "}"), "while parsing a flow sequence": ("[", "]")}
+
+
+def _unclosed_bracket(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem | None:
+    """A '{' or '[' left open: PyYAML notices it where the next value starts, a line late, and
+    says "did not find expected ',' or '}'". The fault is at the bracket (the context mark)."""
+    brackets = _FLOW.get(exc.context or "")
+    if brackets is None or exc.context_mark is None or "did not find expected" not in (exc.problem or ""):
+        return None
+    opening, closing = brackets
+    return Problem.at(location(path, exc.context_mark, first_line), (
+        f"YAML syntax error: this '{opening}' is not closed: a '{closing}' is missing at the end of its value "
+        "(or a ',' between two of its items)"))
 
 
 def _indenting_tab(text: str, last_line: int) -> tuple[int, int] | None:

@@ -94,7 +94,7 @@ def synthetic_directory(n: int, seed: int = 2012) -> Directory:
     offices = []
     for i in range(n):
         name, raw, address, province = OFFICES[i % len(OFFICES)]
-        area = landline(raw).display.split("-")[0]
+        area = "0" + landline(raw).tel.split("-")[1]  # the tel: URI's area code, whatever the dash
         local = f"{rng.randrange(2, 10)}{rng.randrange(10**6, 10**7):07d}"
         cities = [p for p in leading_places(address) if p.endswith("市")]
         city = cities[-1] if cities else province

@@ -203,7 +203,8 @@ def test_folder_without_a_notice_is_a_warning(project: Project):
     project.path("content/drafts").mkdir()
     result = run_cli(project, "check")
     assert result.returncode == 0
-    assert "content/drafts: warning: a folder in content/ without notice.md is not published" in result.stderr
+    assert ("content/drafts: warning [unpublished-folder]: a folder in content/ without notice.md is not published"
+            in result.stderr)
 
 
 @pytest.mark.integration

@@ -93,8 +93,8 @@ def test_without_javascript_every_row_shows_and_the_form_stays_hidden(browser, s
     assert page.locator("form.directory-search").is_hidden()
     assert page.locator(EMPTY).is_hidden()
     assert page.locator(COUNT).inner_text() == ""
-    # the whole table is there: phone links and addresses
-    assert page.locator("#office-directory tbody a[href='tel:+86-731-82250811']").inner_text() == "0731-82250811"
+    # the whole table is there: phone links (the number as written) and addresses
+    assert page.locator("#office-directory tbody a[href='tel:+86-731-82250811']").inner_text() == "0731—82250811"
     assert page.locator("#office-directory thead th[scope=col]").all_inner_texts() == ["名称", "省份", "电话", "地址"]
     t.assert_local()
     context.close()
@@ -128,10 +128,10 @@ def test_chinese_from_an_ime_is_matched_on_compositionend(tab):
     "query, names, marks",
     [
         ("0731", ["湖南分社"], ["0731"]),
-        ("0731-822", ["湖南分社"], ["0731-822"]),
-        ("0731822", ["湖南分社"], ["0731-822"]),  # dashes ignored, the mark spans the dash
+        ("0731-822", ["湖南分社"], ["0731—822"]),  # shown as written, with its em dash
+        ("0731822", ["湖南分社"], ["0731—822"]),  # dashes ignored, the mark spans the dash
         ("０７３１", ["湖南分社"], ["0731"]),  # full-width digits from an IME
-        ("+86-731-82250811", ["湖南分社"], ["0731-82250811"]),
+        ("+86-731-82250811", ["湖南分社"], ["0731—82250811"]),
         ("hn", ["海南分社", "河南分社", "湖南分社"], []),  # initials: 海南 hn, 河南 hn, 湖南 hn
         ("hunan", ["湖南分社"], []),
         ("changsha", ["湖南分社"], []),  # the address's city

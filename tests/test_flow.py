@@ -549,7 +549,7 @@ def test_shape_rules():
         f"{PATH}:7:5: procedure step 'ok': a condition needs a main step after it (the way on when no branch applies)",
         f"{PATH}:10:5: procedure step 's': a condition must be on the main path; side steps cannot branch again",
         f"{PATH}:12:5: procedure step 't': kind: end cannot have next: 'done'",
-        f"{PATH}:14:5: warning: procedure step 'u': no branch or next: leads to this side step",
+        f"{PATH}:14:5: warning [flow-unreached]: procedure step 'u': no branch or next: leads to this side step",
     ]
 
 

@@ -149,6 +149,9 @@ def test_a_procedure_prints_its_flow_chart_at_natural_size():
     svg = re.search(r'<figure class="flow"><svg ([^>]*)>', html)
     assert svg and re.match(r'width="[\d.]+" height="[\d.]+" ', svg[1]) and 'width="100%"' not in svg[1]
     assert '<div class="body notes">' not in html  # the chart draws the notes itself
+    # ...and does draw them: notes given as the procedure's notes: (as docs/data-format.md shows) print
+    figure = html[html.index('<figure class="flow">'):html.index("</figure>")]
+    assert "注" in figure and pdf_samples.procedure().notes[0][:12] in figure
 
 
 @pytest.mark.unit
