@@ -146,10 +146,12 @@ def load_notice(path: Path, shown: str, load_data: LoadData, read_page: ReadPage
     if date is None and not revisions and imprint is None and "date" not in rec and "revisions" not in rec \
             and "imprint" not in rec:
         # Atom requires an entry's date and nothing here gives one: left out, said once (docs/data-format.md).
-        problems.warn(front.loc if front else Location(shown), (
+        # At an empty `date:` when there is one: the place where staff acknowledge it (the source has none).
+        given = front.value.get("date") if front is not None and isinstance(front.value, dict) else None
+        where = (given.key_loc if given is not None else None) or (front.loc if front else Location(shown))
+        problems.warn(where, (
             "notice: no date is declared (date, revisions or imprint): the feed leaves this notice out and "
-            "the sitemap gives it no lastmod, rather than make a date up (write an empty date: when the source "
-            "has none)"), code="no-date")
+            "the sitemap gives it no lastmod, rather than make a date up"), code="no-date")
     # Every declared attachment counts, loaded or not: one broken data file is one problem.
     declared_node = rec.get("attachments")
     declared = declared_node.value if declared_node is not None and isinstance(declared_node.value, list) else []
