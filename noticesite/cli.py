@@ -1,14 +1,16 @@
-"""The command line: build, check, serve. The only place that prints problems."""
+"""The command line: build, check, serve, new. The only place that prints problems."""
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import gc
 import os
 import sys
 import time
 from pathlib import Path
 
+from . import scaffold
 from .errors import BuildError, Problem
 from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
@@ -30,6 +32,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             from .serve import serve
 
             return serve(root, host=args.host, port=args.port, options=_options(args))
+        if command == "new":
+            return new_notice(root, args.slug, args.kind, args.title)
         with _rare_collections():
             if command == "check":
                 return check(root)
@@ -162,12 +166,42 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
                                    "change under content/, data/ or layouts/. Problems show in the browser.")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     s.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    n = sub.add_parser("new", parents=[common], help="write a new notice's folder and data files",
+                       description="Write content/SLUG/notice.md and its attachment (data/SLUG/*.yaml or a "
+                                   "Markdown page) with every required field, a comment on each and today's "
+                                   "date: edit them, then check and build. An existing SLUG is refused.")
+    n.add_argument("slug", metavar="SLUG", help="the notice's folder and URL segment, e.g. 2025-017")
+    n.add_argument("--kind", required=True, choices=scaffold.KINDS, help="the kind of its attachment")
+    n.add_argument("--title", default="新通知", help="the notice's title (default: %(default)s)")
     return parser
 
 
 def print_problems(problems: list[Problem], stream=None) -> None:
     for problem in sorted(problems):
         print(problem, file=stream or sys.stderr)  # the stream of the moment: a caller may redirect it
+
+
+def new_notice(root: Path, slug: str, kind: str, title: str) -> int:
+    refused = scaffold.refusal(root, slug)
+    if refused is not None:
+        print(f"error: {refused}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    issuer = _site_office(root) or "某某学院教务处"
+    new = scaffold.NewNotice(slug, kind, title, dt.date.today())
+    for rel in scaffold.write(root, new, issuer):
+        print(f"wrote {rel}")
+    print(f"edit them, then: python build.py check  (the notice's page will be {slug}/index.html)")
+    return 0
+
+
+def _site_office(root: Path) -> str | None:
+    """The issuing office of data/site.yaml, for a new notice's issuer; None if it cannot be read."""
+    from . import schema, yamlio
+    from .errors import Problems
+
+    node, _ = yamlio.read(root / "data" / "site.yaml", root)
+    config = schema.load_site_config(node, Problems()) if node is not None else None
+    return config.office if config else None
 
 
 def check(root: Path) -> int:
