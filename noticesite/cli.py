@@ -1,4 +1,4 @@
-"""The command line: build, check, serve, new. The only place that prints problems."""
+"""The command line: build, check, serve, new, schemas. The only place that prints problems."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             return serve(root, host=args.host, port=args.port, options=_options(args))
         if command == "new":
             return new_notice(root, args.slug, args.kind, args.title)
+        if command == "schemas":
+            return write_schemas(root)
         with _rare_collections():
             if command == "check":
                 return check(root)
@@ -173,7 +175,19 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     n.add_argument("slug", metavar="SLUG", help="the notice's folder and URL segment, e.g. 2025-017")
     n.add_argument("--kind", required=True, choices=scaffold.KINDS, help="the kind of its attachment")
     n.add_argument("--title", default="新通知", help="the notice's title (default: %(default)s)")
+    sub.add_parser("schemas", parents=[common], help="write the data files' JSON Schemas into schemas/",
+                   description="Write schemas/<kind>.schema.json (site, schedule, directory, colleges, makeup, "
+                               "procedure), made from the checker's declarations, for editors with YAML support.")
     return parser
+
+
+def write_schemas(root: Path) -> int:
+    from . import schemas
+
+    changed = schemas.write(root / schemas.FOLDER)
+    print(f"{len(changed)} schema file(s) written into {root / schemas.FOLDER}" if changed
+          else f"the schemas in {root / schemas.FOLDER} are up to date")
+    return 0
 
 
 def print_problems(problems: list[Problem], stream=None) -> None:
@@ -190,6 +204,10 @@ def new_notice(root: Path, slug: str, kind: str, title: str) -> int:
     new = scaffold.NewNotice(slug, kind, title, dt.date.today())
     for rel in scaffold.write(root, new, issuer):
         print(f"wrote {rel}")
+    from . import schemas
+
+    for path in schemas.write(root / schemas.FOLDER):  # what the new files' first line names
+        print(f"wrote {path.relative_to(root).as_posix()}")
     print(f"edit them, then: python build.py check  (the notice's page will be {slug}/index.html)")
     return 0
 

@@ -21,7 +21,7 @@ KINDS = ("schedule", "text", "directory", "procedure")
 # The data file each kind of attachment reads, and the schema (schemas/<name>.schema.json) it follows.
 DATA_FILE = {"schedule": ("schedule.yaml", "schedule"), "directory": ("offices.yaml", "directory"),
              "procedure": ("procedure.yaml", "procedure")}
-SCHEMA_FOLDER = "schemas"  # beside content/, data/, layouts/: see schemas.py
+SCHEMA_FOLDER = "schemas"  # schemas.FOLDER (not imported: schemas.py is loaded only when writing)
 
 
 @dataclass(frozen=True)
