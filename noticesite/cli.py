@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             return serve(root, host=args.host, port=args.port, options=_options(args))
         if command == "new":
             return new_notice(root, args.slug, args.kind, args.title)
+        if command == "import":
+            return import_table(root, Path(args.table), args.notice)
         if command == "schemas":
             return write_schemas(root)
         with _rare_collections():
@@ -178,7 +180,36 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     sub.add_parser("schemas", parents=[common], help="write the data files' JSON Schemas into schemas/",
                    description="Write schemas/<kind>.schema.json (site, schedule, directory, colleges, makeup, "
                                "procedure), made from the checker's declarations, for editors with YAML support.")
+    i = sub.add_parser("import", parents=[common], help="read a schedule from an .xlsx or .csv file",
+                       description="Replace the sessions of data/SLUG/schedule.yaml with the rows of a spreadsheet "
+                                   "(first sheet; header row 日期, 开始, 结束, then the schedule's column labels). "
+                                   "A bad cell is reported as FILE:Sheet1!C7 and nothing is written.")
+    i.add_argument("table", metavar="FILE", help="an .xlsx workbook or a UTF-8 .csv file")
+    i.add_argument("--notice", required=True, metavar="SLUG", help="the notice whose schedule it is")
     return parser
+
+
+def import_table(root: Path, table: Path, slug: str) -> int:
+    from . import spreadsheet
+    from .errors import Problems
+
+    problems = Problems()
+    target = root / "data" / slug / "schedule.yaml"
+    shown_target = f"data/{slug}/schedule.yaml"
+    if not scaffold.f.is_slug(slug) or not target.is_file():
+        print(f"error: {shown_target} does not exist (write it first: python build.py new {slug} --kind schedule)",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    text = spreadsheet.import_schedule(table, str(table), target, shown_target, problems)
+    print_problems(problems.errors)
+    if text is None:
+        print(f"import failed: {len(problems.errors)} error(s); {shown_target} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)  # whole or not at all
+    print(f"wrote {shown_target}: {text.count(chr(10) + '  - {date')} session(s) from {table}")
+    return 0
 
 
 def write_schemas(root: Path) -> int:
