@@ -91,7 +91,7 @@ def _notice(new: NewNotice, issuer: str) -> str:
             + _line(n, "attachments", "")
             + attachment
             + "---\n"
-            + f"这里写通知正文（Markdown）。“附件1”会链接到附件页面，详见附件1。\n")
+            + "这里写通知正文（Markdown）。“附件1”会链接到附件页面，详见附件1。\n")
 
 
 _TEXT_PAGE = """# {title}附件
