@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import schema, yamlio
 from .errors import Problems
-from .model import Column, Directory, Location, Phone, Schedule
+from .model import Attachment, Column, Directory, Location, Makeup, Phone, Schedule
 from .yamlio import Node
 
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
@@ -41,9 +41,26 @@ def schedule_rows(schedule: Schedule) -> list[list[object]]:
 
 
 def directory_rows(directory: Directory) -> list[list[object]]:
-    rows: list[list[object]] = [["名称", "电话", "地址", "省份"]]
-    rows += [[o.name, o.phone.raw, o.address, o.province] for o in directory.offices]
+    """The directory's table as its page shows it: the same columns in the same order (省份 only
+    when an office has one), a phone as displayed. (No import reads it back, so unlike a
+    schedule's phones nothing needs the spelling of the data.)"""
+    province = any(o.province for o in directory.offices)
+    rows: list[list[object]] = [["名称", *(["省份"] if province else []), "电话", "地址"]]
+    rows += [[o.name, *([o.province] if province else []), o.phone.display, o.address] for o in directory.offices]
     return rows
+
+
+SHEET_TYPES = ("schedule", "directory")  # the attachment types whose table is offered as a spreadsheet
+
+
+def attachment_rows(attachment: Attachment) -> list[list[object]]:
+    """The table of a schedule or directory attachment (``SHEET_TYPES``), header row first."""
+    data = attachment.data
+    if isinstance(data, Schedule):
+        return schedule_rows(data)
+    if isinstance(data, Makeup):
+        return directory_rows(data.directory)
+    raise ValueError(f"attachment {attachment.number} ({attachment.type}) has no table")
 
 
 def _cell_value(value: object) -> object:
