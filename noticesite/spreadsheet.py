@@ -83,10 +83,14 @@ def to_xlsx(rows: list[list[object]], title: str) -> bytes:
     sheet.title = "Sheet1"
     for row in rows:
         sheet.append(row)
-    for cells in sheet.iter_rows(min_row=2):
+    for cells in sheet.iter_rows():
         for cell in cells:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
+            elif cell.data_type == "f":
+                # openpyxl takes any text starting with '=' for a formula: a cell of the data
+                # reading '=HYPERLINK(…)' would run in the reader's Excel. Text stays text.
+                cell.data_type = "s"
     # openpyxl stamps the workbook with the time it is made: a date from the data instead
     dates = [v for row in rows for v in row if isinstance(v, dt.date)]
     fixed = dt.datetime.combine(max(dates), dt.time()) if dates else dt.datetime(2000, 1, 1)

@@ -7,6 +7,7 @@ import sys
 import zipfile
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from openpyxl import load_workbook
 
 from conftest import REPO, Project
@@ -78,3 +79,21 @@ def test_csv_has_a_bom_and_xlsx_is_the_same_bytes_every_time():
         assert b"2013-01-04T00:00:00Z" in z.read("docProps/core.xml")
     sheet = load_workbook(io.BytesIO(first)).active
     assert sheet["B2"].value == "08:00" and sheet["G2"].value == "15973010514"
+
+
+# Text a cell of the data may hold: any printable text, including what a spreadsheet would take
+# for a formula ("=…", "+…", "-…", "@…") or a number.
+_CELL = st.one_of(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12),
+                  st.sampled_from(["=1+1", "=HYPERLINK(\"http://x\",\"y\")", "+86 731", "-", "@SUM(A1)", "007"]),
+                  st.integers(min_value=0, max_value=10**6))
+
+
+@pytest.mark.unit
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=1, max_size=5))
+def test_every_cell_reads_back_as_the_value_written_never_a_formula(rows):
+    """A downloaded sheet shows the data, whatever its text: a cell is never made a formula (a
+    formula from the data would run in the reader's Excel), and reads back as written."""
+    sheet = load_workbook(io.BytesIO(spreadsheet.to_xlsx([["a", "b", "c"], *rows], "t"))).active
+    read = [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert read == [[(v, "n" if isinstance(v, int) else "s") for v in row] for row in rows]
