@@ -172,10 +172,10 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         for path in calendar_paths(site.config, notice):  # known without reading a cached notice
             outputs.append(Output(path, key, functools.partial(once.file, path)))
     for notice in site.notices:
-        once = sheets[notice.slug]
-        key = digest(base, "sheet", fingerprint(once))  # base: the code, openpyxl's version among it
-        for path in once.paths():
-            outputs.append(Output(path, key, functools.partial(once.file, path)))
+        made = sheets[notice.slug]
+        key = digest(base, "sheet", fingerprint(made))  # base: the code, openpyxl's version among it
+        for path in made.paths():
+            outputs.append(Output(path, key, functools.partial(made.file, path)))
     outputs += notice_images(site, hasher)
     for name, pdf_key, cached in pdf_files:
         outputs.append(Output(name, digest("pdf", pdf_key), cached.read_bytes, link=str(cached)))
