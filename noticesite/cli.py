@@ -1,8 +1,9 @@
-"""The command line: build, check, serve. The only place that prints problems."""
+"""The command line: build, check, serve, new, schemas. The only place that prints problems."""
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import gc
 import os
 import sys
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 from . import acknowledge
+from . import scaffold
 from .errors import BuildError, Problem
 from .cache import CACHE_DIR, LoadCache
 from .outputs import set_template_references, template_references
@@ -31,6 +33,12 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             from .serve import serve
 
             return serve(root, host=args.host, port=args.port, options=_options(args))
+        if command == "new":
+            return new_notice(root, args.slug, args.kind, args.title)
+        if command == "import":
+            return import_table(root, Path(args.table), args.notice)
+        if command == "schemas":
+            return write_schemas(root)
         with _rare_collections():
             if command == "check":
                 return check(root)
@@ -163,7 +171,55 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
                                    "change under content/, data/ or layouts/. Problems show in the browser.")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     s.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    n = sub.add_parser("new", parents=[common], help="write a new notice's folder and data files",
+                       description="Write content/SLUG/notice.md and its attachment (data/SLUG/*.yaml or a "
+                                   "Markdown page) with every required field, a comment on each and today's "
+                                   "date: edit them, then check and build. An existing SLUG is refused.")
+    n.add_argument("slug", metavar="SLUG", help="the notice's folder and URL segment, e.g. 2025-017")
+    n.add_argument("--kind", required=True, choices=scaffold.KINDS, help="the kind of its attachment")
+    n.add_argument("--title", default="新通知", help="the notice's title (default: %(default)s)")
+    sub.add_parser("schemas", parents=[common], help="write the data files' JSON Schemas into schemas/",
+                   description="Write schemas/<kind>.schema.json (site, schedule, directory, colleges, makeup, "
+                               "procedure), made from the checker's declarations, for editors with YAML support.")
+    i = sub.add_parser("import", parents=[common], help="read a schedule from an .xlsx or .csv file",
+                       description="Replace the sessions of data/SLUG/schedule.yaml with the rows of a spreadsheet "
+                                   "(first sheet; header row 日期, 开始, 结束, then the schedule's column labels). "
+                                   "A bad cell is reported as FILE:Sheet1!C7 and nothing is written.")
+    i.add_argument("table", metavar="FILE", help="an .xlsx workbook or a UTF-8 .csv file")
+    i.add_argument("--notice", required=True, metavar="SLUG", help="the notice whose schedule it is")
     return parser
+
+
+def import_table(root: Path, table: Path, slug: str) -> int:
+    from . import spreadsheet
+    from .errors import Problems
+
+    problems = Problems()
+    target = root / "data" / slug / "schedule.yaml"
+    shown_target = f"data/{slug}/schedule.yaml"
+    if not scaffold.f.is_slug(slug) or not target.is_file():
+        print(f"error: {shown_target} does not exist (write it first: python build.py new {slug} --kind schedule)",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    text = spreadsheet.import_schedule(table, str(table), target, shown_target, problems)
+    print_problems(problems.errors)
+    if text is None:
+        print(f"import failed: {len(problems.errors)} error(s); {shown_target} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)  # whole or not at all
+    print(f"wrote {shown_target}: {text.count(chr(10) + '  - {date')} session(s) from {table}")
+    return 0
+
+
+def write_schemas(root: Path) -> int:
+    from . import schemas
+
+    changed = schemas.write(root / schemas.FOLDER)
+    print(f"{len(changed)} schema file(s) written into {root / schemas.FOLDER}" if changed
+          else f"the schemas in {root / schemas.FOLDER} are up to date")
+    return 0
 
 
 def print_problems(problems: list[Problem], stream=None) -> None:
@@ -185,6 +241,33 @@ def sort_warnings(root: Path, problems: list[Problem], printed: bool) -> tuple[l
     shown = [p for p in problems if p.severity == "error"] + outcome.new + outcome.stale
     new = len(outcome.new) + len(outcome.stale)
     return shown, f"{new} new warning(s), {outcome.accepted} acknowledged"
+
+
+def new_notice(root: Path, slug: str, kind: str, title: str) -> int:
+    refused = scaffold.refusal(root, slug)
+    if refused is not None:
+        print(f"error: {refused}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    issuer = _site_office(root) or "某某学院教务处"
+    new = scaffold.NewNotice(slug, kind, title, dt.date.today())
+    for rel in scaffold.write(root, new, issuer):
+        print(f"wrote {rel}")
+    from . import schemas
+
+    for path in schemas.write(root / schemas.FOLDER):  # what the new files' first line names
+        print(f"wrote {path.relative_to(root).as_posix()}")
+    print(f"edit them, then: python build.py check  (the notice's page will be {slug}/index.html)")
+    return 0
+
+
+def _site_office(root: Path) -> str | None:
+    """The issuing office of data/site.yaml, for a new notice's issuer; None if it cannot be read."""
+    from . import schema, yamlio
+    from .errors import Problems
+
+    node, _ = yamlio.read(root / "data" / "site.yaml", root)
+    config = schema.load_site_config(node, Problems()) if node is not None else None
+    return config.office if config else None
 
 
 def check(root: Path) -> int:

@@ -20,12 +20,46 @@ from .yamlio import Node
 
 
 @dataclass(frozen=True)
+class Shape:
+    """What a field's value must be, declared beside the field: the checker reads the value with
+    the reader of that kind (below), and schemas.py writes the same declaration as JSON Schema
+    for editors. ``kind`` is a reader's name: text (not blank), optional_text (may be blank),
+    count, time, date, phone, slug, choice, url, or the containers record and list."""
+
+    kind: str
+    options: tuple[str, ...] = ()  # choice: the accepted values; slug: the refused ones
+    fields: tuple["Field", ...] = ()  # record: its fields
+    item: "Shape | None" = None  # list: each item's shape
+    allow_empty: bool = False  # list: an empty list is accepted
+    most: int | None = None  # list: at most this many items (limits.py)
+    extra: "Shape | None" = None  # record: the shape of fields other than the declared ones, if any
+
+
+TEXT = Shape("text")
+OPTIONAL_TEXT = Shape("optional_text")
+COUNT, TIME, DATE, PHONE, SLUG, URL = (Shape(k) for k in ("count", "time", "date", "phone", "slug", "url"))
+
+
+def record_of(fields: list["Field"], extra: Shape | None = None) -> Shape:
+    return Shape("record", fields=tuple(fields), extra=extra)
+
+
+def list_of(item: Shape, *, allow_empty: bool = False, most: int | None = None) -> Shape:
+    return Shape("list", item=item, allow_empty=allow_empty, most=most)
+
+
+def choice_of(options: tuple[str, ...]) -> Shape:
+    return Shape("choice", options=tuple(options))
+
+
+@dataclass(frozen=True)
 class Field:
-    """One field of a record: its name, whether it must be there, what it means."""
+    """One field of a record: its name, what it means, whether it must be there, what it holds."""
 
     name: str
     help: str
     required: bool = True
+    shape: Shape = TEXT
 
 
 def record(node: Node | None, fields: list[Field], what: str, problems: Problems) -> dict[str, Node] | None:
@@ -164,11 +198,16 @@ def slug(node: Node | None, what: str, problems: Problems) -> str | None:
 # hyphen, en dash, doubled forms, or a space.
 _DASHES = re.escape("-—－–‐")
 # [0-9], not \d: \d also matches full-width and other scripts' digits, which a tel: link cannot dial.
-# The area code's length is told by its second digit (010, 02x: three; the rest four), so that
-# 01020000000 reads as 010 + 20000000, not as a four-digit code.
-_PHONE = re.compile(rf"(?:\+?86[ {_DASHES}]*)?(?P<area>0[12][0-9]|0[3-9][0-9]{{2}})?"
-                    rf"(?P<sep>[ {_DASHES}]*)(?P<number>[0-9]{{7,8}})")
+# Beijing (010) and the 02x cities have three-digit area codes; the rest four. Said in the pattern
+# (not checked after a match) so that a number is read by the split that fits: 02112345678 is
+# 021-12345678, where a greedy four-digit 0211 refused it; and a separator needs an area code.
+_AREA = "0[12][0-9]|0[3-9][0-9]{2}"
+_PHONE = re.compile(rf"(?:\+?86[ {_DASHES}]*)?(?:(?P<area>{_AREA})(?P<sep>[ {_DASHES}]*))?(?P<number>[0-9]{{7,8}})")
 _MOBILE = re.compile(r"(?:\+?86[ -]?)?(?P<number>1[3-9][0-9]{9})")
+# The same two forms for the JSON Schemas (schemas.py), without group names (an ECMA pattern):
+# the mobile number as written, before the checker takes its spaces out.
+_PHONE_PATTERN = re.sub(r"\?P<[a-z]+>", "", _PHONE.pattern)
+_MOBILE_PATTERN = r"(?:(?:\+ *)?8 *6 *(?:- *)?)?1 *[3-9](?: *[0-9]){9}"
 
 
 def phone(node: Node | None, what: str, problems: Problems) -> Phone | None:
@@ -257,13 +296,7 @@ def parse_phone(raw: str) -> Phone | None:
         return None
     area, number = match["area"], match["number"]
     if not area:
-        if match["sep"]:
-            return None
         return Phone(raw, compact, f"tel:{number}", "local")
-    # Beijing (010) and the 02x cities have three-digit area codes; the rest four.
-    expected_len = 3 if area[1] in "12" else 4
-    if len(area) != expected_len:
-        return None
     # Shown as written (the office's dash style, an official source's '0898--68527569' too); the
     # tel: link is what a phone dials, the same whatever the dash.
     return Phone(raw, compact, f"tel:+86-{area[1:]}-{number}", "landline")

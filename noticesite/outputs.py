@@ -24,6 +24,7 @@ from .ledger import Ledger
 from .paths import FilePolicy
 from .model import Notice, Site, SiteConfig
 from .render import feed_notices, listed_pages, page_values, render_page, site_pages, summaries
+from .spreadsheet import SHEET_TYPES, attachment_rows, to_csv, to_xlsx
 
 # Files of layouts/ that are templates or their folders, not copied to the site.
 TEMPLATE_SUFFIXES = {".html", ".xml", ".txt", ".j2"}
@@ -146,6 +147,7 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
     base = digest(code_version())
     ledgers = ledgers or {}
     calendars = {n.slug: _CalendarsOnce(site.config, n, ledgers.get(n.slug)) for n in site.notices}
+    sheets = {n.slug: _SheetsOnce(n) for n in site.notices}
     outputs: list[Output] = []
     pdfs_of: dict[str, dict[str, tuple[str, int]]] = {}  # notice slug -> its PDF links, which its pages show
     for path, link in pdf_links.items():
@@ -157,7 +159,8 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         extra: dict = {}
         if notice is not None:
             if notice.slug not in notice_extras:
-                extras = {"calendars": calendars[notice.slug], "pdf_links": pdfs_of.get(notice.slug, {})}
+                extras = {"calendars": calendars[notice.slug], "pdf_links": pdfs_of.get(notice.slug, {}),
+                          "sheets": sheets[notice.slug]}
                 notice_extras[notice.slug] = (extras, fingerprint(extras))
             extra = notice_extras[notice.slug][0]
         values = page_values(site.config, page, extra)
@@ -179,6 +182,11 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         key = digest(base, fingerprint(once), once.ledger_fingerprint())
         for path in calendar_paths(site.config, notice):  # known without reading a cached notice
             outputs.append(Output(path, key, functools.partial(once.file, path)))
+    for notice in site.notices:
+        made = sheets[notice.slug]
+        key = digest(base, "sheet", fingerprint(made))  # base: the code, openpyxl's version among it
+        for path in made.paths():
+            outputs.append(Output(path, key, functools.partial(made.file, path)))
     outputs += notice_images(site, hasher)
     for name, pdf_key, cached in pdf_files:
         outputs.append(Output(name, digest("pdf", pdf_key), cached.read_bytes, link=str(cached)))
@@ -213,6 +221,63 @@ class _CalendarsOnce:
             entries = self.ledger if self.ledger is not None else loaded_ledger(self.notice)
             self._vevents = calendars.vevents(entries)
         return self._files[path].render(self._vevents)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetLink:
+    """A spreadsheet download as a page shows it: the href from the page, the format's name
+    (the link's words), its media type and its size in bytes."""
+    href: str
+    label: str
+    type: str
+    size: int
+
+
+_SHEET_FORMATS = (("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                  ("csv", "CSV", "text/csv"))
+
+
+class _SheetsOnce:
+    """The .xlsx and .csv of each schedule and directory attachment of a notice, beside its PDF
+    (``<slug>/attachment-1.xlsx`` beside ``attachment-1.pdf``). Made at most once each, and only
+    when a page that shows their sizes or one of the files is made: planning a build of a large
+    archive reads no notice and makes no workbook."""
+
+    def __init__(self, notice: Notice):
+        self.notice = notice
+        self._made: dict[int, dict[str, bytes]] = {}  # attachment number -> suffix -> bytes
+
+    def fingerprint(self) -> Any:  # the tables are made from the notice alone (and the code)
+        return ["sheets", notice_key(self.notice)]
+
+    def paths(self) -> list[str]:
+        """Known from the notice's summary: the attachments' types and slugs."""
+        return [f"{self.notice.slug}/{a.slug}.{suffix}" for a in self._attachments() for suffix, _, _ in _SHEET_FORMATS]
+
+    def get(self, page_path: str) -> list[SheetLink]:
+        """The downloads of the attachment page ``page_path`` (none for another page)."""
+        for a in self._attachments():
+            if page_path == f"{self.notice.slug}/{a.slug}.html":
+                made = self._make(a.number)
+                return [SheetLink(f"{a.slug}.{suffix}", label, media, len(made[suffix]))
+                        for suffix, label, media in _SHEET_FORMATS]
+        return []
+
+    def file(self, path: str) -> bytes:
+        stem, _, suffix = path.rpartition("/")[2].rpartition(".")
+        number = next(a.number for a in self._attachments() if a.slug == stem)
+        return self._make(number)[suffix]
+
+    def _attachments(self) -> list:
+        return [a for a in self.notice.attachments if a.type in SHEET_TYPES]
+
+    def _make(self, number: int) -> dict[str, bytes]:
+        if number not in self._made:
+            attachment = full_notice(self.notice).attachments[number - 1]
+            rows = attachment_rows(attachment)
+            self._made[number] = {"xlsx": to_xlsx(rows, f"附件{attachment.number} {attachment.title}"),
+                                  "csv": to_csv(rows)}
+        return self._made[number]
 
 
 def _page_maker(env: jinja2.Environment, template: str, values: dict) -> Callable[[], bytes]:

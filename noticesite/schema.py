@@ -14,7 +14,7 @@ from typing import Callable, Literal
 from . import fields as f
 from . import limits, urls
 from .errors import Problems
-from .fields import Field
+from .fields import COUNT, DATE, OPTIONAL_TEXT, PHONE, SLUG, TIME, URL, Field, choice_of, list_of, record_of
 from .model import (
     Branch, CardField, CollegeCode, Column, ColumnType, Contact, Directory, Location, Makeup, Office, Phone,
     Procedure, Schedule, Session, SiteConfig, Step, TimeRange,
@@ -30,9 +30,9 @@ SITE_FIELDS = [
     Field("school", "the school's name"),
     Field("office", "the issuing office, printed above the document number"),
     Field("title", "the site's title"),
-    Field("base_url", "the published address, e.g. https://jwc.example.edu.cn/ (may carry a sub-path)"),
-    Field("language", "the language of the notices, zh-CN", required=False),
-    Field("per_page", "notices on each page of the index (default 20)", required=False),
+    Field("base_url", "the published address, e.g. https://jwc.example.edu.cn/ (may carry a sub-path)", shape=URL),
+    Field("language", "the language of the notices, zh-CN", required=False, shape=OPTIONAL_TEXT),
+    Field("per_page", "notices on each page of the index (default 20)", required=False, shape=COUNT),
 ]
 
 
@@ -56,17 +56,29 @@ def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
 # ---- schedules -----------------------------------------------------------------
 
 COLUMN_TYPES: tuple[ColumnType, ...] = ("text", "count", "person", "phone", "place")
-RESERVED_KEYS = {"date", "start", "end", "location"}
-SCHEDULE_FIELDS = [
-    Field("title", "the schedule's title", required=False),
-    Field("location", "where the sessions take place, unless a place column says otherwise", required=False),
-    Field("columns", "the columns after date and time: key, label and type"),
-    Field("sessions", "the sessions: date, start, end and a value for each column"),
-]
+RESERVED_KEYS = ("date", "start", "end", "location")
+
+
+def fields_slug_except(refused: tuple[str, ...]) -> f.Shape:
+    return f.Shape("slug", options=refused)
 COLUMN_FIELDS = [
-    Field("key", "the field name used in each session"),
+    Field("key", "the field name used in each session", shape=fields_slug_except(RESERVED_KEYS)),
     Field("label", "the column heading"),
-    Field("type", "one of " + ", ".join(COLUMN_TYPES)),
+    Field("type", "one of " + ", ".join(COLUMN_TYPES), shape=choice_of(COLUMN_TYPES)),
+]
+_SESSION_FIELDS = [Field("date", "YYYY-MM-DD", shape=DATE), Field("start", "HH:MM", shape=TIME),
+                   Field("end", "HH:MM", shape=TIME),
+                   Field("location", "overrides the schedule's location", required=False, shape=OPTIONAL_TEXT)]
+# A session's other fields are its columns' values, which the file itself declares: a schema
+# written ahead can only say that they are plain values (the checker checks each by its column).
+SESSION_SHAPE = record_of(_SESSION_FIELDS, extra=f.Shape("scalar"))
+SCHEDULE_FIELDS = [
+    Field("title", "the schedule's title", required=False, shape=OPTIONAL_TEXT),
+    Field("location", "where the sessions take place, unless a place column says otherwise", required=False,
+          shape=OPTIONAL_TEXT),
+    Field("columns", "the columns after date and time: key, label and type", shape=list_of(record_of(COLUMN_FIELDS))),
+    Field("sessions", "the sessions: date, start, end and a value for each column",
+          shape=list_of(SESSION_SHAPE, most=limits.MAX_SESSIONS)),
 ]
 
 
@@ -118,10 +130,6 @@ def _load_columns(node: Node | None, problems: Problems) -> list[Column] | None:
             seen.add(key)
             columns.append(Column(key, label, kind))
     return columns if node is not None else None
-
-
-_SESSION_FIELDS = [Field("date", "YYYY-MM-DD"), Field("start", "HH:MM"), Field("end", "HH:MM"),
-                   Field("location", "overrides the schedule's location", required=False)]
 
 
 def _session_fields(columns: list[Column]) -> list[Field]:
@@ -182,15 +190,16 @@ def _check_overlaps(sessions: list[Session], problems: Problems) -> None:
 
 # ---- the shared directory and college codes ------------------------------------
 
-DIRECTORY_FIELDS = [
-    Field("title", "the directory's title", required=False),
-    Field("offices", "the offices: name, phone, address"),
-]
 OFFICE_FIELDS = [
     Field("name", "the office's name"),
-    Field("phone", "a landline or mobile number"),
+    Field("phone", "a landline or mobile number", shape=PHONE),
     Field("address", "the postal address"),
-    Field("province", "the province or city, for search", required=False),
+    Field("province", "the province or city, for search", required=False, shape=OPTIONAL_TEXT),
+]
+DIRECTORY_FIELDS = [
+    Field("title", "the directory's title", required=False, shape=OPTIONAL_TEXT),
+    Field("offices", "the offices: name, phone, address",
+          shape=list_of(record_of(OFFICE_FIELDS), most=limits.MAX_OFFICES)),
 ]
 
 
@@ -250,8 +259,8 @@ def _name_dash(style: str) -> str:
     return names.get(style, f"'{style}'")
 
 
-COLLEGES_FIELDS = [Field("colleges", "the colleges: name and code")]
 COLLEGE_FIELDS = [Field("name", "the college's name"), Field("code", "its code in the national register")]
+COLLEGES_FIELDS = [Field("colleges", "the colleges: name and code", shape=list_of(record_of(COLLEGE_FIELDS)))]
 
 
 def load_colleges(node: Node, problems: Problems) -> list[CollegeCode] | None:
@@ -277,21 +286,25 @@ def load_colleges(node: Node, problems: Problems) -> list[CollegeCode] | None:
 
 # ---- make-up information -------------------------------------------------------
 
-MAKEUP_FIELDS = [
-    Field("intro", "the sentence above the card fields", required=False),
-    Field("card_fields", "the fields of the machine-readable card: label and value", required=False),
-    Field("college_codes", "a shared data file with the college codes, e.g. colleges.yaml", required=False),
-    Field("contact", "the nearby branch for make-up sessions", required=False),
-    Field("directory", "a shared data file with the branch offices, e.g. offices.yaml"),
-]
+CARD_FIELDS = [Field("label", "the field's label"), Field("value", "what to write")]
+HOURS_FIELDS = [Field("start", "HH:MM", shape=TIME), Field("end", "HH:MM", shape=TIME)]
 CONTACT_FIELDS = [
     Field("name", "the branch's name"),
     Field("address", "its address"),
-    Field("phones", "its phone numbers"),
-    Field("advice", "advice to students", required=False),
-    Field("period", "the months of make-up sessions", required=False),
-    Field("days", "the days of make-up sessions", required=False),
-    Field("hours", "the hours: start and end", required=False),
+    Field("phones", "its phone numbers", shape=list_of(PHONE)),
+    Field("advice", "advice to students", required=False, shape=OPTIONAL_TEXT),
+    Field("period", "the months of make-up sessions", required=False, shape=OPTIONAL_TEXT),
+    Field("days", "the days of make-up sessions", required=False, shape=OPTIONAL_TEXT),
+    Field("hours", "the hours: start and end", required=False,
+          shape=list_of(record_of(HOURS_FIELDS), allow_empty=True)),
+]
+MAKEUP_FIELDS = [
+    Field("intro", "the sentence above the card fields", required=False, shape=OPTIONAL_TEXT),
+    Field("card_fields", "the fields of the machine-readable card: label and value", required=False,
+          shape=list_of(record_of(CARD_FIELDS), allow_empty=True)),
+    Field("college_codes", "a shared data file with the college codes, e.g. colleges.yaml", required=False),
+    Field("contact", "the nearby branch for make-up sessions", required=False, shape=record_of(CONTACT_FIELDS)),
+    Field("directory", "a shared data file with the branch offices, e.g. offices.yaml"),
 ]
 
 
@@ -301,8 +314,7 @@ def load_makeup(node: Node, problems: Problems, resolve: Resolve) -> Makeup | No
         return None
     cards = []
     for item in f.items(rec.get("card_fields"), "make-up: card_fields", problems, allow_empty=True):
-        crec = f.record(item, [Field("label", "the field's label"), Field("value", "what to write")],
-                        "card field", problems)
+        crec = f.record(item, CARD_FIELDS, "card field", problems)
         if crec:
             label = f.text(crec.get("label"), "card field: label", problems)
             value = f.text(crec.get("value"), "card field: value", problems)
@@ -326,7 +338,7 @@ def _load_contact(node: Node | None, problems: Problems) -> Contact | None:
     phones = f.phones(rec.get("phones"), "contact: phones", problems)
     hours = []
     for item in f.items(rec.get("hours"), "contact: hours", problems, allow_empty=True):
-        hrec = f.record(item, [Field("start", "HH:MM"), Field("end", "HH:MM")], "contact hours", problems)
+        hrec = f.record(item, HOURS_FIELDS, "contact hours", problems)
         if hrec:
             start = f.time(hrec.get("start"), "contact hours: start", problems)
             end = f.time(hrec.get("end"), "contact hours: end", problems)
@@ -357,20 +369,22 @@ def _compare_contact(contact: Contact, directory: Directory, problems: Problems)
 
 # ---- procedures ----------------------------------------------------------------
 
-PROCEDURE_FIELDS = [
-    Field("title", "the procedure's title", required=False),
-    Field("steps", "the main path, top to bottom"),
-    Field("side_steps", "steps reached only through a branch", required=False),
-    Field("notes", "notes under the chart", required=False),
-]
 STEP_KINDS: tuple[Literal["step", "condition", "end"], ...] = ("step", "condition", "end")
+BRANCH_FIELDS = [Field("when", "the answer that leads there"), Field("to", "a side step's id")]
 STEP_FIELDS = [
-    Field("id", "a short name other steps use to point here"),
+    Field("id", "a short name other steps use to point here", shape=SLUG),
     Field("label", "the text in the box"),
-    Field("kind", "step, condition or end", required=False),
-    Field("note", "a note beside the step", required=False),
-    Field("branches", "for a condition: when and to", required=False),
+    Field("kind", "step, condition or end", required=False, shape=choice_of(STEP_KINDS)),
+    Field("note", "a note beside the step", required=False, shape=OPTIONAL_TEXT),
+    Field("branches", "for a condition: when and to", required=False, shape=list_of(record_of(BRANCH_FIELDS))),
     Field("next", "for a side step: the step to rejoin; leave out to end there", required=False),
+]
+PROCEDURE_FIELDS = [
+    Field("title", "the procedure's title", required=False, shape=OPTIONAL_TEXT),
+    Field("steps", "the main path, top to bottom", shape=list_of(record_of(STEP_FIELDS), most=limits.MAX_STEPS)),
+    Field("side_steps", "steps reached only through a branch", required=False,
+          shape=list_of(record_of(STEP_FIELDS), allow_empty=True, most=limits.MAX_STEPS)),
+    Field("notes", "notes under the chart", required=False, shape=list_of(f.TEXT, allow_empty=True)),
 ]
 
 
@@ -400,8 +414,7 @@ def _load_step(node: Node, problems: Problems) -> Step | None:
     note = f.text(rec.get("note"), f"{what}: note", problems, required=False) or ""
     branches = []
     for item in f.items(rec.get("branches"), f"{what}: branches", problems):
-        brec = f.record(item, [Field("when", "the answer that leads there"), Field("to", "a side step's id")],
-                        f"{what}: branch", problems)
+        brec = f.record(item, BRANCH_FIELDS, f"{what}: branch", problems)
         if brec:
             when = f.text(brec.get("when"), f"{what}: branch when", problems)
             to = f.text(brec.get("to"), f"{what}: branch to", problems)
@@ -411,3 +424,17 @@ def _load_step(node: Node, problems: Problems) -> Step | None:
     if step_id is None or label is None or kind is None:
         return None
     return Step(step_id, label, kind, note, branches, nxt, node.loc)
+
+
+# ---- every kind of data file, for schemas.py ---------------------------------------
+
+# The data files' kinds and their top-level fields: what schemas/<kind>.schema.json declares.
+DATA_FILES: dict[str, tuple[str, list[Field]]] = {
+    "site": ("data/site.yaml: the site's settings", SITE_FIELDS),
+    "schedule": ("a schedule attachment's data", SCHEDULE_FIELDS),
+    "directory": ("a directory of offices (the shared offices.yaml, or a directory attachment's data)",
+                  DIRECTORY_FIELDS),
+    "colleges": ("the shared college codes", COLLEGES_FIELDS),
+    "makeup": ("a directory attachment's make-up information", MAKEUP_FIELDS),
+    "procedure": ("a procedure attachment's steps", PROCEDURE_FIELDS),
+}

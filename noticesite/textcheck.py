@@ -27,6 +27,7 @@ _BIDI_NAMES = {0x202A: "left-to-right embedding", 0x202B: "right-to-left embeddi
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
                                            for plane in range(17))
 _REFUSED = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff" + _NONCHARACTERS
+REFUSED = _REFUSED  # the class's characters, unescaped: schemas.py writes them for editors
 # In a data value: CR too. In Markdown: a CR not followed by LF.
 VALUE_CHARACTERS = re.compile(f"[{_REFUSED}\r]")
 MARKDOWN_CHARACTERS = re.compile(f"[{_REFUSED}]|\r(?!\n)")
