@@ -87,6 +87,18 @@ def text(node: Node | None, what: str, problems: Problems, *, required: bool = T
     return value
 
 
+def flag(node: Node | None, what: str, problems: Problems) -> bool | None:
+    """A setting that is on or off: YAML's plain ``true`` or ``false`` (every scalar is read as
+    text, see yamlio.py; ``yes``, ``on`` or ``1`` are refused rather than guessed)."""
+    raw = text(node, what, problems)
+    if raw is None or node is None:
+        return None
+    if raw not in ("true", "false"):
+        problems.error(node.loc, f"{what}: expected true or false, got '{raw}'")
+        return None
+    return raw == "true"
+
+
 def count(node: Node | None, what: str, problems: Problems) -> int | None:
     raw = text(node, what, problems)
     if raw is None or node is None:  # text() is None for a missing node: node is there when raw is

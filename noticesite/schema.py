@@ -33,6 +33,11 @@ SITE_FIELDS = [
     Field("base_url", "the published address, e.g. https://jwc.example.edu.cn/ (may carry a sub-path)"),
     Field("language", "the language of the notices, zh-CN", required=False),
     Field("per_page", "notices on each page of the index (default 20)", required=False),
+    Field("print", "settings of the printed notice: qr_code", required=False),
+]
+PRINT_FIELDS = [
+    Field("qr_code", "true: a QR code of the notice's address (from base_url) at the end of its PDF; "
+                     "default false", required=False),
 ]
 
 
@@ -47,10 +52,25 @@ def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
         problems.error(rec["base_url"].loc, f"site: base_url: {why}, got '{base_url}'")
         base_url = None
     per_page = f.count(rec.get("per_page"), "site: per_page", problems) if "per_page" in rec else 20
+    print_qr = _print_settings(rec.get("print"), "base_url" in rec, problems)
     school, office, title = values["school"], values["office"], values["title"]
-    if school is None or office is None or title is None or base_url is None or per_page is None:
+    if school is None or office is None or title is None or base_url is None or per_page is None \
+            or print_qr is None:
         return None
-    return SiteConfig(school, office, base_url.rstrip("/") + "/", language, title, node.loc, per_page)
+    return SiteConfig(school, office, base_url.rstrip("/") + "/", language, title, node.loc, per_page, print_qr)
+
+
+def _print_settings(node: Node | None, has_base_url: bool, problems: Problems) -> bool | None:
+    """Whether the printed notice carries a QR code (``print: {qr_code: true}``); None when wrong."""
+    rec = f.record(node, PRINT_FIELDS, "site: print", problems) if node is not None else {}
+    if rec is None:
+        return None
+    qr_node = rec.get("qr_code")
+    qr = f.flag(qr_node, "site: print: qr_code", problems) if qr_node is not None else False
+    if qr and qr_node is not None and not has_base_url:  # the code is the page's address: base_url + slug
+        problems.error(qr_node.loc, "site: print: qr_code: the QR code holds the notice's address, "
+                                    "made from base_url: set base_url (e.g. https://jwc.example.edu.cn/)")
+    return qr
 
 
 # ---- schedules -----------------------------------------------------------------
