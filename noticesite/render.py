@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 if TYPE_CHECKING:
     import jinja2
 
+from .calendars import notice_url
 from .model import Attachment, Notice, NoticeSummary, Procedure, Schedule, Site, SiteConfig
 from .timetable import schedule_days, schedule_totals
 
@@ -39,7 +40,15 @@ def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Env
     env.filters["kb"] = lambda size: f"{max(1, round(size / 1024))} KB"
     env.filters["atom_date"] = atom_date
     env.globals["schedule_days"] = schedule_days
+    env.globals["schedule_totals"] = schedule_totals
+    env.filters["for_wechat"] = _for_wechat
     return env
+
+
+def _for_wechat(markup: str, styles: dict, page_url: str):
+    from .wechat import for_wechat  # imported by a build that renders a WeChat article only
+
+    return for_wechat(markup, styles, page_url)
 
 
 _LOADER_CLASS: type | None = None
@@ -176,6 +185,7 @@ def site_pages(site: Site) -> list[Page]:
                                                        Page("search/index.html", "search.html", {})]
     for notice in site.notices:
         pages.append(Page(f"{notice.slug}/index.html", "notice.html", {"notice": notice}))
+        pages.append(wechat_page(site.config, notice))
         for attachment in notice.attachments:
             pages.append(attachment_page(notice, attachment))
     return pages
@@ -237,6 +247,17 @@ def attachment_page(notice: Notice, attachment: Attachment) -> Page:
     # the load cache is then read from disk, and only if its page is made again).
     return Page(f"{notice.slug}/{attachment.slug}.html", f"attachments/{attachment.type}.html",
                 {"notice": notice, "attachment_number": attachment.number})
+
+
+def wechat_page(config: SiteConfig, notice: Notice) -> Page:
+    """The notice as a WeChat article, beside its pages: its links are made absolute from the
+    notice's address (base_url, which site.yaml must give), since the article is read away from
+    the site."""
+    return Page(f"{notice.slug}/{WECHAT_PAGE}", "wechat.html",
+                {"notice": notice, "notice_url": notice_url(config, notice)})
+
+
+WECHAT_PAGE = "wechat.html"
 
 
 def attachment_extras(attachment: Attachment) -> dict:
