@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from noticesite import urls
-from noticesite.wechat import for_wechat
+from noticesite.wechat import _Inliner, for_wechat
 
 PAGE = "https://jwc.example.edu.cn/jwc/2012-104/"
 STYLES = {"p": "margin:0 0 1em", "a": "color:#576b95", "td": "border:1px solid #ccc", "td.n": "text-align:right",
@@ -75,6 +75,11 @@ def test_for_wechat_inlines_styles_drops_classes_and_scripts_and_makes_every_url
                 assert urls.judge(seen).refused is None
     # what a reader sees is what the page said: no text lost, none made up, nothing decoded twice
     assert _visible_text(made) == _visible_text(markup)
+    # the fast reader of serialized HTML, where it applies, and Python's HTML parser agree
+    parsed = _Inliner(STYLES, PAGE)
+    parsed.feed(markup)
+    parsed.close()
+    assert str(tree) == str(BeautifulSoup(f"<body>{''.join(parsed.out)}</body>", "html5lib"))
 
 
 @pytest.mark.unit
@@ -172,3 +177,30 @@ def test_the_article_is_readable_at_360_px_without_the_page_scrolling_sideways(e
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "wechat-360.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.integration
+def test_images_and_links_are_made_absolute_under_a_sub_path(project):
+    """A site published under /jwc/: the article's image and links carry the sub-path; a link the
+    site's pages keep relative (附件1, the image) is absolute in the article."""
+    import io
+
+    from PIL import Image
+
+    from noticesite.site import BuildOptions, build, load
+
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(image, "PNG")
+    project.path("content/2012-104/photo.png").write_bytes(image.getvalue())
+    project.replace("content/2012-104/notice.md", "现将有关安排及注意事项通知如下：",
+                    "现将有关安排及注意事项通知如下：\n\n![采集现场](photo.png) 见[须知](attachment-2.html#top)。")
+    project.replace("data/site.yaml", "base_url: https://jwc.example.edu.cn/", "base_url: https://example.edu.cn/jwc")
+    site, problems = load(project.root)
+    assert site is not None, problems
+    build(site, project.path("output"), BuildOptions(pdf=False, search=False))
+    tree = _article(project.path("output/2012-104/wechat.html"))
+    base = "https://example.edu.cn/jwc/2012-104/"
+    assert tree.find("img", alt="采集现场")["src"] == base + "photo.png"
+    assert tree.find("a", string="须知")["href"] == base + "attachment-2.html#top"
+    assert tree.find("a", string="附件1")["href"] == base + "attachment-1.html"
+    assert tree.find_all("p")[-1].find("a", href="https://example.edu.cn/jwc/") is not None
