@@ -24,7 +24,8 @@ class Shape:
     """What a field's value must be, declared beside the field: the checker reads the value with
     the reader of that kind (below), and schemas.py writes the same declaration as JSON Schema
     for editors. ``kind`` is a reader's name: text (not blank), optional_text (may be blank),
-    count, time, date, phone, slug, choice, url, or the containers record and list."""
+    count, time, date, phone, slug, choice, url, flag (true or false), or the containers record and
+    list."""
 
     kind: str
     options: tuple[str, ...] = ()  # choice: the accepted values; slug: the refused ones
@@ -37,7 +38,8 @@ class Shape:
 
 TEXT = Shape("text")
 OPTIONAL_TEXT = Shape("optional_text")
-COUNT, TIME, DATE, PHONE, SLUG, URL = (Shape(k) for k in ("count", "time", "date", "phone", "slug", "url"))
+COUNT, TIME, DATE, PHONE, SLUG, URL, FLAG = (
+    Shape(k) for k in ("count", "time", "date", "phone", "slug", "url", "flag"))
 
 
 def record_of(fields: list["Field"], extra: Shape | None = None) -> Shape:
@@ -119,6 +121,18 @@ def text(node: Node | None, what: str, problems: Problems, *, required: bool = T
         problems.error(node.loc, f"{what}: expected text, got an empty value")
         return None
     return value
+
+
+def flag(node: Node | None, what: str, problems: Problems) -> bool | None:
+    """A setting that is on or off: YAML's plain ``true`` or ``false`` (every scalar is read as
+    text, see yamlio.py; ``yes``, ``on`` or ``1`` are refused rather than guessed)."""
+    raw = text(node, what, problems)
+    if raw is None or node is None:
+        return None
+    if raw not in ("true", "false"):
+        problems.error(node.loc, f"{what}: expected true or false, got '{raw}'")
+        return None
+    return raw == "true"
 
 
 def count(node: Node | None, what: str, problems: Problems) -> int | None:

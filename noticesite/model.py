@@ -347,6 +347,7 @@ class SiteConfig:
     title: str
     source: Location
     per_page: int = 20  # notices on each page of the index
+    print_qr: bool = False  # a QR code of the notice's address on its printed notice (print: qr_code)
 
 
 @dataclass

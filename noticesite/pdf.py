@@ -44,6 +44,7 @@ from . import urls
 from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
 from .cjktext import balance_lines, text_em
+from .qrcode import notice_qr
 from .render import zh_date
 from .timetable import schedule_days, schedule_totals
 from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
@@ -230,9 +231,10 @@ def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list
               "office_size": _office_size(site.config.office),
               "title_lines": balance_lines(notice.title, _TITLE_CHARS)}
     whole = [_attachment_context(notice, a) for a in notice.attachments]
+    # The QR code (its setting and the notice's address) is in the HTML, which the PDF's key hashes.
     docs = [_document(env, "notice.html", f"{notice.slug}/notice.pdf", notice.title,
                       _metadata(notice, notice.title), stylesheet, content_dir, notice.source, site.root,
-                      common | {"attachments": whole})]
+                      common | {"attachments": whole, "qr": notice_qr(site.config, notice)})]
     for a, ctx in zip(notice.attachments, whole):
         title = f"附件{a.number}：{a.title}"
         docs.append(_document(env, "attachment.html", f"{notice.slug}/{a.slug}.pdf", title,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import jinja2
 
 from .amendments import relations
+from .calendars import notice_url
 from .model import Attachment, Notice, NoticeSummary, Procedure, Schedule, Site, SiteConfig
 from .timetable import schedule_days, schedule_totals
 
@@ -43,7 +44,15 @@ def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Env
     env.filters["atom_date"] = atom_date
     env.filters["absolute_links"] = absolute_links
     env.globals["schedule_days"] = schedule_days
+    env.globals["schedule_totals"] = schedule_totals
+    env.filters["for_wechat"] = _for_wechat
     return env
+
+
+def _for_wechat(markup: str, styles: dict, page_url: str):
+    from .wechat import for_wechat  # imported by a build that renders a WeChat article only
+
+    return for_wechat(markup, styles, page_url)
 
 
 _LOADER_CLASS: type | None = None
@@ -196,6 +205,7 @@ def site_pages(site: Site) -> list[Page]:
     for notice in site.notices:
         pages.append(Page(f"{notice.slug}/index.html", "notice.html",
                           {"notice": notice, "relations": related[notice.slug]}))
+        pages.append(wechat_page(site.config, notice))
         for attachment in notice.attachments:
             pages.append(attachment_page(notice, attachment))
     return pages
@@ -283,6 +293,17 @@ def attachment_page(notice: Notice, attachment: Attachment) -> Page:
     # the load cache is then read from disk, and only if its page is made again).
     return Page(f"{notice.slug}/{attachment.slug}.html", f"attachments/{attachment.type}.html",
                 {"notice": notice, "attachment_number": attachment.number})
+
+
+def wechat_page(config: SiteConfig, notice: Notice) -> Page:
+    """The notice as a WeChat article, beside its pages: its links are made absolute from the
+    notice's address (base_url, which site.yaml must give), since the article is read away from
+    the site."""
+    return Page(f"{notice.slug}/{WECHAT_PAGE}", "wechat.html",
+                {"notice": notice, "notice_url": notice_url(config, notice)})
+
+
+WECHAT_PAGE = "wechat.html"
 
 
 def attachment_extras(attachment: Attachment) -> dict:

@@ -14,7 +14,7 @@ from typing import Callable, Literal
 from . import fields as f
 from . import limits, urls
 from .errors import Problems
-from .fields import COUNT, DATE, OPTIONAL_TEXT, PHONE, SLUG, TIME, URL, Field, choice_of, list_of, record_of
+from .fields import COUNT, DATE, FLAG, OPTIONAL_TEXT, PHONE, SLUG, TIME, URL, Field, choice_of, list_of, record_of
 from .model import (
     Branch, CardField, CollegeCode, Column, ColumnType, Contact, Directory, Location, Makeup, Office, Phone,
     Procedure, Schedule, Session, SiteConfig, Step, TimeRange,
@@ -26,6 +26,10 @@ Resolve = Callable[[Node, str], object]  # (reference node, data kind) -> loaded
 
 # ---- data/site.yaml ------------------------------------------------------------
 
+PRINT_FIELDS = [
+    Field("qr_code", "true: a QR code of the notice's address (from base_url) beside its signature in its "
+                     "PDF; default false", required=False, shape=FLAG),
+]
 SITE_FIELDS = [
     Field("school", "the school's name"),
     Field("office", "the issuing office, printed above the document number"),
@@ -33,6 +37,7 @@ SITE_FIELDS = [
     Field("base_url", "the published address, e.g. https://jwc.example.edu.cn/ (may carry a sub-path)", shape=URL),
     Field("language", "the language of the notices, zh-CN", required=False, shape=OPTIONAL_TEXT),
     Field("per_page", "notices on each page of the index (default 20)", required=False, shape=COUNT),
+    Field("print", "settings of the printed notice: qr_code", required=False, shape=record_of(PRINT_FIELDS)),
 ]
 
 
@@ -47,10 +52,25 @@ def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
         problems.error(rec["base_url"].loc, f"site: base_url: {why}, got '{base_url}'")
         base_url = None
     per_page = f.count(rec.get("per_page"), "site: per_page", problems) if "per_page" in rec else 20
+    print_qr = _print_settings(rec.get("print"), "base_url" in rec, problems)
     school, office, title = values["school"], values["office"], values["title"]
-    if school is None or office is None or title is None or base_url is None or per_page is None:
+    if school is None or office is None or title is None or base_url is None or per_page is None \
+            or print_qr is None:
         return None
-    return SiteConfig(school, office, base_url.rstrip("/") + "/", language, title, node.loc, per_page)
+    return SiteConfig(school, office, base_url.rstrip("/") + "/", language, title, node.loc, per_page, print_qr)
+
+
+def _print_settings(node: Node | None, has_base_url: bool, problems: Problems) -> bool | None:
+    """Whether the printed notice carries a QR code (``print: {qr_code: true}``); None when wrong."""
+    rec = f.record(node, PRINT_FIELDS, "site: print", problems) if node is not None else {}
+    if rec is None:
+        return None
+    qr_node = rec.get("qr_code")
+    qr = f.flag(qr_node, "site: print: qr_code", problems) if qr_node is not None else False
+    if qr and qr_node is not None and not has_base_url:  # the code is the page's address: base_url + slug
+        problems.error(qr_node.loc, "site: print: qr_code: the QR code holds the notice's address, "
+                                    "made from base_url: set base_url (e.g. https://jwc.example.edu.cn/)")
+    return qr
 
 
 # ---- schedules -----------------------------------------------------------------

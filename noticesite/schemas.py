@@ -92,6 +92,8 @@ def shape_schema(shape: Shape) -> dict[str, Any]:
         return {"anyOf": [_string(f"{refused}[a-z0-9][a-z0-9_-]*"), {"type": "integer", "minimum": 0}]}
     if kind == "choice":
         return {**_string("|".join(re.escape(o) for o in shape.options)), "enum": list(shape.options)}
+    if kind == "flag":  # fields.flag: YAML's plain true or false (quoted, the same words)
+        return {"anyOf": [{"type": "boolean"}, _string("true|false")]}
     if kind == "url":
         return {"type": "string", "pattern": "^https?://[^/?#\\s]+[^\\s]*$", "format": "uri"}
     if kind == "list":

@@ -179,3 +179,18 @@ def web_address(value: str) -> str | None:
     if preprocess(value) != value or parts.scheme not in ("http", "https") or not parts.netloc:
         return "expected an http:// or https:// address"
     return None
+
+
+def absolute(page_url: str, value: str, image: bool = False) -> str | None:
+    """The absolute address a browser on the page at ``page_url`` (absolute, http or https) goes
+    to for a link or image whose attribute decodes to ``value``; None when the policy refuses it.
+    For copies of a page read away from the site (the WeChat article), where a relative link
+    would lead nowhere."""
+    from urllib.parse import urljoin
+
+    verdict = judge(preprocess(value), image)
+    if verdict.refused is not None:
+        return None
+    if verdict.local is None:  # an allowed scheme: already absolute
+        return verdict.seen
+    return urljoin(page_url, verdict.seen)

@@ -74,7 +74,8 @@ def test_example_data_files_name_their_schema_by_a_relative_path():
 
 
 DATA_FILES = [p for folder in (REPO / "data", SITES / "exam-registration" / "data")
-              for p in sorted(folder.rglob("*.yaml")) if p.name != LEDGER_NAME]  # the ledger is the build's file (noticesite/ledger.py)
+              # the ledger is the build's own file (noticesite/ledger.py)
+              for p in sorted(folder.rglob("*.yaml")) if p.name != LEDGER_NAME]
 
 
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.relative_to(REPO).as_posix())
