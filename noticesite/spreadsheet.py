@@ -67,11 +67,30 @@ def _cell_value(value: object) -> object:
     return value.raw if isinstance(value, Phone) else value  # a phone as written: 0730-… keeps its 0
 
 
+# What Excel and WPS read as the start of a formula in a .csv cell (OWASP, "CSV injection"): a
+# .csv has no cell types, so such text from the data would run in the reader's spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START + ("'",)):
+        # An apostrophe first: the spreadsheet shows the text, as it does for "'" typed in a cell;
+        # the import takes it off (_csv_text). One already there is doubled, so it reads back too.
+        return "'" + value
+    return value
+
+
+def _csv_text(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START + ("'",)) else cell
+
+
 def to_csv(rows: list[list[object]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # CRLF: RFC 4180, and what Excel writes
     for row in rows:
-        writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -128,7 +147,7 @@ def read_table(path: Path, shown: str, problems: Problems) -> tuple[str, list[li
         if text is None:
             problems.extend(found)
             return None
-        return "", [list(row) for row in csv.reader(io.StringIO(text))]
+        return "", [[_csv_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     if path.suffix.lower() != ".xlsx":
         problems.error(Location(shown), "expected an .xlsx or .csv file")
         return None

@@ -1,6 +1,7 @@
 """Schedules out to .xlsx and .csv and back in, through the command line; a bad cell located."""
 from __future__ import annotations
 
+import csv
 import io
 import subprocess
 import sys
@@ -97,3 +98,25 @@ def test_every_cell_reads_back_as_the_value_written_never_a_formula(rows):
     sheet = load_workbook(io.BytesIO(spreadsheet.to_xlsx([["a", "b", "c"], *rows], "t"))).active
     read = [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=2)]
     assert read == [[(v, "n" if isinstance(v, int) else "s") for v in row] for row in rows]
+
+
+# What Excel and WPS read as the start of a formula in a .csv cell (OWASP's CSV injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.unit
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(rows=st.lists(st.lists(_CELL.map(str), min_size=3, max_size=3), min_size=1, max_size=5))
+def test_no_csv_cell_starts_a_formula_and_the_import_reads_it_back(rows, tmp_path_factory):
+    """A .csv has no cell types: Excel runs any cell starting with '=', '+', '-' or '@'. The export
+    marks such text with a leading apostrophe (what Excel itself shows for text), and the import
+    takes it off again: what was written reads back."""
+    data = spreadsheet.to_csv([["a", "b", "c"], *rows])
+    cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+    assert not [c for c in cells if c.startswith(_FORMULA_START)]
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_bytes(data)
+    problems = Problems()
+    read = spreadsheet.read_table(path, "t.csv", problems)
+    assert read is not None and not list(problems)
+    assert read[1][1:] == rows
