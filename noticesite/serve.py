@@ -200,7 +200,7 @@ class Preview:
         the browsers to reload, from any thread (serve() passes livereload's); called after
         each update of the folder: the pages of a save, then its PDFs."""
         self.root = root
-        self.print = options.pdf  # the PDFs after the pages, by the printer
+        self.print_later = options.pdf  # the PDFs after the pages, by the printer
         # the pages first; the PDFs and the search index after them
         self.options = dataclasses.replace(options, in_place=True, private_output=True, search=False,
                                            search_later=options.search, pdf=False)
@@ -247,12 +247,12 @@ class Preview:
                 with self._writing:
                     self.generation += 1
                     generation = self.generation
-                    pdfs = self._pages_first_pdfs(site) if self.print else None
+                    pdfs = self._pages_first_pdfs(site) if self.print_later else None
                     report = self.last_report = build(site, self.folder, self.options, self.cache.hasher,
                                                       self.env, pdfs=pdfs)
                 print(f"rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr)
                 self.reload()
-                if self.print:  # the search index after the PDFs: it holds their texts
+                if self.print_later:  # the search index after the PDFs: it holds their texts
                     self.printer.submit(generation, site)
                 elif report.search_job is not None:
                     self.indexer.submit(report.search_job)
