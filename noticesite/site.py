@@ -207,7 +207,7 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
         # An output whose key is the one the last build of output/ recorded was made by that build
         # from the same inputs (a key covers all a template is handed): it would be made again.
         made = Manifest.for_output(project.root, project.root / "output").outputs
-        for output in plan_outputs(site, ctx, PrintedPdfs(links=pdfs.links)):
+        for output in plan_outputs(site, ctx, pdfs):
             if output.link is None and made.get(output.path) != output.key:
                 _made(output, ctx)
     except BuildError as exc:
