@@ -137,7 +137,7 @@ def template_references() -> dict:
 
 
 def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
-         pdf_links: dict[str, tuple[str, int]], pdf_files: Sequence[tuple[str, str, Path]] = (),
+         pdf_links: dict[str, tuple[str, int | None]], pdf_files: Sequence[tuple[str, str, Path]] = (),
          ledgers: dict[str, Ledger] | None = None) -> list[Output]:
     """Every file of the site: pages, feeds, calendars, the PDFs printed into the cache
     (``pdf_files``: name, input hash, cached file) and the assets of layouts/. ``ledgers``: the
@@ -149,7 +149,7 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
     calendars = {n.slug: _CalendarsOnce(site.config, n, ledgers.get(n.slug)) for n in site.notices}
     sheets = {n.slug: _SheetsOnce(n) for n in site.notices}
     outputs: list[Output] = []
-    pdfs_of: dict[str, dict[str, tuple[str, int]]] = {}  # notice slug -> its PDF links, which its pages show
+    pdfs_of: dict[str, dict[str, tuple[str, int | None]]] = {}  # notice slug -> its PDF links, which its pages show
     for path, link in pdf_links.items():
         pdfs_of.setdefault(path.split("/", 1)[0], {})[path] = link
     notice_extras: dict[str, tuple[dict, Any]] = {}  # slug -> what its pages are handed besides the page's own

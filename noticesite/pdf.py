@@ -109,6 +109,9 @@ class RenderReport:
     files: list[tuple[str, str, Path]] = field(default_factory=list)  # (name, input hash, PDF in the cache)
     peak_rss: int = 0  # bytes: the largest printing process's peak
     subsetter: str = ""  # what cut the fonts down to the characters used: HarfBuzz, fontTools, "" (none printed)
+    # page path -> (href of its PDF from the page, size in bytes; None: being printed, for the preview)
+    links: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    texts: list[tuple[str, str, str]] = field(default_factory=list)  # (PDF path, title, its text): for search
 
     def __str__(self) -> str:
         return (f"PDF: {len(self.rendered)} rendered, {len(self.reused)} reused "
@@ -785,29 +788,24 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
     return report
 
 
-def write_site_pdfs(site: Site, out_dir: Path | None, ctx) -> RenderReport:
-    """The build's PDF stage: check the fonts, print every notice, and link the PDFs.
-
-    ``ctx`` is the build's context (``site.BuildContext``, not imported: the
-    build imports the outputs, not the other way round). Uses its template
-    environment, cache folder and worker count; adds to its report's PDF
-    counts, and fills ``pdf_links``, page path → (href from that page, size
-    in bytes), for the HTML pages to offer the print version. Raises
+def write_site_pdfs(site: Site, env: jinja2.Environment, cache_dir: Path, out_dir: Path | None = None,
+                    workers: int | None = None, progress: Progress | None = None) -> RenderReport:
+    """The build's PDF stage: check the fonts, print every notice into the cache (``cache_dir``),
+    and return what the later stages need as values: ``files`` (to link into the output folder),
+    ``links`` (page path -> href from that page and size in bytes, for the pages to offer the
+    print version) and ``texts`` (what each PDF says, for the site search). Raises
     ``BuildError`` before printing anything when a character has no font.
     """
-    docs = site_print_documents(site, ctx.env)
-    memo = CharacterMemo(ctx.cache / "pdf")
+    docs = site_print_documents(site, env)
+    memo = CharacterMemo(cache_dir / "pdf")
     problems = check_fonts(docs, memo=memo)
     memo.save()
     if any(p.severity == "error" for p in problems):
         raise BuildError(p for p in problems if p.severity == "error")
-    report = render_pdfs(docs, out_dir, ctx.cache, ctx.options.workers, ctx.options.progress)
+    report = render_pdfs(docs, out_dir, cache_dir, workers, progress)
     report.warnings = [p for p in problems if p.severity == "warning"] + report.warnings
-    ctx.report.pdfs_rendered += len(report.rendered)
-    ctx.report.pdfs_reused += len(report.reused)
-    for doc in docs:  # what each PDF says, for the site search
-        ctx.pdf_texts.append((doc.name, doc.title, _plain_text(doc.html)))
-    ctx.pdf_links.update(pdf_links(site, ctx.cache))
+    report.texts = [(doc.name, doc.title, _plain_text(doc.html)) for doc in docs]
+    report.links = pdf_links(site, cache_dir)
     return report
 
 
@@ -878,9 +876,9 @@ def site_print_documents(site: Site, env: jinja2.Environment) -> list[PrintDocum
     return [doc for notice in site.notices for doc in print_documents(site, notice, env)]
 
 
-def pdf_links(site: Site, cache_dir: Path) -> dict[str, tuple[str, int]]:
+def pdf_links(site: Site, cache_dir: Path) -> dict[str, tuple[str, int | None]]:
     """Page path -> (href of its PDF from the page, the PDF's size in bytes; 0 if not printed yet)."""
-    links = {}
+    links: dict[str, tuple[str, int | None]] = {}
     for notice in site.notices:
         pages = {"notice": f"{notice.slug}/index.html",
                  **{a.slug: f"{notice.slug}/{a.slug}.html" for a in notice.attachments}}

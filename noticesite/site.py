@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from . import search  # search imports Pagefind only when it builds an index
 from .cache import CACHE_DIR, Hasher, Manifest, code_version, digest
@@ -71,39 +71,60 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildContext:
-    """What every output stage may use: the project, the template environment, the report."""
+    """What every stage may read, and none writes: the project, the template environment, the
+    options, the cache folder, the file hasher, the output folder being replaced (if any)."""
 
     project: Project
-    env: object
+    env: Any  # a jinja2.Environment, or the LazyEnvironment that makes one when a template is read
     options: BuildOptions
-    report: BuildReport
     cache: Path
     hasher: Hasher
-    previous: Path | None  # the output folder being replaced, if any
-    pdf_links: dict[str, tuple[str, int]] = field(default_factory=dict)  # page path -> (pdf href, bytes)
-    pdf_texts: list[tuple[str, str, str]] = field(default_factory=list)  # (PDF path, title, its text)
-    # the calendar ledger of each notice whose events changed since its ledger file, as updated
-    ledgers: dict[str, Ledger] = field(default_factory=dict)
+    previous: Path | None
 
+
+@dataclass(frozen=True)
+class PrintedPdfs:
+    """The PDF stage's value, handed to the plan and the search stage: every PDF (name, key,
+    file in the cache), each page's link to its PDF (href, size; size None: being printed,
+    which only the preview's pages-first release shows), and what each PDF says."""
+
+    files: list[tuple[str, str, Path]] = field(default_factory=list)
+    links: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    texts: list[tuple[str, str, str]] = field(default_factory=list)
+    rendered: int = 0
+    reused: int = 0
+    peak_rss: int = 0
+    warnings: list = field(default_factory=list)
+    subsetter: str = ""  # what cut the fonts down to the characters used (pdf.font_subsetter)
+
+
+NO_PDFS = PrintedPdfs()
 
 # Below this many files to render, forking workers costs more than it saves.
 _PARALLEL_THRESHOLD = 200
 
 
 def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher: Hasher | None = None,
-          env=None, scan: "OutputScan | None" = None) -> BuildReport:
+          env=None, scan: "OutputScan | None" = None, pdfs: PrintedPdfs | None = None) -> BuildReport:
     """Write the whole site into ``out_dir``. Raises BuildError, with ``out_dir`` as it was, on failure.
 
+    The stages, each timed (``BuildReport.timings``, what NOTICESITE_TIMINGS prints), each taking
+    values and returning values: print the PDFs (``print_pdfs``), plan every file (``plan_outputs``),
+    write the files (a new release, or in place for the preview), index them for search
+    (``index_for_search``), then switch the folder to them at once.
+
     The first build into a folder writes a new folder beside it and swaps it in. Later builds
-    (the manifest of the last one is valid) update the folder: every changed file is rendered
-    into a temporary file beside its target first, and only when all of them are made are they
-    renamed into place and the files without a source removed.
+    (the manifest of the last one is valid) link the unchanged files of the current release
+    into the new one and render the others; the preview's (``in_place``) renders each changed
+    file beside its target and renames them all in once all are made.
 
     A caller that builds again and again (the preview) passes the same ``hasher`` and ``env``:
     files and templates that did not change are then neither hashed nor compiled again. A
-    caller may start reading ``out_dir`` early (``OutputScan``, before loading) and pass it.
+    caller may start reading ``out_dir`` early (``OutputScan``, before loading) and pass it. A
+    caller that printed the PDFs already (the preview, in the background) passes them as
+    ``pdfs``: they are not printed again.
     """
     options = options or BuildOptions()
     project = Project(Path(site.root))
@@ -117,7 +138,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
     # compiled templates are kept per version of this code (which sets the environment's options)
     env = env or LazyEnvironment(project.layouts, project.root / CACHE_DIR / f"templates-{code_version()[:12]}")
-    ctx = BuildContext(project, env, options, report, project.root / CACHE_DIR, hasher or Hasher(), previous)
+    ctx = BuildContext(project, env, options, project.root / CACHE_DIR, hasher or Hasher(), previous)
     updating = previous is not None or options.in_place
     # What is on disk is read while the PDFs and the plan are made (unless the caller started
     # earlier); it is all read before any worker is forked.
@@ -130,19 +151,48 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     try:
         # before anything is published: a sequence once published is never published again for
         # other content, even if this build fails later and the change is undone
-        ctx.ledgers = _timed(report, "ledger", lambda: calendar_ledgers(site, write=options.record_ledger))
-        pdf_files = _timed(report, "pdf", lambda: _print_pdfs(site, ctx)) if options.pdf else []
-        outputs = _timed(report, "plan", lambda: _plan(site, env, ctx, pdf_files))
+        ledgers = _timed(report, "ledger", lambda: calendar_ledgers(site, write=options.record_ledger))
+        if pdfs is None:
+            pdfs = _timed(report, "pdf", lambda: print_pdfs(site, ctx)) if options.pdf else NO_PDFS
+        outputs = _timed(report, "plan", lambda: plan_outputs(site, ctx, pdfs, ledgers))
     finally:
         on_disk = scan.result() if scan else dict(manifest.stats) if trusted else {}
     report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
+    report.pdfs_rendered, report.pdfs_reused = pdfs.rendered, pdfs.reused
+    report.pdf_peak_rss, report.warnings = pdfs.peak_rss, list(pdfs.warnings)
+    report.pdf_fonts = pdfs.subsetter
+    old_keys, old_stats = (manifest.outputs, manifest.stats) if previous else ({}, {})
+    todo = _changed(outputs, on_disk, old_keys, old_stats)
+    keys = {o.path: o.key for o in outputs}
     try:
         if options.in_place:
-            _update(site, outputs, out_dir, on_disk, manifest, ctx)
+            suffix = open_in_place(out_dir)
+            stats = _timed(report, "files", lambda: write_in_place(outputs, todo, out_dir, suffix, old_stats, ctx))
+            manifest.forget()  # the folder changes now: until saved again, trust nothing in it
+            commit_in_place(out_dir, todo, suffix, set(on_disk) - set(keys))
+            try:
+                keys.update(_search_stage(site, out_dir, out_dir, ctx, report, pdfs, keys, old_keys))
+            except BuildError as exc:  # the pages are in place already; the previous index stays
+                raise BuildError(exc.problems, "its pages are new; its search index is the previous one") from exc
+            if not options.search and not options.search_later:
+                remove_search_index(out_dir)  # as a build without search has none
         else:
-            _write_release(site, outputs, out_dir, on_disk, manifest, ctx)
+            releases = Releases(out_dir)
+            with releases.locked():
+                if _release_is_current(site, outputs, todo, out_dir, on_disk, old_keys, ctx, pdfs):
+                    report.rendered, report.reused, report.removed = 0, len(outputs), 0
+                    return report
+                with releases.writing() as folder:
+                    todo, stats = _timed(report, "files", lambda: write_release(
+                        outputs, todo, out_dir, folder, old_stats, ctx))
+                    keys.update(_search_stage(site, folder, out_dir, ctx, report, pdfs, keys, old_keys))
+                    manifest.forget()  # killed from here to save(): the next build is a full one, never a wrong one
+                    releases.switch(folder, files=len(outputs))
     except OSError as exc:  # a full disk, a folder we may not write: say which file, stop cleanly
         raise BuildError([write_problem(exc, out_dir, project.root)]) from exc
+    stale = set(on_disk) - set(keys)
+    report.rendered, report.reused, report.removed = len(todo), len(outputs) - len(todo), len(stale)
+    manifest.save(keys, stats)
     return report
 
 
@@ -156,19 +206,20 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
     options = options or BuildOptions()
     project = Project(Path(site.root))
     env = env or LazyEnvironment(project.layouts)
-    ctx = BuildContext(project, env, options, BuildReport(), project.root / CACHE_DIR, Hasher(), None)
-    ctx.ledgers = calendar_ledgers(site, write=False)  # as the build would publish them, written nowhere
+    ctx = BuildContext(project, env, options, project.root / CACHE_DIR, Hasher(), None)
     problems: list[Problem] = []
     try:
+        pdfs = NO_PDFS
         if options.pdf:
             config = fingerprint(site.config)
             problems += _templates_located(ctx, lambda: pdf.check_print(
                 site, env, ctx.cache, key_of=lambda notice: digest(code_version(), config, notice_key(notice))))
-            ctx.pdf_links.update(pdf.pdf_links(site, ctx.cache))  # the sizes a build would link, where known
+            pdfs = PrintedPdfs(links=pdf.pdf_links(site, ctx.cache))  # the sizes a build would link, where known
         # An output whose key is the one the last build of output/ recorded was made by that build
         # from the same inputs (a key covers all a template is handed): it would be made again.
         made = Manifest.for_output(project.root, project.root / "output").outputs
-        for output in _plan(site, env, ctx, []):
+        ledgers = calendar_ledgers(site, write=False)  # as the build would publish them, written nowhere
+        for output in plan_outputs(site, ctx, pdfs, ledgers):
             if output.link is None and made.get(output.path) != output.key:
                 _made(output, ctx)
     except BuildError as exc:
@@ -177,10 +228,10 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
 
 
 def calendar_ledgers(site: Site, write: bool) -> dict[str, Ledger]:
-    """The calendar ledger of each notice whose events changed since its ledger file was
-    written (by slug), updated at this build's time; with ``write``, each written back to
-    data/<slug>/ (ledger.py). Usually none: a notice whose ledger says what it publishes is
-    told by its summary, without being read whole."""
+    """The ledger stage: the calendar ledger of each notice whose events changed since its
+    ledger file was written (by slug), updated at this build's time; with ``write``, each written
+    back to data/<slug>/ (ledger.py). Usually none: a notice whose ledger says what it publishes
+    is told by its summary, without being read whole."""
     now = clock()
     updated = {}
     for notice in site.notices:
@@ -201,38 +252,44 @@ def stale_ledgers(site: Site) -> list[str]:
     return [f"data/{n.slug}/{LEDGER_NAME}" for n in site.notices if not ledger_settled(site.config, n)]
 
 
-def _write_release(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str, tuple[int, int]],
-                   manifest: Manifest, ctx: BuildContext) -> None:
-    """Everything into a new release folder, then ``out_dir`` (a link) switched to it at once.
-
-    Files whose key is the manifest's, and that still have the size and time it recorded, are
-    hard links to the current release's; the others are rendered. Until the switch nothing a
-    reader of ``out_dir`` sees has changed; a build killed before it leaves a folder that the
-    next build removes.
+def write_release(outputs: list[Output], todo: list[Output], out_dir: Path, folder: Path,
+                  old_stats: dict[str, tuple[int, int]], ctx: BuildContext
+                  ) -> tuple[list[Output], dict[str, tuple[int, int]]]:
+    """The write stage of a build: every file into the new release ``folder``. Files not in
+    ``todo`` (their key is the manifest's, and they still have the size and time it recorded)
+    are hard links to the current release's; the others are rendered. Returns what was
+    rendered and every file's size and time. Until the switch nothing a reader of ``out_dir``
+    sees has changed; a build killed before it leaves a folder that the next build removes.
     """
-    report = ctx.report
-    releases = Releases(out_dir)
-    old_keys, old_stats = (manifest.outputs, manifest.stats) if ctx.previous else ({}, {})
-    todo = _changed(outputs, on_disk, old_keys, old_stats)
-    keys = {o.path: o.key for o in outputs}
-    with releases.locked():
-        if _release_is_current(site, outputs, todo, out_dir, on_disk, old_keys, ctx):
-            report.rendered, report.reused, report.removed = 0, len(outputs), 0
-            return
-        with releases.writing() as folder:
-            changed = {o.path for o in todo}
-            kept = link_unchanged([o.path for o in outputs if o.path not in changed], out_dir, folder)
-            linked = set(kept)
-            todo += [o for o in outputs if o.path not in changed and o.path not in linked]
-            written = _timed(report, "files", lambda: _render_all(todo, folder, ctx))
-            stats = {path: old_stats[path] for path in kept}
-            stats.update(written)
-            keys.update(_search_stage(site, folder, out_dir, ctx, keys, old_keys))
-            manifest.forget()  # killed from here to save(): the next build is a full one, never a wrong one
-            releases.switch(folder, files=len(outputs))
-    stale = set(on_disk) - set(keys)
-    report.rendered, report.reused, report.removed = len(todo), len(outputs) - len(todo), len(stale)
-    manifest.save(keys, stats)
+    changed = {o.path for o in todo}
+    kept = link_unchanged([o.path for o in outputs if o.path not in changed], out_dir, folder)
+    linked = set(kept)
+    todo = todo + [o for o in outputs if o.path not in changed and o.path not in linked]
+    stats = {path: old_stats[path] for path in kept}
+    stats.update(_render_all(todo, folder, ctx))
+    return todo, stats
+
+
+def write_in_place(outputs: list[Output], todo: list[Output], out_dir: Path, suffix: str,
+                   old_stats: dict[str, tuple[int, int]], ctx: BuildContext) -> dict[str, tuple[int, int]]:
+    """The write stage of the preview, in its private folder (no other reader; a release per
+    save would relink the whole archive): each file of ``todo`` rendered beside its target,
+    under ``suffix`` (output_folder.open_in_place), until ``commit_in_place`` renames them all in.
+    Returns every file's size and time. On failure the folder is as it was."""
+    try:
+        written = _render_all(todo, out_dir, ctx, suffix)
+    except BaseException:
+        discard(out_dir, [o.path for o in todo], suffix)
+        raise
+    stats = {o.path: old_stats[o.path] for o in outputs if o.path in old_stats and o.path not in written}
+    stats.update(written)
+    return stats
+
+
+def commit_in_place(out_dir: Path, todo: list[Output], suffix: str, stale: set[str]) -> None:
+    """Rename the files ``write_in_place`` made into place and remove those without a source."""
+    move_in(out_dir, [o.path for o in todo], suffix)
+    remove_stale(out_dir, stale)
 
 
 def _changed(outputs: list[Output], on_disk: dict[str, tuple[int, int]], old_keys: dict[str, str],
@@ -243,59 +300,28 @@ def _changed(outputs: list[Output], on_disk: dict[str, tuple[int, int]], old_key
 
 
 def _release_is_current(site: Site, outputs: list[Output], todo: list[Output], out_dir: Path,
-                        on_disk: dict[str, tuple[int, int]], old_keys: dict[str, str], ctx: BuildContext) -> bool:
+                        on_disk: dict[str, tuple[int, int]], old_keys: dict[str, str], ctx: BuildContext,
+                        pdfs: PrintedPdfs) -> bool:
     """Whether the current release is what this build would make: nothing to render, no file to
     remove, the search index (when made) the same (output_folder.release_is_current)."""
     if todo or ctx.previous is None or ctx.options.search_later:
         return False
 
     def index_is_current() -> bool:
-        job = _search_job(site, out_dir, ctx, {o.path: o.key for o in outputs})
+        job = search_job(site, out_dir, pdfs, {o.path: o.key for o in outputs})
         return old_keys.get(search.INDEX_DIR + "/") == job.key and search.index_is(out_dir, job.bundles)
 
     return release_is_current(out_dir, {o.path for o in outputs}, on_disk, old_keys,
                               index_is_current if ctx.options.search else None)
 
 
-def _update(site: Site, outputs: list[Output], out_dir: Path, on_disk: dict[str, tuple[int, int]],
-            manifest: Manifest, ctx: BuildContext) -> None:
-    """In place, for the preview's private folder (no other reader; a release per save would
-    relink the whole archive): render what changed beside its target, then rename it all in and
-    remove what has no source.
-
-    A file is kept when its key is the manifest's and it still has the size and time the
-    manifest recorded; anything else in the folder (an edited or stray file) is replaced or removed.
-    """
-    report = ctx.report
-    suffix = open_in_place(out_dir)
-    old_keys, old_stats = (manifest.outputs, manifest.stats) if ctx.previous else ({}, {})
-    todo = _changed(outputs, on_disk, old_keys, old_stats)
-    keys = {o.path: o.key for o in outputs}
-    try:
-        written = _timed(report, "files", lambda: _render_all(todo, out_dir, ctx, suffix))
-    except BaseException:
-        discard(out_dir, [o.path for o in todo], suffix)
-        raise
-    manifest.forget()  # the folder is about to change: until saved again, trust nothing in it
-    move_in(out_dir, [o.path for o in todo], suffix)
-    stale = set(on_disk) - set(keys)
-    remove_stale(out_dir, stale)
-    stats = {path: old_stats[path] for path in keys if path in old_stats and path not in written}
-    stats.update(written)
-    try:
-        keys.update(_search_stage(site, out_dir, out_dir, ctx, keys, old_keys))
-    except BuildError as exc:  # the pages are in place already; the previous index stays
-        raise BuildError(exc.problems, "its pages are new; its search index is the previous one") from exc
-    if not ctx.options.search and not ctx.options.search_later:
-        remove_search_index(out_dir)  # as a build without search has none
-    report.rendered, report.reused, report.removed = len(todo), len(outputs) - len(todo), len(stale)
-    manifest.save(keys, stats)
-
-
-def _plan(site: Site, env, ctx: BuildContext, pdf_files: list) -> list[Output]:
+def plan_outputs(site: Site, ctx: BuildContext, pdfs: PrintedPdfs,
+                 ledgers: dict[str, Ledger] | None = None) -> list[Output]:
+    """The plan stage: every file of the site with its key, the PDFs' links and files taken
+    from the PDF stage's value, the calendars from the ledger stage's."""
     # reading the templates' references parses them: a syntax error surfaces here
-    return _templates_located(ctx, lambda: plan(site, env, ctx.project.layouts, ctx.hasher, ctx.pdf_links,
-                                                pdf_files, ctx.ledgers))
+    return _templates_located(ctx, lambda: plan(site, ctx.env, ctx.project.layouts, ctx.hasher, pdfs.links,
+                                                pdfs.files, ledgers))
 
 
 def _templates_located(ctx: BuildContext, work: Callable[[], T]) -> T:
@@ -400,8 +426,7 @@ def _render_in_parallel(todo: list[Output], folder: Path, suffix: str, workers: 
 
 def _output_cost(output: Output) -> int:
     """Roughly, in tenths of a millisecond: a page is rendered from templates, a calendar file
-    is short text, a PDF is only linked, a workbook is zipped XML (openpyxl: ~25 ms of CPU for the
-    example's schedule)."""
+    is short text, a PDF is only linked."""
     if output.link is not None:
         return 1
     if output.path.endswith(".xlsx"):
@@ -440,36 +465,37 @@ def _template_problem(project: Project, exc: Exception) -> Problem:
     return Problem(shown, line, 1 if line else 0, f"template error: {exc}")
 
 
-def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
-    """Print the PDFs that changed into the cache; returns every PDF (name, key, cached file)."""
+def print_pdfs(site: Site, ctx: BuildContext) -> PrintedPdfs:
+    """The PDF stage: print the PDFs that changed into the cache; returns them as a value."""
     from . import pdf
 
-    printed = _templates_located(ctx, lambda: pdf.write_site_pdfs(site, None, ctx))
-    ctx.report.warnings += printed.warnings
-    ctx.report.pdf_peak_rss = printed.peak_rss
-    ctx.report.pdf_fonts = printed.subsetter
-    return printed.files
+    printed = _templates_located(ctx, lambda: pdf.write_site_pdfs(
+        site, ctx.env, ctx.cache, workers=ctx.options.workers, progress=ctx.options.progress))
+    return PrintedPdfs(printed.files, printed.links, printed.texts, len(printed.rendered), len(printed.reused),
+                       printed.peak_rss, printed.warnings, printed.subsetter)
 
 
-def _search_stage(site: Site, folder: Path, out_dir: Path, ctx: BuildContext, keys: dict[str, str],
-                  old_keys: dict[str, str]) -> dict[str, str]:
-    """The search index of the pages written into ``folder`` (timed), as the manifest's entry for
-    it; with BuildOptions.search_later, none: what a new one of ``out_dir`` needs is handed back
-    (BuildReport.search_job), for the preview to build once the pages are shown."""
+def _search_stage(site: Site, folder: Path, out_dir: Path, ctx: BuildContext, report: BuildReport,
+                  pdfs: PrintedPdfs, keys: dict[str, str], old_keys: dict[str, str]) -> dict[str, str]:
+    """The search stage: the index of the pages written into ``folder`` (timed), as the
+    manifest's entry for it; with BuildOptions.search_later, none: what a new one of ``out_dir``
+    needs is handed back (BuildReport.search_job), for the preview to build once the pages are shown."""
     index = search.INDEX_DIR + "/"
     if ctx.options.search:
-        return {index: _timed(ctx.report, "search", lambda: _write_search_index(
-            site, folder, ctx, keys, old_keys.get(index)))}
+        return {index: _timed(report, "search", lambda: index_for_search(
+            site, folder, pdfs, keys, old_keys.get(index), ctx.previous))}
     if ctx.options.search_later:
-        ctx.report.search_job = _search_job(site, out_dir, ctx, keys)
+        report.search_job = search_job(site, out_dir, pdfs, keys)
     return {}
 
 
-def _write_search_index(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str],
-                        previous_key: str | None) -> str:
-    job = _search_job(site, folder, ctx, keys)
-    if job.key != previous_key or ctx.previous != folder:  # in place and unchanged: nothing to do
-        job.run(ctx.previous)
+def index_for_search(site: Site, folder: Path, pdfs: PrintedPdfs, keys: dict[str, str], previous_key: str | None,
+                     previous: Path | None) -> str:
+    """Index the pages of ``folder`` and the PDFs' texts; returns the index's key. The bundles
+    whose key is recorded in ``previous`` (an output folder) are taken from it."""
+    job = search_job(site, folder, pdfs, keys)
+    if job.key != previous_key or previous != folder:  # in place and unchanged: nothing to do
+        job.run(previous)
     return job.key
 
 
@@ -489,8 +515,8 @@ class SearchJob:
         return search.write_index(self.folder, self.bundles, reuse_from)
 
 
-def _search_job(site: Site, folder: Path, ctx: BuildContext, keys: dict[str, str]) -> SearchJob:
-    pdf_records = [search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in ctx.pdf_texts]
+def search_job(site: Site, folder: Path, pdfs: PrintedPdfs, keys: dict[str, str]) -> SearchJob:
+    pdf_records = [search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in pdfs.texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
     bundles = search.bundles(site, html_keys, pdf_records)
     return SearchJob(folder, bundles, search.index_key(bundles))

@@ -100,3 +100,18 @@ def test_a_character_without_a_font_stops_the_build_and_writes_nothing(project: 
     assert "U+F0001" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in project.path("output").rglob("*")) == before
+
+
+def test_a_build_never_marks_a_pdf_as_being_printed(example: Path):
+    """The preview's pages-first release marks links to PDFs not yet printed (正在生成, class
+    pdf-pending); a build prints before it writes: every link it writes has the PDF's size."""
+    pages = sorted((example / "output").rglob("*.html"))
+    assert pages
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "pdf-pending" not in text and "正在生成" not in text, path
+    links = soup(example / "output/2012-104/index.html").select("a[type='application/pdf']")
+    assert len(links) == len(PDFS)
+    for a in links:
+        assert re.search(r"\d+(\.\d+)?\s*[KM]B", a.get_text() + a.get("aria-label", "")), a
+        assert (example / "output/2012-104" / a["href"]).is_file()

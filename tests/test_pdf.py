@@ -389,16 +389,14 @@ def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(b
 
 @pytest.mark.pdf
 def test_the_build_stage_links_each_page_to_its_pdf(built, tmp_path):
-    from types import SimpleNamespace
-
-    ctx = SimpleNamespace(env=make_env(), cache=built[2], options=SimpleNamespace(workers=None, progress=None),
-                          report=SimpleNamespace(pdfs_rendered=0, pdfs_reused=0), pdf_links={}, pdf_texts=[])
-    report = pdf.write_site_pdfs(pdf_samples.site(), tmp_path, ctx)
-    assert report.rendered == [] and (ctx.report.pdfs_rendered, ctx.report.pdfs_reused) == (0, 5)
+    """The PDF stage hands its links and texts on as values (no context written into)."""
+    report = pdf.write_site_pdfs(pdf_samples.site(), make_env(), built[2], tmp_path)
+    assert report.rendered == [] and len(report.reused) == 5
     size = (tmp_path / "2012-104" / "attachment-3.pdf").stat().st_size
-    assert ctx.pdf_links["2012-104/attachment-3.html"] == ("attachment-3.pdf", size)
-    assert ctx.pdf_links["2012-104/index.html"][0] == "notice.pdf"
-    assert len(ctx.pdf_links) == 5
+    assert report.links["2012-104/attachment-3.html"] == ("attachment-3.pdf", size)
+    assert report.links["2012-104/index.html"][0] == "notice.pdf"
+    assert len(report.links) == 5
+    assert {name for name, _, _ in report.texts} == {name for name, _, _ in report.files}
 
 
 @pytest.mark.pdf

@@ -200,3 +200,85 @@ def test_preview_compiles_its_templates_before_the_first_build(project: Project)
         assert "layouts/attachments/procedure.html:" in page
     finally:
         preview.close()
+
+
+def pdf_state(folder: Path, page: str = "2012-104/attachment-1.html") -> tuple[bool, bool]:
+    """(whether the page marks its PDF link as being printed, whether its PDF is in the folder)"""
+    html = (folder / page).read_text(encoding="utf-8")
+    return "pdf-pending" in html and "正在生成" in html, (folder / page).with_suffix(".pdf").is_file()
+
+
+@pytest.mark.pdf
+def test_preview_shows_the_pages_first_then_the_pdfs_and_a_newer_save_supersedes(project: Project):
+    """With PDFs on (as `serve` has them): a save's pages are written before its PDFs are
+    printed, their PDF links marked as being printed; the PDFs land in a second update, and the
+    browsers are told to reload after each. A save that comes while an older one's PDFs print
+    supersedes them: only the newest lands. (The printer is held by an event, not a clock.)"""
+    import threading
+
+    from noticesite.serve import Preview
+    from noticesite.site import BuildOptions
+
+    reloads: list[int] = []
+    preview = Preview(project.root, BuildOptions(search=False), reload=lambda: reloads.append(preview.generation))
+    try:
+        assert preview.rebuild()
+        assert pdf_state(preview.folder) == (True, False)  # the first pages: no PDF printed for them yet
+        assert preview.printer.wait(timeout=600) and preview.landed == 1
+        assert pdf_state(preview.folder) == (False, True)
+        assert len(reloads) == 2
+
+        # one data edit: its notice's links are marked until its PDFs are printed again
+        gate, real_print = threading.Event(), preview.printer._print
+        preview.printer._print = lambda site: (gate.wait(600), real_print(site))[1]
+        schedule = "data/2012-104/schedule.yaml"
+        project.replace(schedule, "students: 169", "students: 911")
+        assert preview.rebuild()
+        page = (preview.folder / "2012-104/attachment-1.html").read_text(encoding="utf-8")
+        assert ">911<" in page and pdf_state(preview.folder) == (True, False)
+        project.replace(schedule, "students: 911", "students: 912")  # a newer save while the PDFs print
+        assert preview.rebuild()
+        assert ">912<" in (preview.folder / "2012-104/attachment-1.html").read_text(encoding="utf-8")
+        gate.set()
+        assert preview.printer.wait(timeout=600)
+        assert preview.landed == 2, "the older save's PDFs do not land over the newer save's pages"
+        page = (preview.folder / "2012-104/attachment-1.html").read_text(encoding="utf-8")
+        assert ">912<" in page and pdf_state(preview.folder) == (False, True)
+        from pypdf import PdfReader
+
+        pdf_text = "".join(p.extract_text() for p in PdfReader(preview.folder / "2012-104/attachment-1.pdf").pages)
+        assert "912" in pdf_text and "911" not in pdf_text
+        assert not [p.name for p in preview.folder.rglob("*.tmp")], "nothing half-written is left"
+    finally:
+        preview.close()
+
+
+@pytest.mark.pdf
+def test_serve_reloads_with_the_pages_then_with_the_pdfs(project: Project, tmp_path: Path):
+    """The live server, with PDFs: after a data edit the page is served first with its PDF link
+    marked as being printed, then with the PDF in place (polled over HTTP, no fixed sleep)."""
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w+")
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--project", str(project.root),
+                             "--port", str(port), "--no-search"], stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+    base = f"http://127.0.0.1:{port}/"
+    page = base + "2012-104/attachment-1.html"
+
+    def pdf_served() -> bool:
+        with urllib.request.urlopen(base + "2012-104/attachment-1.pdf", timeout=5) as response:
+            return response.status == 200 and response.read(5) == b"%PDF-"
+
+    try:
+        wait_for(lambda: "pdf-pending" not in fetch(page) and pdf_served(), timeout=600)
+        project.replace("data/2012-104/schedule.yaml", "students: 169", "students: 913")
+        first = wait_for(lambda: (p := fetch(page)) and ">913<" in p and p, timeout=60)
+        assert "pdf-pending" in first and "正在生成" in first  # the pages first: printing takes seconds
+        final = wait_for(lambda: (p := fetch(page)) and ">913<" in p and "pdf-pending" not in p and p, timeout=600)
+        assert "正在生成" not in final and pdf_served()
+        log.seek(0)
+        text = log.read()
+        assert "PDFs in" in text and text.index("rebuilt in") < text.rindex("PDFs in")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
