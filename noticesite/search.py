@@ -356,6 +356,7 @@ def _replace_folder(new: Path, target: Path) -> None:
 # its fragments, filters and metadata, and its WebAssembly, are gzip of this and then CBOR/wasm).
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
 _EXPORTS = re.compile(rb"export\{[^}]*\bsearch\b[^}]*\};?\s*$")
+_WORKER_END = b'addEventListener("message"'
 
 
 def verify_index(index: Path, pages: int) -> None:
@@ -386,10 +387,11 @@ def verify_index(index: Path, pages: int) -> None:
                 _packed(index, f"{kind}/{name}.{ending}")
     if counted != pages:
         raise IndexError_(entry_path, f"counts {counted} pages, {pages} were indexed")
-    for script in ("pagefind.js", "pagefind-worker.js"):
-        data = _read(index, script)
-        if not data.rstrip().endswith((b";", b"}", b")")) or (script == "pagefind.js" and not _EXPORTS.search(data)):
-            raise IndexError_(script, "is cut short")
+    if not _EXPORTS.search(_read(index, "pagefind.js")):
+        raise IndexError_("pagefind.js", "is cut short (it does not end with its exports)")
+    worker = _read(index, "pagefind-worker.js").rstrip()
+    if not (worker.endswith(b"})();") and _WORKER_END in worker[-400:]):
+        raise IndexError_("pagefind-worker.js", "is cut short (it does not end with its message handler)")
 
 
 def _read(index: Path, path: str) -> bytes:
