@@ -68,7 +68,8 @@ def worker(number: int, builds: int) -> tuple[int, int, int, list[str]]:
         failed = broken = 0
         notes: list[str] = []
         for build in range(builds):
-            notice.write_text(original.replace("现将有关安排", f"现将第{number}-{build}次有关安排", 1), encoding="utf-8")
+            edited = original.replace("现将有关安排", f"现将第{number}-{build}次有关安排", 1)
+            notice.write_text(edited, encoding="utf-8")
             done = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--project", str(project),
                                    "--no-pdf"], capture_output=True, text=True, cwd=ROOT,
                                   env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})

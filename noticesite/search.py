@@ -152,15 +152,20 @@ def write_index(folder: Path, parts: list[Bundle], previous: Path | None) -> lis
     target.mkdir(exist_ok=True)
     built, staged_keys, page_counts = [], {}, {}
     for bundle in parts:
-        staged = stage(folder, bundle)
-        staged_keys[bundle.name] = key = staged_key(staged)
-        page_counts[bundle.name] = len(staged)
-        if (old is not None and recorded.get("staged", {}).get(bundle.name) == key
-                and _whole(old / bundle.name, len(staged))):
+        pages = stage_pages(folder, bundle)
+        # the records by their memoized key: an unchanged notice's directory is then not read
+        staged_keys[bundle.name] = key = digest(staged_key(pages), [_notice_records_key(n) for n in bundle.notices],
+                                                [r.__dict__ for r in bundle.pdf_records])
+        count = recorded.get("pages", {}).get(bundle.name)
+        if (old is not None and recorded.get("staged", {}).get(bundle.name) == key and isinstance(count, int)
+                and _whole(old / bundle.name, count)):
+            page_counts[bundle.name] = count
             if old != target:
                 shutil.rmtree(target / bundle.name, ignore_errors=True)
                 shutil.copytree(old / bundle.name, target / bundle.name, copy_function=os.link)
             continue
+        staged = {**pages, **stage_records(bundle)}
+        page_counts[bundle.name] = len(staged)
         _build_checked(staged, target, bundle.name)
         built.append(bundle.name)
     names = {b.name for b in parts}
@@ -216,10 +221,26 @@ _PAGE_END = b"</body></html>\n"
 
 
 def stage(folder: Path, bundle: Bundle) -> dict[str, bytes]:
-    """What Pagefind is to index for ``bundle``: a page (its path from the site's root: the result's
-    URL) for each page of its notices that Pagefind would index, reduced to the part it indexes,
-    and one for each record under ``_RECORDS_DIR``; each with its notice's date as meta and sort."""
-    dates = {n.slug: n.sort_key[0].isoformat() for n in bundle.notices}
+    """What Pagefind is to index for ``bundle``: its pages (``stage_pages``) and records."""
+    return {**stage_pages(folder, bundle), **stage_records(bundle)}
+
+
+def _dates(bundle: Bundle) -> dict[str, str]:
+    return {n.slug: n.sort_key[0].isoformat() for n in bundle.notices}
+
+
+def stage_records(bundle: Bundle) -> dict[str, bytes]:
+    """A page under ``_RECORDS_DIR`` for each record, with its notice's date as meta and sort."""
+    dates = _dates(bundle)
+    return {f"{_RECORDS_DIR}/{number}.html": _record_page(record, dates.get(record.url.split("/", 1)[0], ""))
+            for number, record in enumerate(bundle.records())}
+
+
+def stage_pages(folder: Path, bundle: Bundle) -> dict[str, bytes]:
+    """A page (its path from the site's root: the result's URL) for each page of the bundle's
+    notices that Pagefind would index, reduced to the part it indexes, with its notice's date as
+    meta and sort."""
+    dates = _dates(bundle)
     found: dict[str, bytes] = {}
     whole: dict[str, bytes] = {}
     for path in bundle.pages:
@@ -230,10 +251,7 @@ def stage(folder: Path, bundle: Bundle) -> dict[str, bytes]:
                 found[path] = part
     if not found:  # no page marks its body: Pagefind indexes each page whole
         found = whole
-    staged = {path: _page(part, dates.get(path.split("/", 1)[0], "")) for path, part in found.items()}
-    for number, record in enumerate(bundle.records()):
-        staged[f"{_RECORDS_DIR}/{number}.html"] = _record_page(record, dates.get(record.url.split("/", 1)[0], ""))
-    return staged
+    return {path: _page(part, dates.get(path.split("/", 1)[0], "")) for path, part in found.items()}
 
 
 def indexed_part(page: bytes) -> bytes | None:
