@@ -64,7 +64,8 @@
     results.forEach(function (r) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = r.url;
+      /* a record (an office, a PDF) gives its address as meta (Pagefind's "url" meta, as its own UI reads it) */
+      a.href = (r.meta && r.meta.url) || r.url;
       a.className = "search-result-link";
       a.textContent = (r.meta && r.meta.title) || r.url;
       li.appendChild(a);

@@ -1,28 +1,42 @@
-"""The site search index, built with Pagefind on every build.
+"""The site search index, built with Pagefind's command line on every build.
 
-Pagefind (its extended binary segments Chinese) indexes the built HTML pages
-that carry ``data-pagefind-body`` (each notice and attachment), plus records
-we add: one per branch office, leading to the directory filtered on that
-office, and one per PDF with the text it prints. The index lives in
+Pagefind (its extended binary segments Chinese) indexes the part of each built
+page that carries ``data-pagefind-body`` (each notice and attachment), plus
+records we add: one per branch office, leading to the directory filtered on
+that office, and one per PDF with the text it prints. The index lives in
 ``pagefind/``, fetched by the search page from the same host only.
 
-It is made of one Pagefind index per year of notices (``pagefind/2012/``, ...),
-which the search page merges, so that an edit re-indexes one year, not the
-archive. ``pagefind/bundles.json`` lists them, newest first, with their keys.
+One index for the whole site (``pagefind/site/``): Pagefind scores a page
+against the pages of its own index, so indexes per year gave scores on
+different scales that the search page could not compare (issue 14).
+``pagefind/bundles.json`` lists it (a list, so that the search page need not
+know how many there are), with its keys.
+
+Pagefind is run as its documented command line (``python -m pagefind``) on a
+staging folder: each indexed page's ``data-pagefind-body`` part at the page's
+own path, each record as a small page whose ``data-pagefind-meta`` gives its
+URL and title, and every page a ``date`` meta and sort (newer notices win
+ties). The index is keyed on what is staged, not on the pages' bytes, so a
+template edit outside the indexed part re-indexes nothing. What Pagefind wrote
+is checked file by file (``verify_index``) before it is published; a bad
+index is built once more, then the build fails naming the bad file.
 """
 from __future__ import annotations
 
 import contextlib
 import gzip
+import html
 import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 from urllib.parse import quote
 
 from .cache import digest, write_atomic
@@ -66,20 +80,28 @@ def _notice_records_key(notice: Notice) -> str:
 
 
 BUNDLES_FILE = "bundles.json"
-# Pagefind's ready-made search interfaces: our search page has its own (search.js), so each
-# year's index would otherwise carry 0.4 MB that nothing loads.
+SITE_BUNDLE = "site"  # the one index, pagefind/site/
+# Pagefind's ready-made search interfaces: our search page has its own (search.js), so the
+# index would otherwise carry 0.4 MB that nothing loads.
 _UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                  "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+# Where the records are staged (never published: each carries its own URL in its meta).
+_RECORDS_DIR = "_noticesite_records"
+# Twice in all: a bad index is built once more, then the build fails (issue 14).
+_ATTEMPTS = 2
+_PAGEFIND_TIMEOUT = 1800.0  # seconds; the 1,000-notice archive takes about 10
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """One index of the search: the notices of a year. The same key means the same index."""
+    """One index of the search: the site's notices. The same key means the same pages and records
+    (the key of what is staged from them, ``staged_key``, is worked out when it is indexed)."""
 
-    name: str  # the year
+    name: str
     notices: tuple[Notice, ...]
     pdf_records: tuple[Record, ...]
     key: str
+    pages: tuple[str, ...] = ()  # the HTML pages of its notices, from the site's root
 
     def records(self) -> list[Record]:
         """Its records, gathered only when it is indexed (an unchanged notice is then not read)."""
@@ -87,96 +109,255 @@ class Bundle:
 
 
 def bundles(site: Site, html_keys: dict[str, str], pdf_records: list[Record]) -> list[Bundle]:
-    """One bundle per year of notices, newest first; each keyed by its pages and records."""
+    """The site's one bundle (none without a notice), keyed by its pages and records."""
+    if not site.notices:
+        return []
     pages: dict[str, list[tuple[str, str]]] = {}
     for path, key in html_keys.items():
         pages.setdefault(path.split("/", 1)[0], []).append((path, key))
     pdfs: dict[str, list[Record]] = {}
     for record in pdf_records:
         pdfs.setdefault(record.url.split("/", 1)[0], []).append(record)
-    by_year: dict[int, list[Notice]] = {}
-    for notice in site.notices:
-        by_year.setdefault(notice.year, []).append(notice)
-    result = []
-    for year, notices in sorted(by_year.items(), reverse=True):
-        key = digest([(n.slug, sorted(pages.get(n.slug, [])), _notice_records_key(n),
-                       [r.__dict__ for r in pdfs.get(n.slug, [])]) for n in notices])
-        result.append(Bundle(str(year), tuple(notices), tuple(r for n in notices for r in pdfs.get(n.slug, [])), key))
-    return result
+    notices = sorted(site.notices, key=lambda n: n.sort_key, reverse=True)
+    key = digest([(n.slug, n.sort_key[0].isoformat(), sorted(pages.get(n.slug, [])), _notice_records_key(n),
+                   [r.__dict__ for r in pdfs.get(n.slug, [])]) for n in notices])
+    return [Bundle(SITE_BUNDLE, tuple(notices), tuple(r for n in notices for r in pdfs.get(n.slug, [])), key,
+                   tuple(sorted(path for n in notices for path, _ in pages.get(n.slug, []))))]
 
 
 def index_key(parts: list[Bundle]) -> str:
     return digest([(b.name, b.key) for b in parts])
 
 
-def write_index(folder: Path, parts: list[Bundle], previous: Path | None) -> list[str]:
-    """Writes folder/pagefind, one index per bundle. A bundle whose key is the one recorded in
-    ``previous``/pagefind is taken from there (in place: left alone), and its records are then
-    not gathered. Returns the names of the bundles indexed anew.
+class IndexError_(Exception):
+    """A file of a written index that is not whole: its path in the index, and why."""
 
-    Each index is built beside the one it replaces and then renamed into its place: until
-    then the old one stays whole and in use, and if Pagefind fails it is what remains.
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+def write_index(folder: Path, parts: list[Bundle], previous: Path | None) -> list[str]:
+    """Writes folder/pagefind, one index per bundle. A bundle whose staged pages are those the
+    index in ``previous``/pagefind was made of, and whose files there pass ``verify_index``, is
+    taken from there (hard links; in place: left alone). Returns the names of the bundles indexed
+    anew. Raises BuildError, naming the bad file, when Pagefind fails or writes a bad index twice.
+
+    Each index is built beside the one it replaces, checked, and then renamed into its place:
+    until then the old one stays whole and in use.
     """
     target = folder / INDEX_DIR
     old = previous / INDEX_DIR if previous else None
-    old_keys = _recorded_keys(old) if old else {}
+    recorded = _listing(old) if old else {}
     target.mkdir(exist_ok=True)
-    todo: list[tuple[Bundle, Path]] = []
+    built, staged_keys, page_counts = [], {}, {}
     for bundle in parts:
-        if old is not None and old_keys.get(bundle.name) == bundle.key and (old / bundle.name).is_dir():
+        pages = stage_pages(folder, bundle)
+        # the records by their memoized key: an unchanged notice's directory is then not read
+        staged_keys[bundle.name] = key = digest(staged_key(pages), [_notice_records_key(n) for n in bundle.notices],
+                                                [r.__dict__ for r in bundle.pdf_records])
+        count = recorded.get("pages", {}).get(bundle.name)
+        if (old is not None and recorded.get("staged", {}).get(bundle.name) == key and isinstance(count, int)
+                and _whole(old / bundle.name, count)):
+            page_counts[bundle.name] = count
             if old != target:
+                shutil.rmtree(target / bundle.name, ignore_errors=True)
                 shutil.copytree(old / bundle.name, target / bundle.name, copy_function=os.link)
             continue
-        todo.append((bundle, target / f".{bundle.name}-{os.getpid()}-{threading.get_ident()}.tmp"))
-    for _, building in todo:
-        shutil.rmtree(building, ignore_errors=True)
-    try:
-        _run(_build_each([(folder, building, bundle.records(), _pages_of(bundle)) for bundle, building in todo]))
-    except Exception as exc:  # the Pagefind service is another process: report, don't crash
-        for _, building in todo:
-            shutil.rmtree(building, ignore_errors=True)
-        raise BuildError([Problem("output", 0, 0, f"site search: Pagefind failed: {exc}")]) from exc
-    for bundle, building in todo:
-        for name in _UNUSED_FILES:
-            with contextlib.suppress(FileNotFoundError):
-                (building / name).unlink()
-        _replace_folder(building, target / bundle.name)
-    built = [bundle.name for bundle, _ in todo]
+        staged = {**pages, **stage_records(bundle)}
+        page_counts[bundle.name] = len(staged)
+        _build_checked(staged, target, bundle.name)
+        built.append(bundle.name)
     names = {b.name for b in parts}
-    for entry in target.iterdir():  # years gone, and anything else (an index of an older layout)
+    for entry in target.iterdir():  # bundles gone, and anything else (the indexes per year of before)
         if entry.name not in names and entry.name != BUNDLES_FILE:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    listing = {"bundles": [b.name for b in parts], "keys": {b.name: b.key for b in parts}}
+    listing = {"bundles": [b.name for b in parts], "keys": {b.name: b.key for b in parts},
+               "staged": staged_keys, "pages": page_counts}
     write_atomic(target / BUNDLES_FILE, json.dumps(listing, ensure_ascii=False, indent=1).encode())
     return built
 
 
 def index_is(folder: Path, parts: list[Bundle]) -> bool:
     """Whether folder/pagefind is the index ``write_index`` would make of ``parts`` from it: the
-    same bundles with the same keys, and nothing else."""
+    same bundles with the same keys, nothing else, and every file of each whole (``verify_index``),
+    so that a damaged index is made again by the next build."""
     target = folder / INDEX_DIR
+    listing = _listing(target)
     try:
-        listing = json.loads((target / BUNDLES_FILE).read_text(encoding="utf-8"))
         entries = {entry.name: entry.is_dir(follow_symlinks=False) for entry in os.scandir(target)}
-    except (OSError, ValueError):
+    except OSError:
         return False
     names = [b.name for b in parts]
-    return (listing == {"bundles": names, "keys": {b.name: b.key for b in parts}}
-            and entries == {BUNDLES_FILE: False, **{name: True for name in names}})
+    if (listing.get("bundles") != names or listing.get("keys") != {b.name: b.key for b in parts}
+            or entries != {BUNDLES_FILE: False, **{name: True for name in names}}):
+        return False
+    pages = listing.get("pages", {})
+    return all(isinstance(pages.get(name), int) and _whole(target / name, pages[name]) for name in names)
 
 
-def _recorded_keys(index: Path) -> dict[str, str]:
+def _listing(index: Path) -> dict[str, Any]:
     try:
-        keys = json.loads((index / BUNDLES_FILE).read_text(encoding="utf-8"))["keys"]
-        return {str(name): str(key) for name, key in keys.items()}
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        listing = json.loads((index / BUNDLES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return {}  # none, or not ours: every bundle is indexed anew
+    return listing if isinstance(listing, dict) else {}
 
 
-def _pages_of(bundle: Bundle) -> str:
-    """A glob (Pagefind's, from the site's root) of the pages of the bundle's notices."""
-    folders = ",".join(re.sub(r"([\\*?\[\]{}<>:,!#])", r"\\\1", n.slug) for n in bundle.notices)
-    return f"{{{folders}}}/**/*.html"
+def _whole(index: Path, pages: int) -> bool:
+    try:
+        verify_index(index, pages)
+    except IndexError_:
+        return False
+    return True
+
+
+# ---- staging: what Pagefind is given ----------------------------------------------------------
+
+_BODY = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-body\b[^>]*>")
+_NOT_INDEXED_ATTRIBUTES = re.compile(rb"""\s(?:class|style)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""")
+_PAGE_START = b'<!DOCTYPE html><html lang="zh-cn"><head><meta charset="utf-8"></head><body>'
+_PAGE_END = b"</body></html>\n"
+
+
+def stage(folder: Path, bundle: Bundle) -> dict[str, bytes]:
+    """What Pagefind is to index for ``bundle``: its pages (``stage_pages``) and records."""
+    return {**stage_pages(folder, bundle), **stage_records(bundle)}
+
+
+def _dates(bundle: Bundle) -> dict[str, str]:
+    return {n.slug: n.sort_key[0].isoformat() for n in bundle.notices}
+
+
+def stage_records(bundle: Bundle) -> dict[str, bytes]:
+    """A page under ``_RECORDS_DIR`` for each record, with its notice's date as meta and sort."""
+    dates = _dates(bundle)
+    return {f"{_RECORDS_DIR}/{number}.html": _record_page(record, dates.get(record.url.split("/", 1)[0], ""))
+            for number, record in enumerate(bundle.records())}
+
+
+def stage_pages(folder: Path, bundle: Bundle) -> dict[str, bytes]:
+    """A page (its path from the site's root: the result's URL) for each page of the bundle's
+    notices that Pagefind would index, reduced to the part it indexes, with its notice's date as
+    meta and sort."""
+    dates = _dates(bundle)
+    found: dict[str, bytes] = {}
+    whole: dict[str, bytes] = {}
+    for path in bundle.pages:
+        with contextlib.suppress(FileNotFoundError):
+            page = (folder / path).read_bytes()
+            whole[path] = page
+            if (part := indexed_part(page)) is not None:
+                found[path] = part
+    if not found:  # no page marks its body: Pagefind indexes each page whole
+        found = whole
+    return {path: _page(part, dates.get(path.split("/", 1)[0], "")) for path, part in found.items()}
+
+
+def indexed_part(page: bytes) -> bytes | None:
+    """The element of ``page`` that carries ``data-pagefind-body``, as Pagefind reads it; the whole
+    page when some other element carries a ``data-pagefind-`` attribute (Pagefind reads metadata
+    and filters anywhere on a page); None when no element does (Pagefind then skips the page)."""
+    start = _BODY.search(page)
+    if start is None:
+        return None
+    tag = re.escape(start.group(1))
+    depth, end = 1, len(page)
+    for match in re.finditer(rb"<(/?)" + tag + rb"\b[^>]*>", page[start.end():], re.IGNORECASE):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            end = start.end() + match.end()
+            break
+    if b"data-pagefind-" in page[:start.start()] or b"data-pagefind-" in page[end:]:
+        return page
+    return page[start.start():end]
+
+
+def _page(part: bytes, date: str) -> bytes:
+    # the date as a meta (the search page orders ties by it) and a sort (Pagefind's own sorting)
+    stamp = (f'<span data-pagefind-meta="date:{date}" data-pagefind-sort="date:{date}"></span>'.encode()
+             if date else b"")
+    if part.lstrip()[:2].lower() == b"<!" or part.lstrip()[:5].lower() == b"<html":
+        return part  # a whole page (see indexed_part): as it is
+    return _PAGE_START + stamp + part + _PAGE_END
+
+
+def _record_page(record: Record, date: str) -> bytes:
+    """A record as a page whose meta gives its URL (Pagefind's result takes ``meta.url`` over the
+    page's own: "Overriding the URL of a result") and title; its text is its content only."""
+    attr = html.escape
+    url = "/" + record.url
+    body = (f'<main data-pagefind-body data-pagefind-meta="url[data-url], title[data-title]" '
+            f'data-url="{attr(url)}" data-title="{attr(record.title)}">'
+            f"<p>{attr(record.content)}</p></main>")
+    return _page(body.encode(), date)
+
+
+def staged_key(staged: dict[str, bytes]) -> str:
+    """The key of an index: what is staged, without the attributes Pagefind does not read (class,
+    style), so that a template edit that changes no indexed text keeps the index."""
+    return digest([(path, _NOT_INDEXED_ATTRIBUTES.sub(b"", content).decode("utf-8", "replace"))
+                   for path, content in sorted(staged.items())])
+
+
+# ---- building: Pagefind's command line, then the check -----------------------------------------
+
+
+def _build_checked(staged: dict[str, bytes], target: Path, name: str) -> None:
+    """Index ``staged`` into target/name, built beside it and checked; built twice at most."""
+    work = target / f".{name}-{os.getpid()}-{threading.get_ident()}"
+    site, building = Path(f"{work}.stage"), Path(f"{work}.tmp")
+    try:
+        for attempt in range(1, _ATTEMPTS + 1):
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.rmtree(building, ignore_errors=True)
+            _write_staged(site, staged)
+            try:
+                run_pagefind(site, building)
+            except (OSError, subprocess.SubprocessError) as exc:
+                raise _problem(f"{INDEX_DIR}/{name}", f"Pagefind failed: {exc}") from exc
+            for unused in _UNUSED_FILES:
+                with contextlib.suppress(FileNotFoundError):
+                    (building / unused).unlink()
+            try:
+                verify_index(building, len(staged))
+                break
+            except IndexError_ as bad:
+                if attempt == _ATTEMPTS:
+                    raise _problem(f"{INDEX_DIR}/{name}/{bad.path}",
+                                   f"Pagefind wrote a bad search index file, {_ATTEMPTS} times: {bad.reason}; "
+                                   "nothing was published") from bad
+        _replace_folder(building, target / name)
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def _problem(path: str, message: str) -> BuildError:
+    return BuildError([Problem(path, 0, 0, f"site search: {message}")])
+
+
+def _write_staged(site: Path, staged: dict[str, bytes]) -> None:
+    made: set[str] = set()
+    for path, content in staged.items():
+        parent = os.path.dirname(path)
+        if parent not in made:
+            os.makedirs(site / parent, exist_ok=True)
+            made.add(parent)
+        (site / path).write_bytes(content)
+
+
+def run_pagefind(site: Path, output: Path) -> None:
+    """Pagefind's command line (the binary the pinned ``pagefind[extended]`` package ships, run as
+    ``python -m pagefind``) on the staged ``site``, writing its index into ``output``. It ends once
+    its files are written; raises CalledProcessError (with its output) when it fails. The seam
+    tests replace to make the writer produce a bad file."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
+               "--force-language", LANGUAGE, "--quiet"]
+    done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=_PAGEFIND_TIMEOUT)
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).decode("utf-8", "replace").strip().splitlines()[-5:]
+        raise subprocess.CalledProcessError(done.returncode, "pagefind", " / ".join(tail))
 
 
 def _replace_folder(new: Path, target: Path) -> None:
@@ -187,187 +368,143 @@ def _replace_folder(new: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _run(coroutine) -> None:
-    """asyncio.run, also when the caller already runs an event loop (a notebook, a test browser)."""
-    import asyncio
+# ---- the check of a written index ----------------------------------------------------------------
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
-
-
-def _without_poll_delay() -> None:
-    """Pagefind's Python service sleeps 0.1 s before reading each reply from its binary
-    (pagefind 1.5 ``_wait_for_responses``): 100 ms per record, 3 s for the example's 30
-    offices. The read that follows already waits for data, so the sleep is dropped, in
-    that module only."""
-    import asyncio
-    import types
-
-    import pagefind.service as service
-
-    if getattr(service.asyncio, "_noticesite", False):
-        return
-    real_sleep = asyncio.sleep
-
-    async def no_wait(delay: float, result=None):
-        return await real_sleep(0, result)
-
-    patched = types.SimpleNamespace(**{k: getattr(asyncio, k) for k in dir(asyncio) if not k.startswith("__")})
-    patched.sleep, patched._noticesite = no_wait, True
-    service.asyncio = patched  # type: ignore[assignment]  # a stand-in for the module, on purpose
-
-
-# One index to build: the site's folder, the index's folder, its records, the glob of its pages.
-Job = tuple[Path, Path, list[Record], str]
-# The binary keeps every index it has built until it ends (about 12 MB for a year of 70
-# notices, over 90 MB for the process): a process builds at most this many, then a new one starts.
-_JOBS_PER_PROCESS = 4
-
-
-async def _build_each(jobs: list[Job], at_once: int | None = None) -> None:
-    """Every job, shared among as many Pagefind processes at a time as there are cores, each taking
-    the next job when done with one: the binary loads its Chinese dictionary once per process (a
-    third of a second, against about 2.5 ms per page), not once per year. Raises the first failure
-    once every process has ended."""
-    import asyncio
-
-    queue = list(jobs)
-
-    def taken(mine: list[Job]):
-        while queue and len(mine) < _JOBS_PER_PROCESS:
-            mine.append(queue.pop(0))
-            yield mine[-1]
-
-    async def one_process() -> None:
-        while queue:
-            mine: list[Job] = []
-            await _build(taken(mine))
-            await _rebuild_cut(mine)
-
-    processes = min(at_once or os.cpu_count() or 1, len(queue))
-    for outcome in await asyncio.gather(*(one_process() for _ in range(processes)), return_exceptions=True):
-        if isinstance(outcome, BaseException):
-            raise outcome
-
-
-# The binary reports "files written" once each write is handed to a background thread, and a
-# process that exits loses what those threads had not written yet: even ending it by closing its
-# input (_stop) left pagefind.js cut at 32 KiB, rarely (CI, session 4). So each index is checked
-# once its process has ended, and built again when a file is cut short.
-_ATTEMPTS = 3
+# What each of Pagefind's own files begins with, once decompressed (observed in 1.5: the index,
+# its fragments, filters and metadata, and its WebAssembly, are gzip of this and then CBOR/wasm).
+PAGEFIND_SIGNATURE = b"pagefind_dcd"
 _EXPORTS = re.compile(rb"export\{[^}]*\bsearch\b[^}]*\};?\s*$")
+_WORKER_END = b'addEventListener("message"'
 
 
-async def _rebuild_cut(jobs: list[Job]) -> None:
-    """Build again, in a new process, the indexes of ``jobs`` that have a file cut short, until
-    none has (``_ATTEMPTS`` builds in all)."""
-    for _ in range(_ATTEMPTS - 1):
-        jobs = [job for job in jobs if _incomplete_files(job[1])]
-        if not jobs:
-            return
-        for job in jobs:
-            shutil.rmtree(job[1], ignore_errors=True)
-        await _build(jobs)
-    for job in jobs:
-        if files := _incomplete_files(job[1]):
-            raise RuntimeError(f"the Pagefind binary left {', '.join(files[:3])} cut short, {_ATTEMPTS} times")
+def verify_index(index: Path, pages: int) -> None:
+    """Raises IndexError_ naming the first file of the index in ``index`` that is not whole: the
+    entry file (pagefind-entry.json) must parse and count ``pages`` pages; every file it names (the
+    metadata and WebAssembly of each language) and every file the metadata names (each index chunk,
+    page fragment and filter) must exist, be non-empty, decompress (gzip) to its end and begin with
+    Pagefind's signature; the metadata must list ``pages`` pages; the scripts must be whole."""
+    entry_path = "pagefind-entry.json"
+    entry = _json(index, entry_path)
+    languages = entry.get("languages") if isinstance(entry, dict) else None
+    if not isinstance(languages, dict):
+        raise IndexError_(entry_path, "has no languages")
+    counted = 0
+    for language in languages.values():
+        if not isinstance(language, dict) or not isinstance(language.get("hash"), str):
+            raise IndexError_(entry_path, "names a language without its hash")
+        count = language.get("page_count")
+        counted += count if isinstance(count, int) else 0
+        meta_path = f"pagefind.{language['hash']}.pf_meta"
+        meta = _decoded(index, meta_path)
+        _packed(index, f"wasm.{language.get('wasm') or 'unknown'}.pagefind")
+        listed = _meta_files(meta, meta_path)
+        if len(listed["fragment"]) != count:
+            raise IndexError_(meta_path, f"lists {len(listed['fragment'])} pages, the entry file {count}")
+        for kind, ending in (("fragment", "pf_fragment"), ("index", "pf_index"), ("filter", "pf_filter")):
+            for name in listed[kind]:
+                _packed(index, f"{kind}/{name}.{ending}")
+    if counted != pages:
+        raise IndexError_(entry_path, f"counts {counted} pages, {pages} were indexed")
+    if not _EXPORTS.search(_read(index, "pagefind.js")):
+        raise IndexError_("pagefind.js", "is cut short (it does not end with its exports)")
+    worker = _read(index, "pagefind-worker.js").rstrip()
+    if not (worker.endswith(b"})();") and _WORKER_END in worker[-400:]):
+        raise IndexError_("pagefind-worker.js", "is cut short (it does not end with its message handler)")
 
 
-def _incomplete_files(index: Path) -> list[str]:
-    """The files of a written index that are cut short: compressed files that do not decompress
-    to their end, JSON that does not parse, scripts that stop mid-statement (pagefind.js without
-    its exports)."""
-    cut = []
-    for path in sorted(index.rglob("*")):
-        if not path.is_file() or path.name in _UNUSED_FILES:
-            continue
-        data = path.read_bytes()
-        try:
-            if data[:2] == b"\x1f\x8b":
-                gzip.decompress(data)
-                continue
-            if path.suffix == ".json":
-                json.loads(data)
-                continue
-        except (OSError, EOFError, ValueError, zlib.error):
-            cut.append(path.relative_to(index).as_posix())
-            continue
-        if path.suffix == ".js" and not (data.rstrip().endswith((b";", b"}", b")"))
-                                         and (path.name != "pagefind.js" or _EXPORTS.search(data))):
-            cut.append(path.relative_to(index).as_posix())
-    return cut
-
-
-async def _build(jobs: Iterable[Job]) -> None:
-    """Index each job's pages (those under its site folder that its glob matches) and records
-    into its index folder, one after the other, in one Pagefind process; then let the process
-    end, which is when its writes are over (see ``_stop``)."""
-    import asyncio
-
-    from pagefind.service import PagefindService
-
-    _without_poll_delay()
-    service = await PagefindService().launch()
+def _read(index: Path, path: str) -> bytes:
     try:
-        # The library waits for each answer without watching the binary: if the binary dies,
-        # no answer ever comes. So the work races the binary's exit.
-        work = asyncio.ensure_future(_index_each(service, jobs))
-        ended = asyncio.ensure_future(service._backend.wait())
-        await asyncio.wait({work, ended}, return_when=asyncio.FIRST_COMPLETED)
-        if not work.done():
-            work.cancel()
-            raise RuntimeError(f"the Pagefind binary ended early (exit code {ended.result()})")
-        ended.cancel()
-        work.result()
-    finally:
-        await _stop(service)
+        data = (index / path).read_bytes()
+    except FileNotFoundError:
+        raise IndexError_(path, "is missing") from None
+    except OSError as exc:
+        raise IndexError_(path, f"cannot be read ({exc.strerror})") from None
+    if not data:
+        raise IndexError_(path, "is empty")
+    return data
 
 
-async def _index_each(service, jobs: Iterable[Job]) -> None:
-    for job in jobs:
-        await _index(service, *job)
-
-
-async def _index(service, site: Path, index: Path, records: list[Record], pages: str) -> None:
-    import asyncio
-
-    from pagefind.index import IndexConfig
-
-    pagefind = await service.create_index(IndexConfig(force_language=LANGUAGE, output_path=str(index)))
-    await pagefind.add_directory(str(site), glob=pages)
-    await asyncio.gather(*(pagefind.add_custom_record(url="/" + record.url, content=record.content,
-                                                       language=LANGUAGE, meta={"title": record.title})
-                           for record in records))
-    await pagefind.write_files()
-
-
-async def _stop(service, timeout: float = 60.0) -> None:
-    """Let the Pagefind binary end on its own, and report how it ended.
-
-    The library's own close() terminates the binary as soon as "files written" arrives, but the
-    binary answers once each write is handed to a background thread (tokio's File), not once it is
-    done: a killed binary left pagefind.js cut at 32 KiB. Closing its input lets it end cleanly,
-    which makes that rarer but does not rule it out (``_rebuild_cut`` checks the files).
-    """
-    import asyncio
-
-    backend = service._backend
-    service._poll_task.cancel()  # every answer has arrived; the poll would fail at end of output
-    if backend.returncode is not None:
-        return  # it ended already (reported by _build)
-    backend.stdin.close()
+def _json(index: Path, path: str) -> Any:
     try:
-        code = await asyncio.wait_for(backend.wait(), timeout)
-    except TimeoutError:
-        backend.kill()
-        await backend.wait()
-        raise RuntimeError(f"the Pagefind binary did not end within {timeout:.0f} s") from None
-    if code != 0:
-        raise RuntimeError(f"the Pagefind binary ended with exit code {code}")
+        return json.loads(_read(index, path))
+    except ValueError:
+        raise IndexError_(path, "does not parse (cut short?)") from None
+
+
+def _decoded(index: Path, path: str) -> Any:
+    data = _packed(index, path)
+    try:
+        return _cbor(data, len(PAGEFIND_SIGNATURE))[0]
+    except (ValueError, IndexError, UnicodeDecodeError):
+        raise IndexError_(path, "does not parse") from None
+
+
+def _packed(index: Path, path: str) -> bytes:
+    """The decompressed content of one of Pagefind's gzip files, checked."""
+    try:
+        data = gzip.decompress(_read(index, path))
+    except (OSError, EOFError, zlib.error):
+        raise IndexError_(path, "does not decompress (cut short?)") from None
+    if not data.startswith(PAGEFIND_SIGNATURE):
+        raise IndexError_(path, "is not one of Pagefind's files (no signature)")
+    return data
+
+
+def _meta_files(meta: Any, path: str) -> dict[str, list[str]]:
+    """The names of the files Pagefind's metadata lists: [version, pages [[hash, words]...],
+    index chunks [[from, to, hash]...], filters [[name, hash]...], ...]."""
+    try:
+        pages, chunks, filters = meta[1], meta[2], meta[3]
+        listed = {"fragment": [p[0] for p in pages], "index": [c[-1] for c in chunks],
+                  "filter": [f[-1] for f in filters]}
+    except (TypeError, IndexError, KeyError):
+        raise IndexError_(path, "does not have Pagefind's layout") from None
+    for names in listed.values():
+        if not all(isinstance(n, str) and re.fullmatch(r"[\w.-]+", n) for n in names):
+            raise IndexError_(path, "names a file that is not a plain name")
+    return listed
+
+
+def _cbor(data: bytes, at: int) -> tuple[Any, int]:
+    """One CBOR item (RFC 8949, definite lengths: what Pagefind writes) from ``data`` at ``at``;
+    returns it and where it ends. Raises IndexError or ValueError when the data is cut short."""
+    first = data[at]
+    major, info = first >> 5, first & 31
+    at += 1
+    if major == 7:
+        sizes = {20: 0, 21: 0, 22: 0, 23: 0, 25: 2, 26: 4, 27: 8}
+        if info not in sizes:
+            raise ValueError("unsupported simple value")
+        if at + sizes[info] > len(data):
+            raise ValueError("cut short")
+        return None, at + sizes[info]
+    if info < 24:
+        value = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        if at + size > len(data):
+            raise ValueError("cut short")
+        value, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise ValueError("indefinite length")
+    if major in (0, 1):
+        return (value if major == 0 else -1 - value), at
+    if major in (2, 3):
+        if at + value > len(data):
+            raise ValueError("cut short")
+        raw = data[at:at + value]
+        return (raw.decode() if major == 3 else raw), at + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping = {}
+        for _ in range(value):
+            k, at = _cbor(data, at)
+            v, at = _cbor(data, at)
+            mapping[str(k)] = v
+        return mapping, at
+    return _cbor(data, at)  # 6: a tag, then its item

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, REPO, copy_project
 from directory_samples import serve
+from noticesite import search
 from noticesite.site import BuildOptions, build, load
 
 pytestmark = pytest.mark.browser
@@ -135,15 +136,18 @@ def expect_search_result(page, locator) -> None:
 
 def test_search_index_files_are_whole(site_url):
     """Every compressed file of the index decompresses and the script ends with its exports:
-    the Pagefind binary once was stopped while still writing, leaving pagefind.js cut short."""
+    the Pagefind binary once was stopped while still writing, leaving pagefind.js cut short.
+    One index for the whole site (issue 14: indexes per year ranked on different scales)."""
     _, output = site_url
     index = output / "pagefind"
-    assert json.loads((index / "bundles.json").read_text(encoding="utf-8"))["bundles"] == ["2012"]
+    listing = json.loads((index / "bundles.json").read_text(encoding="utf-8"))
+    assert listing["bundles"] == ["site"]
+    search.verify_index(index / "site", listing["pages"]["site"])
     packed = [p for p in index.rglob("*") if p.is_file() and (".pf_" in p.suffix or p.name.startswith("wasm."))]
     assert len(packed) >= 4
     for path in packed:
         gzip.decompress(path.read_bytes())  # raises on a cut-off file
-    script = (index / "2012/pagefind.js").read_text(encoding="utf-8")
+    script = (index / "site/pagefind.js").read_text(encoding="utf-8")
     assert re.search(r"export\{[^}]*\bsearch\b[^}]*\};?\s*$", script), script[-200:]
 
 
@@ -175,7 +179,7 @@ def test_site_search_finds_an_office_and_opens_the_filtered_directory(page, site
 
 @pytest.fixture(scope="module")
 def two_years_url(tmp_path_factory):
-    """The example beside a notice of 2013: the search index has a bundle per year."""
+    """The example beside a notice of 2013: one search index covers both years."""
     root = copy_project(REPO, tmp_path_factory.mktemp("two-years") / "site")
     shutil.copytree(root / "content/2012-104", root / "content/2013-005")
     notice = root / "content/2013-005/notice.md"
@@ -188,13 +192,13 @@ def two_years_url(tmp_path_factory):
         yield base, root / "output"
 
 
-def test_site_search_merges_the_index_of_every_year(page, two_years_url):
+def test_site_search_finds_pages_of_every_year(page, two_years_url):
     base, output = two_years_url
-    assert json.loads((output / "pagefind/bundles.json").read_text(encoding="utf-8"))["bundles"] == ["2013", "2012"]
-    page.goto(base + "search/index.html?q=QXZ")  # only in the 2013 notice (the newest bundle)
+    assert json.loads((output / "pagefind/bundles.json").read_text(encoding="utf-8"))["bundles"] == ["site"]
+    page.goto(base + "search/index.html?q=QXZ")  # only in the 2013 notice
     expect_search_result(page, page.locator(".search-result-link").first)
     assert {urlsplit(a.get_attribute("href")).path for a in page.locator(".search-result-link").all()} == {"/2013-005/"}
-    page.goto(base + "search/index.html?q=" + quote("湖南分社"))  # in both: the 2012 bundle is merged in
+    page.goto(base + "search/index.html?q=" + quote("湖南分社"))  # in both years
     expect_search_result(page, page.locator(".search-result-link").first)
     paths = {urlsplit(a.get_attribute("href")).path for a in page.locator(".search-result-link").all()}
     assert {"/2012-104/attachment-3.html", "/2013-005/attachment-3.html"} <= paths

@@ -1,98 +1,177 @@
-"""A search index whose files the Pagefind binary left cut short is found out and built again."""
+"""The search index is checked before it is published (issue 14): a file of it that is missing,
+empty or cut short is found and named; the next build repairs a damaged index; a writer that keeps
+writing a bad file fails the build with a located message and the previous output/ intact; a
+template edit that changes no indexed text re-indexes nothing."""
 from __future__ import annotations
 
-import asyncio
-import gzip
+import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from conftest import REPO, copy_project
 from noticesite import search
+from noticesite.errors import BuildError
+from noticesite.site import BuildOptions, build, load
 
-pytestmark = pytest.mark.unit
-
-WHOLE_SCRIPT = b"const x=1;export{init,mergeIndex,search};\n"
-
-
-def write_index(folder: Path, script: bytes = WHOLE_SCRIPT) -> None:
-    (folder / "fragment").mkdir(parents=True, exist_ok=True)
-    (folder / "fragment/zh-cn_1.pf_fragment").write_bytes(gzip.compress("图像采集".encode() * 50))
-    (folder / "pagefind-entry.json").write_text('{"version":"1.5.2"}', encoding="utf-8")
-    (folder / "pagefind-worker.js").write_bytes(b"(()=>{self.onmessage=()=>{};})();")
-    (folder / "pagefind.js").write_bytes(script)
+pytestmark = pytest.mark.integration
 
 
-def test_cut_files_are_found_and_whole_ones_pass(tmp_path: Path):
-    write_index(tmp_path)
-    assert search._incomplete_files(tmp_path) == []
-    packed = tmp_path / "fragment/zh-cn_1.pf_fragment"
-    packed.write_bytes(packed.read_bytes()[:-10])
-    (tmp_path / "pagefind-entry.json").write_text('{"version":"1.', encoding="utf-8")
-    (tmp_path / "pagefind-worker.js").write_bytes(b"(()=>{self.onmessage=(")
-    (tmp_path / "pagefind.js").write_bytes(WHOLE_SCRIPT[:20])
-    assert search._incomplete_files(tmp_path) == [
-        "fragment/zh-cn_1.pf_fragment", "pagefind-entry.json", "pagefind-worker.js", "pagefind.js"]
+def site_build(root: Path) -> None:
+    site, problems = load(root)
+    assert site is not None, problems
+    build(site, root / "output", BuildOptions(pdf=False, search=True))
 
 
-def test_an_index_left_cut_short_is_built_again(tmp_path: Path, monkeypatch):
+def index_of(root: Path) -> tuple[Path, int]:
+    import json
+
+    listing = json.loads((root / "output/pagefind/bundles.json").read_text(encoding="utf-8"))
+    return root / "output/pagefind/site", listing["pages"]["site"]
+
+
+def one_of_each_kind(index: Path) -> dict[str, str]:
+    """A file of each kind Pagefind writes, by kind."""
+    files = {p.relative_to(index).as_posix() for p in index.rglob("*") if p.is_file()}
+    kinds = {"entry": "pagefind-entry.json", "script": "pagefind.js", "worker": "pagefind-worker.js"}
+    for kind, test in (("meta", lambda f: f.endswith(".pf_meta")), ("wasm", lambda f: f.startswith("wasm.")),
+                       ("fragment", lambda f: f.startswith("fragment/")), ("chunk", lambda f: f.startswith("index/"))):
+        kinds[kind] = min(f for f in files if test(f))
+    assert set(kinds.values()) <= files
+    return kinds
+
+
+def damage(path: Path, how: str, cut: float = 0.5) -> None:
+    if how == "missing":
+        path.unlink()
+    elif how == "empty":
+        path.write_bytes(b"")
+    else:
+        data = path.read_bytes()
+        path.write_bytes(data[:int(len(data) * cut)])
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = copy_project(REPO, tmp_path_factory.mktemp("search-files") / "site")
+    site_build(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def pristine(built: Path, tmp_path_factory) -> Path:
+    """A copy of a whole index, for the property test to damage."""
+    index, _ = index_of(built)
+    copy = tmp_path_factory.mktemp("pristine") / "site"
+    shutil.copytree(index, copy)
+    return copy
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), how=st.sampled_from(["missing", "empty", "cut"]), cut=st.floats(0.0, 0.999))
+def test_any_damaged_file_of_the_index_is_found_and_named(built, pristine, tmp_path_factory, data, how, cut):
+    _, pages = index_of(built)
+    files = sorted(p.relative_to(pristine).as_posix() for p in pristine.rglob("*") if p.is_file())
+    target = data.draw(st.sampled_from(files))
+    index = tmp_path_factory.mktemp("damaged") / "site"
+    shutil.copytree(pristine, index)
+    search.verify_index(index, pages)  # whole: passes
+    damage(index / target, how, cut)
+    with pytest.raises(search.IndexError_) as found:
+        search.verify_index(index, pages)
+    assert found.value.path == target
+
+
+def test_a_page_count_that_disagrees_is_found(built):
+    index, pages = index_of(built)
+    with pytest.raises(search.IndexError_, match=f"counts {pages} pages, {pages + 1} were indexed"):
+        search.verify_index(index, pages + 1)
+
+
+@pytest.mark.parametrize("how", ["empty", "cut", "missing"])
+def test_the_next_build_repairs_each_kind_of_damaged_index_file(built, how):
+    index, pages = index_of(built)
+    for kind, rel in one_of_each_kind(index).items():
+        damage(index / rel, how)
+        with pytest.raises(search.IndexError_):
+            search.verify_index(index, pages)
+        site_build(built)
+        index, pages = index_of(built)
+        search.verify_index(index, pages)  # raises, naming the file, if it was not repaired
+        assert (index / rel).stat().st_size > 0, (kind, rel)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = copy_project(REPO, tmp_path / "site")
+    site_build(root)
+    return root
+
+
+def edit_notice(root: Path) -> None:
+    notice = root / "content/2012-104/notice.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("现将有关安排", "现将补充的有关安排", 1),
+                      encoding="utf-8")
+
+
+def test_a_writer_that_writes_a_bad_file_twice_fails_the_build_and_keeps_the_output(project, monkeypatch):
+    real = search.run_pagefind
     calls = []
 
-    async def flaky_build(jobs):
-        for _site, index, _records, _pages in jobs:
-            calls.append(index)
-            write_index(index, WHOLE_SCRIPT if len(calls) > 1 else WHOLE_SCRIPT[:25])
+    def bad_writer(site: Path, output: Path) -> None:
+        real(site, output)
+        calls.append(output)
+        fragment = min((output / "fragment").iterdir())
+        fragment.write_bytes(fragment.read_bytes()[:10])
 
-    monkeypatch.setattr(search, "_build", flaky_build)
-    index = tmp_path / "2012"
-    asyncio.run(search._build_each([(tmp_path, index, [], "*.html")]))
+    before = snapshot(project / "output")
+    edit_notice(project)
+    monkeypatch.setattr(search, "run_pagefind", bad_writer)
+    with pytest.raises(BuildError) as failed:
+        site_build(project)
+    assert len(calls) == 2  # built again once
+    [problem] = failed.value.problems
+    assert problem.path.startswith("pagefind/site/fragment/") and problem.path.endswith(".pf_fragment")
+    assert "does not decompress" in problem.message and "2 times" in problem.message
+    assert snapshot(project / "output") == before
+
+
+def test_a_writer_that_writes_a_bad_file_once_is_run_again(project, monkeypatch):
+    real = search.run_pagefind
+    calls = []
+
+    def flaky_writer(site: Path, output: Path) -> None:
+        real(site, output)
+        calls.append(output)
+        if len(calls) == 1:
+            (output / "pagefind-entry.json").write_bytes(b"")
+
+    edit_notice(project)
+    monkeypatch.setattr(search, "run_pagefind", flaky_writer)
+    site_build(project)
     assert len(calls) == 2
-    assert search._incomplete_files(index) == []
+    search.verify_index(*index_of(project))
+    assert "补充" in (project / "output/2012-104/index.html").read_text(encoding="utf-8")
 
 
-def test_an_index_always_cut_short_is_an_error(tmp_path: Path, monkeypatch):
-    async def broken_build(jobs):
-        for _site, index, _records, _pages in jobs:
-            write_index(index, WHOLE_SCRIPT[:25])
-
-    monkeypatch.setattr(search, "_build", broken_build)
-    with pytest.raises(RuntimeError, match="pagefind.js cut short, 3 times"):
-        asyncio.run(search._build_each([(tmp_path, tmp_path / "2012", [], "*.html")]))
-
-
-def test_years_share_a_process_each_and_only_the_cut_one_is_built_again(tmp_path: Path, monkeypatch):
-    """Five years on two processes: each year is indexed once, by one of two launches of the
-    binary; the one year left cut short is built again, alone, in a third."""
-    launches: list[list[str]] = []
-
-    async def recording_build(jobs):
-        launches.append([])
-        for _site, index, _records, _pages in jobs:
-            launches[-1].append(index.name)
-            cut = index.name == "2013" and sum(1 for names in launches if "2013" in names) == 1
-            write_index(index, WHOLE_SCRIPT[:25] if cut else WHOLE_SCRIPT)
-            await asyncio.sleep(0)  # let the other process take the next year
-
-    monkeypatch.setattr(search, "_build", recording_build)
-    years = ["2016", "2015", "2014", "2013", "2012"]
-    asyncio.run(search._build_each([(tmp_path, tmp_path / y, [], "*.html") for y in years], at_once=2))
-    assert len(launches) == 3 and launches[2] == ["2013"]
-    assert sorted(launches[0] + launches[1]) == sorted(years)
-    assert launches[0] and launches[1], "both processes took years"
-    assert all(search._incomplete_files(tmp_path / y) == [] for y in years)
-
-
-def test_a_process_builds_a_few_years_then_a_new_one_starts(tmp_path: Path, monkeypatch):
-    """The binary keeps each index it built until it ends: ten years on one core take three
-    processes, not one."""
-    launches: list[list[str]] = []
-
-    async def recording_build(jobs):
-        launches.append([])
-        for _site, index, _records, _pages in jobs:
-            launches[-1].append(index.name)
-            write_index(index)
-
-    monkeypatch.setattr(search, "_build", recording_build)
-    years = [str(2020 - i) for i in range(10)]
-    asyncio.run(search._build_each([(tmp_path, tmp_path / y, [], "*.html") for y in years], at_once=1))
-    assert [len(names) for names in launches] == [4, 4, 2] and sum(launches, []) == years
+def test_a_template_edit_that_changes_no_indexed_text_reindexes_nothing(project, monkeypatch):
+    calls = []
+    real = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda site, output: (calls.append(output), real(site, output)))
+    base = next(p for p in (project / "layouts").rglob("*.html") if "<footer" in p.read_text(encoding="utf-8"))
+    base.write_text(base.read_text(encoding="utf-8").replace("<footer", '<footer data-edited="1"', 1),
+                    encoding="utf-8")
+    site_build(project)
+    assert 'data-edited="1"' in (project / "output/2012-104/index.html").read_text(encoding="utf-8")
+    assert calls == []  # the pages changed, the indexed text did not
+    search.verify_index(*index_of(project))
+    edit_notice(project)  # and an edit of the text does re-index
+    site_build(project)
+    assert len(calls) == 1

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Benchmark: the search stage of our build against Pagefind's own command line (issue 14).
+
+    PYTHONPATH=. .venv/bin/python bench/search_stage.py [--n 1000] [--code DIR] [--keep DIR]
+
+Generates the archive corpus of bench/corpus.py (``--n`` notices) in a temporary folder, then, in
+the same run:
+
+  our cold build     build.py build --no-pdf (with search); the search stage's time is read from
+                     the build's own timings (NOTICESITE_TIMINGS=1)
+  Pagefind's CLI     python -m pagefind --site output --force-language zh-cn, indexing the same
+                     built folder into a folder of its own
+  template edit      an attribute added to the footer of layouts/base.html (no indexed text
+                     changes), then build.py build again: the search stage's time and whether it
+                     ran Pagefind at all
+
+and prints the ratio of our search stage to the CLI (target: 1.5 or less) and the template edit's
+search time. ``--code DIR`` runs the build from another checkout (e.g. the code before this change).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
+
+def timed_build(code: Path, project: Path) -> tuple[float, dict[str, float]]:
+    env = {**os.environ, "PYTHONPATH": str(code), "NOTICESITE_TIMINGS": "1"}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(code / "build.py"), "build", "--project", str(project), "--no-pdf"],
+                          capture_output=True, text=True, env=env, cwd=code)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"build failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    timings = {name: float(value) for name, value in re.findall(r"(\w+) ([\d.]+) s", _timings_line(done.stderr))}
+    return wall, timings
+
+
+def _timings_line(stderr: str) -> str:
+    return next((line for line in stderr.splitlines() if line.startswith("timings:")), "")
+
+
+def pagefind_cli(site: Path, into: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(into),
+                    "--force-language", "zh-cn", "--quiet"], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose build.py to run")
+    parser.add_argument("--keep", type=Path, help="generate the corpus here and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="search-stage-"))
+    try:
+        project = work / "site"
+        if project.exists():
+            shutil.rmtree(project)
+        corpus.generate(project, args.n)
+        shutil.copytree(args.code / "layouts", project / "layouts", dirs_exist_ok=True)
+        wall, timings = timed_build(args.code, project)
+        cli = pagefind_cli(project / "output", work / "pagefind-cli")
+        search = timings.get("search", float("nan"))
+        print(f"{args.n} notices, code {args.code}")
+        print(f"our cold build --no-pdf: {wall:.2f} s wall; search stage {search:.2f} s ({_timings_line_of(timings)})")
+        print(f"Pagefind CLI on the same output: {cli:.2f} s")
+        verdict = "PASS" if search / cli <= 1.5 else "MISS"
+        print(f"ratio search stage / CLI: {search / cli:.2f} (target <= 1.5: {verdict})")
+        base = project / "layouts/base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("<footer", '<footer data-bench-edit="1"', 1),
+                        encoding="utf-8")
+        wall, timings = timed_build(args.code, project)
+        print(f"template edit (no indexed text changed): {wall:.2f} s wall; search stage "
+              f"{timings.get('search', float('nan')):.2f} s")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _timings_line_of(timings: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in timings.items())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
