@@ -118,7 +118,7 @@ def test_the_printed_code_decodes_to_the_notices_address_and_is_drawn_in_vectors
     from PIL import Image
 
     project = Project(copy_project(REPO, tmp_path / "site"))
-    project.write("data/site.yaml", project.read("data/site.yaml") + "print:\n  qr_code: true\n")
+    project.replace("data/site.yaml", "print: {duplex: false}", "print: {duplex: false, qr_code: true}")
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project.root),
                              "--no-search"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
