@@ -89,7 +89,7 @@ def _face(family: str) -> Face | None:
 @lru_cache(maxsize=8)
 def _read_face(family: str, file: str, index: int) -> Face | None:
     try:
-        from fontTools.ttLib import TTFont  # noqa: PLC0415 (WeasyPrint's own dependency)
+        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # noqa: PLC0415 (WeasyPrint's dependency; no stubs)
 
         with TTFont(file, fontNumber=index, lazy=True) as font:
             upm = font["head"].unitsPerEm
@@ -219,13 +219,13 @@ def _write(tokens: list[str], chars: list[_Char], units: list[list[int]],
     out: list[str] = []
     open_spacing: float | None = None
     for at, tok in enumerate(tokens):
-        spacing = spacing_at.get(at)
-        if open_spacing is not None and (spacing != open_spacing or tok.startswith("<")):
+        now = spacing_at.get(at)
+        if open_spacing is not None and (now != open_spacing or tok.startswith("<")):
             out.append("</span>")
             open_spacing = None
-        if spacing is not None and open_spacing is None:
-            out.append(f'<span class="jl" style="letter-spacing: {spacing:.3f}pt">')
-            open_spacing = spacing
+        if now is not None and open_spacing is None:
+            out.append(f'<span class="jl" style="letter-spacing: {now:.3f}pt">')
+            open_spacing = now
         out.append(tok)
         if at in line_end_at:
             out.append('</span><br class="jl">')

@@ -912,7 +912,8 @@ def pdf_links(site: Site, cache_dir: Path) -> dict[str, tuple[str, int]]:
 
 def _plain_text(html: str) -> str:
     body = re.sub(r"(?is)<(style|script|title)[^>]*>.*?</\1>", " ", html)
-    body = re.sub(r'<span class="jl"[^>]*>|</span><br class="jl">|</span>', "", body)  # a justified line's end is no space
+    # a justified line's end is no space (justify.py): its spans and break go without one
+    body = re.sub(r'<span class="jl"[^>]*>|</span><br class="jl">|</span>', "", body)
     return " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
