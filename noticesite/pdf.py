@@ -44,6 +44,7 @@ from . import urls
 from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
 from .cjktext import balance_lines, text_em
+from .justify import Face, body_face, justify_paragraph
 from .qrcode import notice_qr
 from .render import zh_date
 from .timetable import schedule_days, schedule_totals
@@ -125,7 +126,9 @@ def register_filters(env: jinja2.Environment) -> None:
     """Adds the filters the print templates use (all prefixed ``print_``)."""
     env.filters["print_date"] = print_date
     env.filters["print_time"] = print_time
-    env.filters["print_body"] = print_body
+    face = body_face(_loader_path(env, STYLESHEET)) if env.loader is not None else None
+    env.filters["print_body"] = lambda html, attachments=(), internal=False: print_body(
+        html, attachments, internal, face)
 
 
 def print_date(day: dt.date | None) -> str:
@@ -145,7 +148,8 @@ _LINK = re.compile(r'<a\s+href="([^"]*)"[^>]*>(.*?)</a>', re.S)
 _HEADING_MAX_CHARS = 28  # one line of body text (GB/T 9704-2012 §5.2.3)
 
 
-def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool = False) -> Markup:
+def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool = False,
+               face: Face | None = None) -> Markup:
     """Body HTML from Markdown, prepared for print.
 
     * A short paragraph that is only a structure ordinal and a heading
@@ -157,8 +161,14 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
       (``internal``), else become plain text, like every other relative link;
       absolute links stay, and a URL shown as text may break after its
       punctuation.
+    * A first paragraph that is one short line ending in "：" is a salutation (主送机关), set
+      flush left (§7.3.2).
+    * Given the body's ``face``, every other paragraph is broken into lines justified on the
+      grid (justify.py), the paragraph marked ``justified``.
     """
     slugs = {a.slug: a for a in attachments}
+
+    seen: list[str] = []  # paragraphs before this one
 
     def paragraph(m: re.Match) -> str:
         inner = m[1].lstrip("\u3000 ")
@@ -168,6 +178,14 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
             return f'<p class="heading-1">{inner}</p>'
         if short and _ORDINAL_2.match(text):
             return f'<p class="heading-2">{inner}</p>'
+        if short and text.endswith("：") and not seen:  # a text attachment's addressees (各高校毕业生：)
+            seen.append(text)
+            return f'<p class="salutation">{inner}</p>'
+        seen.append(text)
+        if face is not None:
+            lines, broken = justify_paragraph(inner, face)
+            if broken:
+                return f'<p class="justified">{lines}</p>'
         return f"<p>{inner}</p>"
 
     def link(m: re.Match) -> str:
@@ -190,7 +208,8 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
             return f'<a href="#{stem}">{text}</a>'
         return text
 
-    return Markup(_LINK.sub(link, _PARAGRAPH.sub(paragraph, html)))
+    # links first: a justified paragraph's lines wrap the link's text in spans
+    return Markup(_PARAGRAPH.sub(paragraph, _LINK.sub(link, html)))
 
 
 # ---- the documents ----------------------------------------------------------------------
@@ -233,7 +252,8 @@ def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list
     common = {"config": site.config, "notice": notice,  # not the site: a notice's key covers what it is handed
               "office_size": _office_size(site.config.office),
               "title_lines": balance_lines(notice.title, _TITLE_CHARS)}
-    whole = [_attachment_context(notice, a) for a in notice.attachments]
+    face = body_face(stylesheet)
+    whole = [_attachment_context(notice, a, face) for a in notice.attachments]
     # The QR code (its setting and the notice's address) is in the HTML, which the PDF's key hashes.
     docs = [_document(env, "notice.html", f"{notice.slug}/notice.pdf", notice.title,
                       _metadata(notice, notice.title), stylesheet, content_dir, notice.source, site.root,
@@ -297,8 +317,8 @@ class AttachmentContext:
     title_lines: list[str] = field(default_factory=list)
 
 
-def _attachment_context(notice: Notice, a: Attachment) -> AttachmentContext:
-    ctx = AttachmentContext(a, a.type, print_body(a.body_html, notice.attachments, internal=True),
+def _attachment_context(notice: Notice, a: Attachment, face: Face | None = None) -> AttachmentContext:
+    ctx = AttachmentContext(a, a.type, print_body(a.body_html, notice.attachments, internal=True, face=face),
                             title_lines=balance_lines(a.title, _TITLE_CHARS))
     if isinstance(a.data, Schedule):
         ctx.table = schedule_table(a.data)
@@ -890,6 +910,8 @@ def pdf_links(site: Site, cache_dir: Path) -> dict[str, tuple[str, int | None]]:
 
 def _plain_text(html: str) -> str:
     body = re.sub(r"(?is)<(style|script|title)[^>]*>.*?</\1>", " ", html)
+    # a justified line's end is no space (justify.py): its spans and break go without one
+    body = re.sub(r'<span class="jl"[^>]*>|</span><br class="jl">|</span>', "", body)
     return " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 

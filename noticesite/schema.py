@@ -29,6 +29,8 @@ Resolve = Callable[[Node, str], object]  # (reference node, data kind) -> loaded
 PRINT_FIELDS = [
     Field("qr_code", "true: a QR code of the notice's address (from base_url) beside its signature in its "
                      "PDF; default false", required=False, shape=FLAG),
+    Field("duplex", "false: printed on one side of the sheet, margins and page numbers not mirrored; "
+                    "default true, double-sided as GB/T 9704-2012 §6.2 asks", required=False, shape=FLAG),
 ]
 SITE_FIELDS = [
     Field("school", "the school's name"),
@@ -37,7 +39,7 @@ SITE_FIELDS = [
     Field("base_url", "the published address, e.g. https://jwc.example.edu.cn/ (may carry a sub-path)", shape=URL),
     Field("language", "the language of the notices, zh-CN", required=False, shape=OPTIONAL_TEXT),
     Field("per_page", "notices on each page of the index (default 20)", required=False, shape=COUNT),
-    Field("print", "settings of the printed notice: qr_code", required=False, shape=record_of(PRINT_FIELDS)),
+    Field("print", "settings of the printed notice: qr_code, duplex", required=False, shape=record_of(PRINT_FIELDS)),
 ]
 
 
@@ -52,16 +54,19 @@ def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
         problems.error(rec["base_url"].loc, f"site: base_url: {why}, got '{base_url}'")
         base_url = None
     per_page = f.count(rec.get("per_page"), "site: per_page", problems) if "per_page" in rec else 20
-    print_qr = _print_settings(rec.get("print"), "base_url" in rec, problems)
+    printing = _print_settings(rec.get("print"), "base_url" in rec, problems)
     school, office, title = values["school"], values["office"], values["title"]
     if school is None or office is None or title is None or base_url is None or per_page is None \
-            or print_qr is None:
+            or printing is None:
         return None
-    return SiteConfig(school, office, base_url.rstrip("/") + "/", language, title, node.loc, per_page, print_qr)
+    print_qr, duplex = printing
+    return SiteConfig(school, office, base_url.rstrip("/") + "/", language, title, node.loc, per_page, print_qr,
+                      duplex)
 
 
-def _print_settings(node: Node | None, has_base_url: bool, problems: Problems) -> bool | None:
-    """Whether the printed notice carries a QR code (``print: {qr_code: true}``); None when wrong."""
+def _print_settings(node: Node | None, has_base_url: bool, problems: Problems) -> tuple[bool, bool] | None:
+    """Whether the printed notice carries a QR code (``print: {qr_code: true}``) and is printed on both
+    sides of the sheet (``duplex``, default true); None when wrong."""
     rec = f.record(node, PRINT_FIELDS, "site: print", problems) if node is not None else {}
     if rec is None:
         return None
@@ -70,7 +75,11 @@ def _print_settings(node: Node | None, has_base_url: bool, problems: Problems) -
     if qr and qr_node is not None and not has_base_url:  # the code is the page's address: base_url + slug
         problems.error(qr_node.loc, "site: print: qr_code: the QR code holds the notice's address, "
                                     "made from base_url: set base_url (e.g. https://jwc.example.edu.cn/)")
-    return qr
+    duplex_node = rec.get("duplex")
+    duplex = f.flag(duplex_node, "site: print: duplex", problems) if duplex_node is not None else True
+    if qr is None or duplex is None:
+        return None
+    return qr, duplex
 
 
 # ---- schedules -----------------------------------------------------------------

@@ -179,16 +179,18 @@ def test_a_wide_schedule_goes_on_landscape_pages_without_splitting_a_half_day(tm
     pdf.render_pdfs([doc], tmp_path / "out", tmp_path / "cache")
     r = PdfReader(tmp_path / "out" / doc.name)
     sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in r.pages]
-    assert sizes[0] == (595, 842) and set(sizes[1:]) == {(842, 595)}
-    texts = [p.extract_text() for p in r.pages[1:]]
+    assert set(sizes) == {(842, 595)}  # 附件1 and the title turn with the table (issue #15)
+    texts = [p.extract_text() for p in r.pages]
+    assert texts[0].startswith("附件1")
     for page in texts:
-        assert page.startswith("日期 时间 学院 在籍人数 负责人 联系电话 第0项备注")  # the header, on every page
+        if any(s[3] in page for s in pdf_samples.SESSIONS):
+            assert "日期 时间 学院 在籍人数 负责人 联系电话 第0项备注" in page  # the header, on every page of rows
     halves = [pdf_samples.SESSIONS[0:5], pdf_samples.SESSIONS[5:9], pdf_samples.SESSIONS[9:12],
               pdf_samples.SESSIONS[12:14]]
     for half in halves:
         # every college of a half-day on one page: no row group split
         assert [all(s[3] in page for s in half) for page in texts].count(True) == 1
-    assert "计算机学院" in texts[0]  # five characters: never broken
+    assert any("计算机学院" in page for page in texts)  # five characters: never broken
 
 
 # ---- fonts -------------------------------------------------------------------------------
@@ -365,7 +367,9 @@ def test_body_text_keeps_the_grid_of_28_characters_and_22_lines(built):
         for (x, _, text), nxt in zip(body, body[1:]):
             indent = round((x - left) / 15.79)
             if abs(nxt[0] - left) < 1 and all(ord(c) >= 0x2E80 for c in text):
-                full.append(indent + len(text))
+                # a line that takes a closing mark squeezed in (justify.py, 行尾挤压) holds one more
+                squeezed = indent + len(text) == 29 and text[-1] in "，。、；：？！）》”"
+                full.append(28 if squeezed else indent + len(text))
     assert len(full) >= 10 and set(full) == {28}
     assert max(per_page) == 22
 

@@ -62,7 +62,7 @@ def test_a_wrong_qr_setting_is_located():
     assert config_of(SITE_YAML + "print: true\n")[1] == [
         "data/site.yaml:5:8: site: print: expected a mapping of fields, got 'true'"]
     assert config_of(SITE_YAML + "print:\n  qr: true\n")[1] == [
-        "data/site.yaml:6:3: site: print: unknown field 'qr' (known: qr_code)"]
+        "data/site.yaml:6:3: site: print: unknown field 'qr' (known: duplex, qr_code)"]
 
 
 @pytest.mark.unit
@@ -118,7 +118,7 @@ def test_the_printed_code_decodes_to_the_notices_address_and_is_drawn_in_vectors
     from PIL import Image
 
     project = Project(copy_project(REPO, tmp_path / "site"))
-    project.write("data/site.yaml", project.read("data/site.yaml") + "print:\n  qr_code: true\n")
+    project.replace("data/site.yaml", "print: {duplex: false}", "print: {duplex: false, qr_code: true}")
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project.root),
                              "--no-search"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr

@@ -5,4 +5,4 @@ from conftest import Project
 
 def prepare(root: Path, outside: Path) -> None:
     project = Project(root)
-    project.write("data/site.yaml", project.read("data/site.yaml") + "print: qr_code\n")
+    project.replace("data/site.yaml", "print: {duplex: false}       # one side of the sheet: see docs/data-format.md\n", "print: qr_code\n")
