@@ -343,7 +343,8 @@ def test_the_pdf_is_tagged_with_table_headers(built):
 
     walk(root["/StructTreeRoot"]["/K"][0])
     assert len(tags["/Table"]) == 1 and len(tags["/THead"]) == 1
-    assert len(tags["/TH"]) == 6 + 4 + 14 + 1  # column heads, half-days, times, 合计
+    # column heads, a half-day's label in each of the 14 rows (no rowspan: tests/test_pdf_tags.py), times, 合计
+    assert len(tags["/TH"]) == 6 + 14 + 14 + 1
     ids = {str(th["/ID"]) for th in tags["/TH"]}
     for td in tags["/TD"]:
         assert td["/A"]["/Headers"] and {str(h) for h in td["/A"]["/Headers"]} <= ids
