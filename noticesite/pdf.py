@@ -159,8 +159,8 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
       paragraph by two characters (§7.3.3), and typed spaces would double it.
     * Links to attachments point inside the PDF when the attachments are in it
       (``internal``), else become plain text, like every other relative link;
-      absolute links stay, and a URL shown as text may break after its
-      punctuation.
+      absolute links stay, and a URL shown as text is kept whole (one link
+      annotation; a line break only after a '/' past '://' when it cannot fit).
     * A first paragraph that is one short line ending in "：" is a salutation (主送机关), set
       flush left (§7.3.2).
     * Given the body's ``face``, every other paragraph is broken into lines justified on the
@@ -196,11 +196,11 @@ def print_body(html: str, attachments: Iterable[Attachment] = (), internal: bool
         if verdict.refused is not None:
             return text
         if re.match(r"(?i)https?://", text):
-            # WeasyPrint breaks inside a word only when it must, even with
-            # word-break: break-all (Kozea/WeasyPrint#2267): offer breaks after
-            # the URL's punctuation, or a long URL leaves a gap at the line's end.
-            text = re.sub(r"([/.?&=_-]+)(?=[^/.?&=_-])", r"\1<wbr>", text)
-            return m[0].replace(f">{m[2]}</a>", f">{text}</a>")
+            # A URL shown as text is kept whole on one line (print.css: a.url): a URL broken across
+            # lines is misread when typed from paper, and WeasyPrint tags each line's piece, and
+            # each <wbr> in it, as a link annotation of its own (slivers 0.2 pt wide;
+            # tests/test_pdf_tags.py).
+            return m[0].replace("<a ", '<a class="url" ', 1)
         if verdict.local is None:  # an allowed scheme: http, https, mailto, tel
             return m[0]
         stem = verdict.local.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".pdf")
@@ -243,6 +243,7 @@ class PrintTable:
     groups: list[RowGroup]
     totals: list[Cell] | None  # a 合计 row, when columns are counted
     landscape: bool  # too wide for the portrait text area at a readable size
+    id: str = ""  # the <table>'s id: tells a table continued on the next page from a new one (pdftags)
 
 
 def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list[PrintDocument]:
@@ -322,11 +323,13 @@ def _attachment_context(notice: Notice, a: Attachment, face: Face | None = None)
                             title_lines=balance_lines(a.title, _TITLE_CHARS))
     if isinstance(a.data, Schedule):
         ctx.table = schedule_table(a.data)
+        ctx.table.id = f"{a.slug}-table"
         if ctx.table.caption == a.title:
             ctx.table.caption = ""  # the attachment's title already says it
     elif isinstance(a.data, Makeup):
         ctx.makeup = a.data
         ctx.table = directory_table(a.data)
+        ctx.table.id = f"{a.slug}-table"
     elif isinstance(a.data, Procedure):
         ctx.procedure = a.data
         ctx.svg = _flow_svg(a.data, a.title)
@@ -342,7 +345,18 @@ def _flow_svg(proc: Procedure, title: str) -> Markup | None:
             raise
         return None
     # notes=True: the chart carries the procedure's notes under it ("注：…"), as the template expects
-    return Markup(_natural_size(flow.render_svg(proc, title=title, notes=True)))
+    return Markup(_alt_text(_natural_size(flow.render_svg(proc, title=title, notes=True))))
+
+
+def _alt_text(svg: str) -> str:
+    """The chart's title followed by its <desc> (every step in reading order) as its <title>:
+    WeasyPrint (70) makes an inline SVG's /Alt from its <title> alone and ignores <desc>
+    and aria-labelledby, so a screen reader would hear only the chart's name."""
+    title = re.search(r"(<title\b[^>]*>)(.*?)(</title>)", svg, re.S)
+    desc = re.search(r"<desc\b[^>]*>(.*?)</desc>", svg, re.S)
+    if not title or not desc or not desc[1].strip():
+        return svg
+    return svg.replace(title[0], f"{title[1]}{title[2]}：{desc[1]}{title[3]}", 1)
 
 
 def _natural_size(svg: str) -> str:
@@ -649,7 +663,7 @@ def _char_list(chars: list[str]) -> str:
 # Asks for a tagged PDF (structure tree, /Lang, table headers) with PDF/UA-1
 # identification; WeasyPrint 70 supports both (``pdf_variant``, ``pdf_tags``).
 RENDER_OPTIONS = {"pdf_variant": "pdf/ua-1"}
-_CACHE_FORMAT = "1"  # bump when the way a PDF is made changes outside its inputs
+_CACHE_FORMAT = "2"  # bump when the way a PDF is made changes outside its inputs
 _IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 
 
@@ -727,12 +741,23 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
         fetcher = urls.print_fetcher(job.readable or (job.base_url, *map(os.path.dirname, job.stylesheets)))
         css = [weasyprint.CSS(filename=path, url_fetcher=fetcher) for path in job.stylesheets]
         weasyprint.HTML(string=job.html, base_url=job.base_url + os.sep, url_fetcher=fetcher).write_pdf(
-            job.target, stylesheets=css, **RENDER_OPTIONS)
+            job.target, stylesheets=css, finisher=_tag_joiner(job.html), **RENDER_OPTIONS)
         return job.name, None, logged
     except Exception as exc:  # noqa: BLE001 (reported as a located problem)
         return job.name, f"{type(exc).__name__}: {exc}", logged
     finally:
         logger.removeHandler(handler)
+
+
+_SECTION_ID = re.compile(r'<section\b[^>]*\bid="([^"]+)"')
+_TABLE_ID = re.compile(r'<table\b[^>]*\bid="([^"]+)"')
+
+
+def _tag_joiner(html: str) -> Callable:
+    """The finisher that joins a section or table WeasyPrint tagged once per page (pdftags)."""
+    from . import pdftags  # noqa: PLC0415 (imports pydyf, as WeasyPrint does: in the printer)
+
+    return pdftags.joiner({"Sect": _SECTION_ID.findall(html), "Table": _TABLE_ID.findall(html)})
 
 
 def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path,
