@@ -239,7 +239,8 @@ class PdfStructure:
                     if hc.kind != "TH":
                         continue
                     scope = str(hc.attribute("/Scope") or ("/Column" if head else ""))
-                    if scope in ("/Column", "/Both") and hy + hh <= y and set(range(hx, hx + hw)) & set(range(x, x + w)):
+                    if (scope in ("/Column", "/Both") and hy + hh <= y
+                            and set(range(hx, hx + hw)) & set(range(x, x + w))):
                         heads.append(hc)
                     elif scope in ("/Row", "/Both") and hx + hw <= x and set(range(hy, hy + hh)) & set(range(y, y + h)):
                         heads.append(hc)

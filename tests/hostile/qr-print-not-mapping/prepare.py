@@ -3,6 +3,9 @@ from pathlib import Path
 from conftest import Project
 
 
+PRINT_LINE = "print: {duplex: false}       # one side of the sheet: see docs/data-format.md\n"
+
+
 def prepare(root: Path, outside: Path) -> None:
     project = Project(root)
-    project.replace("data/site.yaml", "print: {duplex: false}       # one side of the sheet: see docs/data-format.md\n", "print: qr_code\n")
+    project.replace("data/site.yaml", PRINT_LINE, "print: qr_code\n")
