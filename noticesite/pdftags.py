@@ -11,7 +11,8 @@ What continues what is not in the tree: a /Sect or /Table on page N is a continu
 HTML element of its kind starts on page N (``Page.anchors``, documented, names every ``id`` on
 the page; an element starts on the first page that names it). So the print templates give every
 <section> and data <table> an ``id``, and pdf.py passes those ids here. Two /Link elements side
-by side with the same target are one link broken over two lines. Paragraphs and lists broken over pages stay split (no id to tell).
+by side with the same target are one link broken over two lines. Paragraphs and lists broken
+over pages stay split (no id to tell).
 """
 from __future__ import annotations
 
