@@ -43,6 +43,7 @@ from markupsafe import Markup
 from . import urls
 from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
+from .fontsubset import compact_fonts
 from .cjktext import balance_lines, text_em
 from .qrcode import notice_qr
 from .render import zh_date
@@ -626,7 +627,7 @@ def _char_list(chars: list[str]) -> str:
 # Asks for a tagged PDF (structure tree, /Lang, table headers) with PDF/UA-1
 # identification; WeasyPrint 70 supports both (``pdf_variant``, ``pdf_tags``).
 RENDER_OPTIONS = {"pdf_variant": "pdf/ua-1"}
-_CACHE_FORMAT = "1"  # bump when the way a PDF is made changes outside its inputs
+_CACHE_FORMAT = "2"  # bump when the way a PDF is made changes outside its inputs
 _IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 
 
@@ -704,7 +705,7 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
         fetcher = urls.print_fetcher(job.readable or (job.base_url, *map(os.path.dirname, job.stylesheets)))
         css = [weasyprint.CSS(filename=path, url_fetcher=fetcher) for path in job.stylesheets]
         weasyprint.HTML(string=job.html, base_url=job.base_url + os.sep, url_fetcher=fetcher).write_pdf(
-            job.target, stylesheets=css, **RENDER_OPTIONS)
+            job.target, stylesheets=css, finisher=compact_fonts, **RENDER_OPTIONS)
         return job.name, None, logged
     except Exception as exc:  # noqa: BLE001 (reported as a located problem)
         return job.name, f"{type(exc).__name__}: {exc}", logged
