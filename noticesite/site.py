@@ -66,6 +66,7 @@ class BuildReport:
     pdfs_reused: int = 0
     pdf_peak_rss: int = 0  # bytes: the largest process that printed a PDF
     pdf_fonts: str = ""  # the library that subset the printed PDFs' fonts (pdf.font_subsetter)
+    pdf_faces: str = ""  # the face each print role got (pdf.role_faces)
     search_job: "SearchJob | None" = None  # with BuildOptions.search_later
     warnings: list = field(default_factory=list)  # problems found while writing, e.g. by WeasyPrint
     timings: dict[str, float] = field(default_factory=dict)
@@ -448,6 +449,7 @@ def _print_pdfs(site: Site, ctx: BuildContext) -> list[tuple[str, str, Path]]:
     ctx.report.warnings += printed.warnings
     ctx.report.pdf_peak_rss = printed.peak_rss
     ctx.report.pdf_fonts = printed.subsetter
+    ctx.report.pdf_faces = printed.faces
     return printed.files
 
 
