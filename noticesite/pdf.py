@@ -836,11 +836,16 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
     logger.addHandler(handler)
     try:
         fetcher = urls.print_fetcher(job.readable or (job.base_url, *map(os.path.dirname, job.stylesheets)))
-        css = [weasyprint.CSS(filename=path, url_fetcher=fetcher) for path in job.stylesheets]
+        # @font-face rules (the office's fonts/ files) are loaded only through a FontConfiguration
+        # handed to the stylesheets and to write_pdf (WeasyPrint's "Fonts" tutorial).
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+
+        fonts = FontConfiguration()
+        css = [weasyprint.CSS(filename=path, url_fetcher=fetcher, font_config=fonts) for path in job.stylesheets]
         if job.font_css:  # last: its custom properties override print.css's
-            css.append(weasyprint.CSS(string=job.font_css, url_fetcher=fetcher))
+            css.append(weasyprint.CSS(string=job.font_css, url_fetcher=fetcher, font_config=fonts))
         weasyprint.HTML(string=job.html, base_url=job.base_url + os.sep, url_fetcher=fetcher).write_pdf(
-            job.target, stylesheets=css, finisher=compact_fonts, **RENDER_OPTIONS)
+            job.target, stylesheets=css, font_config=fonts, finisher=compact_fonts, **RENDER_OPTIONS)
         return job.name, None, logged
     except Exception as exc:  # noqa: BLE001 (reported as a located problem)
         return job.name, f"{type(exc).__name__}: {exc}", logged
