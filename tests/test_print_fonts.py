@@ -44,7 +44,8 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def with_office_body(project: Project, missing: str = "") -> None:
     sources = [p for folder in ("content", "data", "layouts") for p in project.path(folder).rglob("*") if p.is_file()]
-    used = set("".join(p.read_text(encoding="utf-8", errors="ignore") for p in sources)) | set("0123456789—共")  # and what the code writes
+    used = set("".join(p.read_text(encoding="utf-8", errors="ignore") for p in sources))
+    used |= set("0123456789—共")  # and what the code writes
     text = "".join(sorted(used - set(missing)))
     office_font(project.path("fonts/office-fang.otf"), "Office Fang", text)
     project.write("data/site.yaml", project.read("data/site.yaml") + "print:\n  fonts:\n    body: Office Fang\n")
