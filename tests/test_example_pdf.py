@@ -102,10 +102,10 @@ def test_a_character_without_a_font_stops_the_build_and_writes_nothing(project: 
     assert sorted(p.name for p in project.path("output").rglob("*")) == before
 
 
-def pdffonts(path: Path) -> list[tuple[str, str]]:
+def pdffonts(path: Path) -> list[tuple[str, ...]]:
     """(subset tag, face) of each font poppler's pdffonts lists."""
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    return [tuple(line.split()[0].split("+", 1)) for line in out.splitlines()[2:]]  # type: ignore[misc]
+    return [tuple(line.split()[0].split("+", 1)) for line in out.splitlines()[2:]]
 
 
 def test_the_body_is_fangsong_and_each_attachment_is_small_with_a_tag_per_subset(example: Path):
