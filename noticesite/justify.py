@@ -66,7 +66,14 @@ def body_face(stylesheet: str) -> Face | None:
     families = re.search(r"font-family\s*:\s*([^;}]+)", rule[1]) if rule else None
     if not families:
         return None
-    for name in (part.strip().strip("'\"") for part in families[1].split(",")):
+    listed = families[1].strip()
+    if (var := re.fullmatch(r"var\(\s*(--[\w-]+)\s*\)", listed)) is not None:
+        # a role's faces kept in a custom property (print.css: --font-body): its last declaration
+        declared = re.findall(rf"{re.escape(var[1])}\s*:\s*([^;}}]+)", css)
+        if not declared:
+            return None
+        listed = declared[-1]
+    for name in (part.strip().strip("'\"") for part in listed.split(",")):
         face = _face(name)
         if face is not None:
             return face
@@ -89,7 +96,7 @@ def _face(family: str) -> Face | None:
 @lru_cache(maxsize=8)
 def _read_face(family: str, file: str, index: int) -> Face | None:
     try:
-        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # noqa: PLC0415 (WeasyPrint's dependency; no stubs)
+        from fontTools.ttLib import TTFont  # noqa: PLC0415 (WeasyPrint's dependency)
 
         with TTFont(file, fontNumber=index, lazy=True) as font:
             upm = font["head"].unitsPerEm

@@ -349,6 +349,7 @@ class SiteConfig:
     per_page: int = 20  # notices on each page of the index
     print_qr: bool = False  # a QR code of the notice's address on its printed notice (print: qr_code)
     duplex: bool = True  # printed on both sides: mirrored margins, page numbers outside (print: duplex)
+    print_fonts: tuple[tuple[str, str], ...] = ()  # (role, family): the office's faces (print: fonts)
 
 
 @dataclass

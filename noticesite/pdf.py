@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import html as htmlmod
@@ -31,11 +32,12 @@ import shutil
 import subprocess
 import time
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -43,6 +45,7 @@ from markupsafe import Markup
 from . import urls
 from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
+from .fontsubset import compact_fonts
 from .cjktext import balance_lines, text_em
 from .justify import Face, body_face, justify_paragraph
 from .qrcode import notice_qr
@@ -98,6 +101,7 @@ class PrintDocument:
     base_url: str  # folder that relative URLs (images) resolve against
     source: Location  # where problems about it point
     readable: tuple[str, ...] = ()  # folders the printer may read files from besides base_url's
+    font_css: str = ""  # the office's faces (font_stylesheet), printed after the stylesheets
 
 
 @dataclass
@@ -113,6 +117,7 @@ class RenderReport:
     # page path -> (href of its PDF from the page, size in bytes; None: being printed, for the preview)
     links: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     texts: list[tuple[str, str, str]] = field(default_factory=list)  # (PDF path, title, its text): for search
+    faces: str = ""  # the face each role got, e.g. "正文 FandolFang, ..." (role_faces)
 
     def __str__(self) -> str:
         return (f"PDF: {len(self.rendered)} rendered, {len(self.reused)} reused "
@@ -249,6 +254,7 @@ class PrintTable:
 def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list[PrintDocument]:
     """The notice with its attachments, then each attachment on its own."""
     stylesheet = _loader_path(env, STYLESHEET)
+    font_css = font_stylesheet(site.config.print_fonts, site.root, stylesheet)
     content_dir = Path(site.root) / Path(notice.source.path).parent
     common = {"config": site.config, "notice": notice,  # not the site: a notice's key covers what it is handed
               "office_size": _office_size(site.config.office),
@@ -265,7 +271,7 @@ def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list
                               _metadata(notice, title), stylesheet,
                               Path(site.root) / Path(a.source.path).parent, a.source, site.root,
                               common | {"attachment": ctx}))
-    return docs
+    return [dataclasses.replace(d, font_css=font_css) for d in docs] if font_css else docs
 
 
 _TITLE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm line (§7.3.1)
@@ -461,6 +467,8 @@ class FontSet:
     fonts: tuple[Font, ...]
     missing: tuple[str, ...] = ()  # families the stylesheets name that are not installed
     fallback: Callable[[int], list[str]] = lambda cp: []  # installed families covering cp
+    # the office's faces found (site.yaml print: fonts): (role, its face, the role's faces after it)
+    preferred: tuple[tuple[str, Font, tuple[Font, ...]], ...] = ()
 
     @property
     def families(self) -> list[str]:
@@ -474,27 +482,136 @@ def stylesheet_families(css: str) -> list[str]:
     """Named font families of every ``font-family`` and ``font`` declaration, in order."""
     names: list[str] = []
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    for m in re.finditer(r"font-family\s*:\s*([^;}]+)", css):
+    for m in re.finditer(r"(?:font-family|--font-[\w-]+)\s*:\s*([^;}]+)", css):
         for part in m[1].split(","):
             name = part.strip().strip("'\"").strip()
-            if name and name.lower() not in _GENERIC and name not in names:
+            if name and name.lower() not in _GENERIC and "var(" not in name and name not in names:
                 names.append(name)
     return names
 
 
-def installed_fonts(stylesheets: Iterable[str]) -> FontSet:
-    """Resolves the families the stylesheets name with fontconfig (``fc-match``, ``fc-list``)."""
+def installed_fonts(stylesheets: Iterable[str], font_css: str = "") -> FontSet:
+    """Resolves the families the stylesheets name with fontconfig (``fc-match``, ``fc-list``), and
+    those of ``font_css`` (the office's) from its @font-face files or fontconfig."""
     families: list[str] = []
-    for path in stylesheets:
-        families += [f for f in stylesheet_families(Path(path).read_text(encoding="utf-8")) if f not in families]
+    for css in [Path(p).read_text(encoding="utf-8") for p in stylesheets] + [font_css]:
+        # the office's faces come first: they are tried first (font_stylesheet)
+        found = [f for f in stylesheet_families(css) if f not in families]
+        families = found + families if css is font_css else families + found
+    files = dict(_FONT_FACE.findall(font_css))
     fonts, missing = [], []
     for family in families:
-        font = _fontconfig_font(family)
+        font = _file_font(family, _file_path(files[family])) if family in files else _fontconfig_font(family)
         if font is None:
             missing.append(family)
         else:
             fonts.append(font)
-    return FontSet(tuple(fonts), tuple(missing), _fontconfig_fallback)
+    by_family = {f.family: f for f in fonts}
+    preferred = []
+    for prop, names in _role_lists(font_css).items():
+        label = next((label for _, p, label in FONT_ROLES if p == prop), prop)
+        if names and names[0] in by_family:
+            preferred.append((label, by_family[names[0]], tuple(by_family[n] for n in names[1:] if n in by_family)))
+    return FontSet(tuple(fonts), tuple(missing), _fontconfig_fallback, tuple(preferred))
+
+
+def _role_lists(css: str) -> dict[str, list[str]]:
+    """Each ``--font-…`` custom property of ``css`` and the families it lists, in order."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return {m[1]: [n.strip().strip("'\"").strip() for n in m[2].split(",")]
+            for m in re.finditer(r"(--font-[\w-]+)\s*:\s*([^;}]+)", css)}
+
+
+# Roles of the printed notice: (site.yaml key, custom property of print.css, what the build calls it).
+FONT_ROLES = (("mark", "--font-mark", "发文机关标志"), ("title", "--font-title", "标题"),
+              ("body", "--font-body", "正文"), ("heading1", "--font-heading1", "一级标题"),
+              ("heading2", "--font-heading2", "二级标题"), ("page_number", "--font-page-number", "页码"))
+FONT_FOLDER = "fonts"  # the project's folder of the office's own licensed font files
+_FONT_FILES = (".ttf", ".otf", ".ttc", ".otc")
+_FONT_FACE = re.compile(r'@font-face \{ font-family: "([^"]+)"; src: url\("([^"]+)"\)')
+
+
+def _file_path(url: str) -> str:
+    return urllib.parse.unquote(url.removeprefix("file://"))
+
+
+def project_font_files(root: str) -> dict[str, str]:
+    """Family name → file, for each font file of the project's ``fonts/`` folder (each of its
+    family names: a Chinese face is often named in English and in Chinese). Files are read with
+    ``fc-scan``; a link that leads out of the project is left out (paths.py's rule)."""
+    folder = Path(root) / FONT_FOLDER
+    found: dict[str, str] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in _FONT_FILES or not path.resolve().is_relative_to(Path(root).resolve()):
+            continue
+        try:
+            out = subprocess.run(["fc-scan", "--format", "%{family}\n", str(path)], capture_output=True,
+                                 text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            continue
+        for line in out.splitlines():
+            for name in line.split(","):
+                found.setdefault(name.strip(), str(path.resolve()))
+    return found
+
+
+def font_stylesheet(chosen: Iterable[tuple[str, str]], root: str, stylesheet: str) -> str:
+    """CSS that puts the office's faces (site.yaml ``print: fonts``) in front of each role's free
+    faces: an ``@font-face`` for a face found in the project's ``fonts/`` folder (WeasyPrint's
+    documented way to use a font file; the printer may read it: it is a project file), and the
+    role's custom property with that face first. A face set for 标志 or 标题 is set regular: an
+    office's 小标宋 is a heavy face already (print.css sets Noto's Bold)."""
+    chosen = list(chosen)
+    if not chosen:
+        return ""
+    files = project_font_files(root)
+    defaults = _role_defaults(stylesheet)
+    rules = [f'@font-face {{ font-family: "{family}"; src: url("{Path(files[family]).as_uri()}"); }}'
+             for family in dict.fromkeys(f for _, f in chosen) if family in files]
+    props = [f'{prop}: "{family}", {defaults.get(prop, "serif")};'
+             for role, family in chosen for key, prop, _ in FONT_ROLES if key == role]
+    props += [f"--weight-{role}: normal;" for role, _ in chosen if role in ("mark", "title")]
+    return "\n".join(rules + [":root { " + " ".join(props) + " }"]) + "\n"
+
+
+def _role_defaults(stylesheet: str) -> dict[str, str]:
+    """Each role's free faces as the project's print.css lists them."""
+    text = re.sub(r"/\*.*?\*/", "", Path(stylesheet).read_text(encoding="utf-8"), flags=re.S)
+    return {m[1]: m[2].strip() for m in re.finditer(r"(--font-[\w-]+)\s*:\s*([^;}]+);", text)}
+
+
+def role_faces(stylesheets: Iterable[str], font_css: str, fonts: FontSet) -> str:
+    """Which face each role got: the first of its list that is there (``正文 FandolFang, …``)."""
+    props: dict[str, list[str]] = {}
+    for css in [Path(p).read_text(encoding="utf-8") for p in stylesheets] + [font_css]:
+        props |= _role_lists(css)
+    have = set(fonts.families)
+    said = []
+    for _, prop, label in FONT_ROLES:
+        names = props.get(prop, [])
+        said.append(f"{label} {next((n for n in names if n in have), 'none installed')}")
+    return ", ".join(said)
+
+
+@lru_cache(maxsize=None)
+def _file_font(family: str, path: str) -> Font | None:
+    """A face of the project's fonts/ folder, with what it covers (``fc-query`` of the file)."""
+    try:
+        charset = subprocess.run(["fc-query", "--index", "0", "--format", "%{charset}", path],
+                                 capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return Font(family, (path,), _charset_ranges(charset))
+
+
+def _charset_ranges(charset: str) -> tuple[tuple[int, int], ...]:
+    ranges = []
+    for part in charset.split():
+        lo, _, hi = part.partition("-")
+        ranges.append((int(lo, 16), int(hi or lo, 16)))
+    return tuple(sorted(ranges))
 
 
 @lru_cache(maxsize=None)
@@ -509,12 +626,8 @@ def _fontconfig_font(family: str) -> Font | None:
     matched, _, charset = out.partition("\n")
     if family.lower() not in (f.strip().lower() for f in matched.split(",")):
         return None  # fontconfig substituted another family: this one is not installed
-    ranges = []
-    for part in charset.split():
-        lo, _, hi = part.partition("-")
-        ranges.append((int(lo, 16), int(hi or lo, 16)))
     paths = sorted({line.split(":", 1)[0].strip() for line in files.splitlines() if line.strip()})
-    return Font(family, tuple(paths), tuple(sorted(ranges)))
+    return Font(family, tuple(paths), _charset_ranges(charset))
 
 
 @lru_cache(maxsize=4096)
@@ -625,11 +738,14 @@ def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None,
     cache: dict[tuple[str, ...], FontSet] = {}
     memo = memo or CharacterMemo()
     for doc in docs:
-        if fonts is None and doc.stylesheets not in cache:
-            cache[doc.stylesheets] = installed_fonts(doc.stylesheets)
-            problems += _missing_fonts(", ".join(doc.stylesheets), cache[doc.stylesheets])
-        fs = fonts or cache[doc.stylesheets]
-        uncovered = sorted(ch for ch in memo.characters(doc) if not fs.covers(ord(ch)))
+        key = (*doc.stylesheets, doc.font_css)
+        if fonts is None and key not in cache:
+            cache[key] = installed_fonts(doc.stylesheets, doc.font_css)
+            problems += _missing_fonts(", ".join(doc.stylesheets), cache[key])
+        fs = fonts or cache[key]
+        chars = memo.characters(doc)
+        problems += _office_fallback(doc, fs, chars)
+        uncovered = sorted(ch for ch in chars if not fs.covers(ord(ch)))
         if not uncovered:
             continue
         families = ", ".join(fs.families) or "none installed"
@@ -645,6 +761,22 @@ def check_fonts(docs: Iterable[PrintDocument], fonts: FontSet | None = None,
                                        f"{_char_list(others)}; they would print in {', '.join(used)}",
                                        "warning", "font-fallback"))
     return problems
+
+
+def _office_fallback(doc: PrintDocument, fonts: FontSet, chars: set[str]) -> list[Problem]:
+    """A warning for each of the office's faces that lacks characters of the document: each
+    prints in the next face of the role that has it (CSS font fallback, character by character).
+    The free faces are not reported: print.css lists Noto Serif CJK SC after FandolFang for the
+    characters FandolFang lacks, by design."""
+    found = []
+    for label, face, after in fonts.preferred:
+        lacking = sorted(ch for ch in chars if not face.covers(ord(ch)) and fonts.covers(ord(ch)))
+        if lacking:
+            used = sorted({next((f.family for f in after if f.covers(ord(ch))), "another face") for ch in lacking})
+            found.append(Problem.at(doc.source, f"{doc.name}: the {label} face '{face.family}' lacks "
+                                    f"{_char_list(lacking)}; they print in {', '.join(used)}",
+                                    "warning", "font-fallback"))
+    return found
 
 
 def _missing_fonts(where: str, fonts: FontSet) -> list[Problem]:
@@ -663,7 +795,7 @@ def _char_list(chars: list[str]) -> str:
 # Asks for a tagged PDF (structure tree, /Lang, table headers) with PDF/UA-1
 # identification; WeasyPrint 70 supports both (``pdf_variant``, ``pdf_tags``).
 RENDER_OPTIONS = {"pdf_variant": "pdf/ua-1"}
-_CACHE_FORMAT = "2"  # bump when the way a PDF is made changes outside its inputs
+_CACHE_FORMAT = "3"  # bump when the way a PDF is made changes outside its inputs
 _IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 
 
@@ -680,6 +812,7 @@ def input_hash(doc: PrintDocument, fonts: FontSet) -> str:
     add("code", code_version().encode())
     add("options", repr(sorted(RENDER_OPTIONS.items())).encode())
     add("html", doc.html.encode())
+    add("font_css", doc.font_css.encode())
     for path in doc.stylesheets:
         add("css", Path(path).read_bytes())
     for src in _IMG_SRC.findall(doc.html):
@@ -701,6 +834,7 @@ class _Job:
     base_url: str
     target: str  # temporary file in the cache
     readable: tuple[str, ...] = ()  # the only folders WeasyPrint may read from (see urls.print_fetcher)
+    font_css: str = ""
 
 
 # WeasyPrint logs this (to its "weasyprint" logger) for every font of every PDF it subsets without
@@ -739,9 +873,16 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
     logger.addHandler(handler)
     try:
         fetcher = urls.print_fetcher(job.readable or (job.base_url, *map(os.path.dirname, job.stylesheets)))
-        css = [weasyprint.CSS(filename=path, url_fetcher=fetcher) for path in job.stylesheets]
+        # @font-face rules (the office's fonts/ files) are loaded only through a FontConfiguration
+        # handed to the stylesheets and to write_pdf (WeasyPrint's "Fonts" tutorial).
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+
+        fonts = FontConfiguration()
+        css = [weasyprint.CSS(filename=path, url_fetcher=fetcher, font_config=fonts) for path in job.stylesheets]
+        if job.font_css:  # last: its custom properties override print.css's
+            css.append(weasyprint.CSS(string=job.font_css, url_fetcher=fetcher, font_config=fonts))
         weasyprint.HTML(string=job.html, base_url=job.base_url + os.sep, url_fetcher=fetcher).write_pdf(
-            job.target, stylesheets=css, finisher=_tag_joiner(job.html), **RENDER_OPTIONS)
+            job.target, stylesheets=css, font_config=fonts, finisher=_finisher(job.html), **RENDER_OPTIONS)
         return job.name, None, logged
     except Exception as exc:  # noqa: BLE001 (reported as a located problem)
         return job.name, f"{type(exc).__name__}: {exc}", logged
@@ -751,6 +892,18 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
 
 _SECTION_ID = re.compile(r'<section\b[^>]*\bid="([^"]+)"')
 _TABLE_ID = re.compile(r'<table\b[^>]*\bid="([^"]+)"')
+
+
+def _finisher(html: str) -> Callable:
+    """WeasyPrint's one ``finisher``, run on the PDF before it is written: the tags joined over
+    pages (pdftags), then the fonts cut to their glyphs under tags of their own (fontsubset)."""
+    join_tags = _tag_joiner(html)
+
+    def finish(document: Any, pdf: Any) -> None:
+        join_tags(document, pdf)
+        compact_fonts(document, pdf)
+
+    return finish
 
 
 def _tag_joiner(html: str) -> Callable:
@@ -779,7 +932,8 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
     jobs: list[_Job] = []
     keys: dict[str, str] = {}
     for doc in docs:
-        fonts = font_sets.setdefault(doc.stylesheets, installed_fonts(doc.stylesheets))
+        fonts = font_sets.setdefault((*doc.stylesheets, doc.font_css),
+                                     installed_fonts(doc.stylesheets, doc.font_css))
         key = keys[doc.name] = input_hash(doc, fonts)
         cached = _cached(cache_dir, doc.name)
         key_file = cached.with_suffix(".key")
@@ -788,7 +942,7 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
             continue
         cached.parent.mkdir(parents=True, exist_ok=True)
         jobs.append(_Job(doc.name, doc.html, doc.stylesheets, doc.base_url,
-                         str(cached.with_name(f"{cached.name}.{os.getpid()}.tmp")), doc.readable))
+                         str(cached.with_name(f"{cached.name}.{os.getpid()}.tmp")), doc.readable, doc.font_css))
 
     # Largest first: the whole notice takes as long as its attachments together.
     jobs.sort(key=lambda j: len(j.html), reverse=True)
@@ -851,6 +1005,9 @@ def write_site_pdfs(site: Site, env: jinja2.Environment, cache_dir: Path, out_di
     report.warnings = [p for p in problems if p.severity == "warning"] + report.warnings
     report.texts = [(doc.name, doc.title, _plain_text(doc.html)) for doc in docs]
     report.links = pdf_links(site, cache_dir)
+    if docs:
+        report.faces = role_faces(docs[0].stylesheets, docs[0].font_css,
+                                  installed_fonts(docs[0].stylesheets, docs[0].font_css))
     return report
 
 
@@ -864,7 +1021,7 @@ def check_print(site: Site, env: jinja2.Environment, cache_dir: Path | None = No
     before under the same key, the same layouts/ and the same installed fonts is not made again:
     its problems are the ones found then (kept in the PDF cache)."""
     stylesheet = _loader_path(env, STYLESHEET)
-    fonts = installed_fonts((stylesheet,))
+    fonts = installed_fonts((stylesheet,), font_stylesheet(site.config.print_fonts, site.root, stylesheet))
     problems = _missing_fonts(stylesheet, fonts)
     register_filters(env)
     chars = CharacterMemo(cache_dir / "pdf" if cache_dir is not None else None)

@@ -8,6 +8,7 @@ that reference other files (a make-up page naming the shared directory) get a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from typing import Callable, Literal
 
@@ -26,7 +27,24 @@ Resolve = Callable[[Node, str], object]  # (reference node, data kind) -> loaded
 
 # ---- data/site.yaml ------------------------------------------------------------
 
+# The faces of the printed notice by role (GB/T 9704-2012): a family name, found in the project's fonts/
+# folder or among the installed fonts, put in front of the free faces of layouts/print.css.
+FONT_ROLES = [
+    ("mark", "发文机关标志 (小标宋), e.g. 方正小标宋简体"),
+    ("title", "标题 (小标宋), e.g. 方正小标宋简体"),
+    ("body", "正文 (仿宋), e.g. 仿宋_GB2312"),
+    ("heading1", "一级标题 (黑体), e.g. 黑体"),
+    ("heading2", "二级标题 (楷体), e.g. 楷体_GB2312"),
+    ("page_number", "页码 (宋体), e.g. 宋体"),
+]
+FONT_FIELDS = [Field(role, f"the face of the {what}: a font family name, from fonts/ or installed",
+                     required=False) for role, what in FONT_ROLES]
+_FONT_NAME_REFUSED = re.compile(r'["\\;{}<>@\x00-\x1f\x7f]')  # would end the CSS string it is put in
+
 PRINT_FIELDS = [
+    Field("fonts", "the office's own licensed faces by role (mark, title, body, heading1, heading2, "
+                   "page_number), preferred to the free ones when present", required=False,
+          shape=record_of(FONT_FIELDS)),
     Field("qr_code", "true: a QR code of the notice's address (from base_url) beside its signature in its "
                      "PDF; default false", required=False, shape=FLAG),
     Field("duplex", "false: printed on one side of the sheet, margins and page numbers not mirrored; "
@@ -39,7 +57,8 @@ SITE_FIELDS = [
     Field("base_url", "the published address, e.g. https://jwc.example.edu.cn/ (may carry a sub-path)", shape=URL),
     Field("language", "the language of the notices, zh-CN", required=False, shape=OPTIONAL_TEXT),
     Field("per_page", "notices on each page of the index (default 20)", required=False, shape=COUNT),
-    Field("print", "settings of the printed notice: qr_code, duplex", required=False, shape=record_of(PRINT_FIELDS)),
+    Field("print", "settings of the printed notice: fonts, qr_code, duplex", required=False,
+          shape=record_of(PRINT_FIELDS)),
 ]
 
 
@@ -55,13 +74,43 @@ def load_site_config(node: Node, problems: Problems) -> SiteConfig | None:
         base_url = None
     per_page = f.count(rec.get("per_page"), "site: per_page", problems) if "per_page" in rec else 20
     printing = _print_settings(rec.get("print"), "base_url" in rec, problems)
+    print_fonts = _print_fonts(rec.get("print"), problems)
     school, office, title = values["school"], values["office"], values["title"]
     if school is None or office is None or title is None or base_url is None or per_page is None \
-            or printing is None:
+            or printing is None or print_fonts is None:
         return None
     print_qr, duplex = printing
     return SiteConfig(school, office, base_url.rstrip("/") + "/", language, title, node.loc, per_page, print_qr,
-                      duplex)
+                      duplex, print_fonts)
+
+
+def _print_fonts(node: Node | None, problems: Problems) -> tuple[tuple[str, str], ...] | None:
+    """The office's faces by role (``print: {fonts: {body: 仿宋_GB2312}}``), in FONT_ROLES' order;
+    None when wrong. A name goes into the print stylesheet as a CSS string: a quote, a backslash,
+    a semicolon, a brace or a control character is refused, not escaped (no font is named so)."""
+    if node is None or not isinstance(node.value, dict):
+        return ()  # a print: that is not a mapping is reported by _print_settings
+    fonts_node = node.value.get("fonts")
+    if fonts_node is None:
+        return ()
+    rec = f.record(fonts_node, FONT_FIELDS, "site: print: fonts", problems)
+    if rec is None:
+        return None
+    chosen: list[tuple[str, str]] = []
+    ok = True
+    for role, _ in FONT_ROLES:
+        if role not in rec:
+            continue
+        name = f.text(rec[role], f"site: print: fonts: {role}", problems)
+        if name is None:
+            ok = False
+        elif bad := _FONT_NAME_REFUSED.search(name):
+            problems.error(rec[role].loc, f"site: print: fonts: {role}: a font family name cannot hold "
+                                          f"{bad[0]!r} (U+{ord(bad[0]):04X}), got {name!r}")
+            ok = False
+        else:
+            chosen.append((role, name.strip()))
+    return tuple(chosen) if ok else None
 
 
 def _print_settings(node: Node | None, has_base_url: bool, problems: Problems) -> tuple[bool, bool] | None:

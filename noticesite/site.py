@@ -66,6 +66,7 @@ class BuildReport:
     pdfs_reused: int = 0
     pdf_peak_rss: int = 0  # bytes: the largest process that printed a PDF
     pdf_fonts: str = ""  # the library that subset the printed PDFs' fonts (pdf.font_subsetter)
+    pdf_faces: str = ""  # the face each print role got (pdf.role_faces)
     search_job: "SearchJob | None" = None  # with BuildOptions.search_later
     warnings: list = field(default_factory=list)  # problems found while writing, e.g. by WeasyPrint
     timings: dict[str, float] = field(default_factory=dict)
@@ -98,6 +99,7 @@ class PrintedPdfs:
     peak_rss: int = 0
     warnings: list = field(default_factory=list)
     subsetter: str = ""  # what cut the fonts down to the characters used (pdf.font_subsetter)
+    faces: str = ""  # the face each print role got (pdf.role_faces)
 
 
 NO_PDFS = PrintedPdfs()
@@ -160,7 +162,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
     report.pdfs_rendered, report.pdfs_reused = pdfs.rendered, pdfs.reused
     report.pdf_peak_rss, report.warnings = pdfs.peak_rss, list(pdfs.warnings)
-    report.pdf_fonts = pdfs.subsetter
+    report.pdf_fonts, report.pdf_faces = pdfs.subsetter, pdfs.faces
     old_keys, old_stats = (manifest.outputs, manifest.stats) if previous else ({}, {})
     todo = _changed(outputs, on_disk, old_keys, old_stats)
     keys = {o.path: o.key for o in outputs}
@@ -472,7 +474,7 @@ def print_pdfs(site: Site, ctx: BuildContext) -> PrintedPdfs:
     printed = _templates_located(ctx, lambda: pdf.write_site_pdfs(
         site, ctx.env, ctx.cache, workers=ctx.options.workers, progress=ctx.options.progress))
     return PrintedPdfs(printed.files, printed.links, printed.texts, len(printed.rendered), len(printed.reused),
-                       printed.peak_rss, printed.warnings, printed.subsetter)
+                       printed.peak_rss, printed.warnings, printed.subsetter, printed.faces)
 
 
 def _search_stage(site: Site, folder: Path, out_dir: Path, ctx: BuildContext, report: BuildReport,

@@ -115,3 +115,24 @@ def test_a_build_never_marks_a_pdf_as_being_printed(example: Path):
     for a in links:
         assert re.search(r"\d+(\.\d+)?\s*[KM]B", a.get_text() + a.get("aria-label", "")), a
         assert (example / "output/2012-104" / a["href"]).is_file()
+
+
+def pdffonts(path: Path) -> list[tuple[str, ...]]:
+    """(subset tag, face) of each font poppler's pdffonts lists."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [tuple(line.split()[0].split("+", 1)) for line in out.splitlines()[2:]]
+
+
+def test_the_body_is_fangsong_and_each_attachment_is_small_with_a_tag_per_subset(example: Path):
+    """GB/T 9704-2012 §5.2.2: the body in 仿宋. Fonts cut to the glyphs drawn (issue 15: the
+    attachments were 264-624 KB, fonts 91-96 % of each), each subset under a tag of its own."""
+    tags = []
+    for name in PDFS:
+        path = example / "output/2012-104" / name
+        fonts = pdffonts(path)
+        tags += [tag for tag, _ in fonts]
+        if name != "attachment-4.pdf":  # the directory: a table in 黑体, no running text
+            assert any("Fang" in face for _, face in fonts), (name, fonts)
+        if name.startswith("attachment"):
+            assert path.stat().st_size < 150_000, (name, path.stat().st_size)
+    assert len(tags) == len(set(tags)), tags  # within a file and across files

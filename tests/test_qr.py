@@ -62,7 +62,7 @@ def test_a_wrong_qr_setting_is_located():
     assert config_of(SITE_YAML + "print: true\n")[1] == [
         "data/site.yaml:5:8: site: print: expected a mapping of fields, got 'true'"]
     assert config_of(SITE_YAML + "print:\n  qr: true\n")[1] == [
-        "data/site.yaml:6:3: site: print: unknown field 'qr' (known: duplex, qr_code)"]
+        "data/site.yaml:6:3: site: print: unknown field 'qr' (known: duplex, fonts, qr_code)"]
 
 
 @pytest.mark.unit
