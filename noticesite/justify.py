@@ -121,7 +121,7 @@ class _Char:
 
 def _units(chars: list[_Char]) -> list[list[int]]:
     """Indices of the characters grouped into what is never broken inside: one Chinese character,
-    or a run of Latin letters and digits (a URL breaks after a '/' that is not part of '//')."""
+    or a run of Latin letters and digits (a URL breaks only after a '/' of its path)."""
     units: list[list[int]] = []
     for i, c in enumerate(chars):
         wide = unicodedata.east_asian_width(c.ch) in "WFA" or not c.ch.isascii()
@@ -146,7 +146,8 @@ def _in_url(chars: list[_Char], i: int) -> bool:
     while j > 0 and not _wide(chars[j - 1].ch) and not chars[j - 1].ch.isspace():
         j -= 1
     run = "".join(c.ch for c in chars[j:i])
-    return "://" in run and not run.endswith(":/")
+    # past the host: a break right after "scheme://" would leave the scheme alone on its line
+    return "://" in run and "/" in run.split("://", 1)[1]
 
 
 def _breakable(chars: list[_Char], units: list[list[int]], k: int) -> bool:
@@ -207,7 +208,10 @@ def _line_end(chars: list[_Char], units: list[list[int]], widths: list[float], c
     while end < len(units) and not _breakable(chars, units, end):
         end += 1
     tight, loose = spacing(end), spacing(fits)
-    if GRID_SPACING_PT - tight <= MAX_SQUEEZE_PT and GRID_SPACING_PT - tight < loose - GRID_SPACING_PT:
+    # only a closing mark is squeezed in (行尾挤压): an opening one keeps its character company
+    # on the next line rather than pull a character past the grid's 28
+    closes = chars[units[end - 1][-1]].ch in CLOSERS
+    if closes and GRID_SPACING_PT - tight <= MAX_SQUEEZE_PT and GRID_SPACING_PT - tight < loose - GRID_SPACING_PT:
         return end, tight  # (the paragraph's end, when the line takes its last characters squeezed)
     return fits, loose
 

@@ -1,8 +1,10 @@
 """The office's own faces (data/site.yaml print: fonts) from the project's fonts/ folder."""
 from __future__ import annotations
 
+
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +50,8 @@ def with_office_body(project: Project, missing: str = "") -> None:
     used |= set("0123456789—共")  # and what the code writes
     text = "".join(sorted(used - set(missing)))
     office_font(project.path("fonts/office-fang.otf"), "Office Fang", text)
-    project.write("data/site.yaml", project.read("data/site.yaml") + "print:\n  fonts:\n    body: Office Fang\n")
+    project.write("data/site.yaml", re.sub(r"(?m)^print: \{(.*)\}", r"print: {\1, fonts: {body: Office Fang}}",
+                                           project.read("data/site.yaml")))
 
 
 @pytest.mark.pdf
