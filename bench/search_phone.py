@@ -1,0 +1,154 @@
+"""Site search on a weak phone: time from the first keystroke to the first result shown.
+
+Serves a built site (``output/``) from 127.0.0.1 with gzip, as deploy/nginx.conf does (pages,
+scripts and JSON compressed; Pagefind's own files, already gzip, sent as they are), and opens
+its search page in headless Chromium throttled through the DevTools protocol as Chrome's
+presets are: Slow 3G (400 kbit/s, 400 ms round trip) and Fast 3G (1.6 Mbit/s, 150 ms), each
+with the CPU slowed 4x (``Emulation.setCPUThrottlingRate``), the cache off (a first visit).
+
+Each run: load the search page; once the box is there (DOMContentLoaded), wait ``--think``
+seconds (a reader reaching for the box; 0 = types at once), then type the query as an input
+method commits it (one input event, as a Chinese IME does). The page itself records, with
+performance.now(), the first input event and the moment the first result (an ``li`` of
+the results list) is in the document; the figure is the difference. Also shown: the requests
+and bytes (as sent, compressed) of the whole visit.
+
+    .venv/bin/python bench/search_phone.py --site output [--runs 5] [--query 图像采集] [--think 0]
+
+The site must have been built with its search index (no ``--no-search``).
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import statistics
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from directory_samples import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+# Chrome DevTools' network presets (throughput in bytes per second).
+PROFILES = {
+    "Slow 3G": {"latency": 400, "downloadThroughput": 400 * 1000 / 8, "uploadThroughput": 400 * 1000 / 8},
+    "Fast 3G": {"latency": 150, "downloadThroughput": 1.6 * 1000 * 1000 / 8, "uploadThroughput": 750 * 1000 / 8},
+}
+CPU_SLOWDOWN = 4
+# What deploy/nginx.conf compresses (its gzip_types): Pagefind's files are gzip already.
+COMPRESSED = (".html", ".js", ".css", ".json", ".svg", ".xml", ".ics", ".txt")
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as nginx
+
+    def send_head(self):  # type: ignore[override]  # the documented hook for what is sent
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in COMPRESSED or "gzip" not in self.headers.get("Accept-Encoding", "") \
+                or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        import io
+        return io.BytesIO(body)
+
+    def log_message(self, format, *args):  # noqa: A002  # quiet
+        pass
+
+
+@contextmanager
+def serve_gzip(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_GzipHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+# Installed before the page's own scripts: the first input event and the first result.
+_PROBE = """
+window.__t = {};
+document.addEventListener("input", function () { if (!window.__t.key) window.__t.key = performance.now(); }, true);
+new MutationObserver(function () {
+  var list = document.getElementById("site-search-results");
+  if (window.__t.key && !window.__t.result && list && list.querySelector("li")) window.__t.result = performance.now();
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def one_run(browser, url: str, profile: dict, query: str, think: float) -> tuple[float, int, int]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(_PROBE)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, **profile})
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    sizes: list[int] = []
+    cdp.on("Network.loadingFinished", lambda e: sizes.append(int(e.get("encodedDataLength", 0))))
+    try:
+        page.goto(url + "search/index.html", wait_until="domcontentloaded", timeout=120_000)
+        if think:
+            page.wait_for_timeout(think * 1000)
+        page.focus("#site-search-q")
+        page.keyboard.insert_text(query)
+        page.wait_for_function("window.__t.result", timeout=120_000, polling=50)
+        t = page.evaluate("window.__t")
+        page.wait_for_timeout(300)  # the last fragments' sizes
+        return (t["result"] - t["key"]) / 1000, len(sizes), sum(sizes)
+    finally:
+        context.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=Path("output"), help="a built site with its search index")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--query", default="图像采集")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds between the box showing and typing")
+    args = parser.parse_args()
+    site = args.site.resolve()
+    if not (site / "pagefind").is_dir():
+        print(f"{site}: no search index (pagefind/); build without --no-search", file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, serve_gzip(site) as url:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, profile in PROFILES.items():
+                times, counts, sizes = [], [], []
+                for _ in range(args.runs):
+                    seconds, count, size = one_run(browser, url, profile, args.query, args.think)
+                    times.append(seconds)
+                    counts.append(count)
+                    sizes.append(size)
+                print(f"{name}, CPU {CPU_SLOWDOWN}x slower, think {args.think:g} s, query {args.query}: "
+                      f"keystroke to first result median {statistics.median(times):.2f} s "
+                      f"(runs: {', '.join(f'{t:.2f}' for t in times)}); "
+                      f"visit: {statistics.median(counts):.0f} requests, {statistics.median(sizes) / 1024:.0f} KB")
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
