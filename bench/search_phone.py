@@ -7,10 +7,14 @@ presets are: Slow 3G (400 kbit/s, 400 ms round trip) and Fast 3G (1.6 Mbit/s, 15
 with the CPU slowed 4x (``Emulation.setCPUThrottlingRate``), the cache off (a first visit).
 
 Each run: load the search page; once the box is there (DOMContentLoaded), wait ``--think``
-seconds (a reader reaching for the box; 0 = types at once), then type the query as an input
-method commits it (one input event, as a Chinese IME does). The page itself records, with
-performance.now(), the first input event and the moment the first result (an ``li`` of
-the results list) is in the document; the figure is the difference. Also shown: the requests
+seconds (a reader reaching for the box), focus it and press the first key: with ``--compose``
+seconds, the first key starts an input method's composition (pinyin being typed, through
+CDP's ``Input.imeSetComposition``) and the word is committed that much later, as a Chinese
+IME does; with 0 the word arrives at once (one input event). The page itself records, with
+performance.now(), the first key (compositionstart or input) and the moment the first result
+(an ``li`` of the results list) is in the document; the figure is the difference. By default
+two readers: one who types at the very moment the box shows (think 0, compose 0: the worst
+case) and one who takes a second to reach the box and 1.5 s to type the pinyin of a word. Also shown: the requests
 and bytes (as sent, compressed) of the whole visit.
 
     .venv/bin/python bench/search_phone.py --site output [--runs 5] [--query 图像采集] [--think 0]
@@ -23,6 +27,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import itertools
 import statistics
 import sys
 import threading
@@ -85,7 +90,9 @@ def serve_gzip(folder: Path) -> Iterator[str]:
 # Installed before the page's own scripts: the first input event and the first result.
 _PROBE = """
 window.__t = {};
-document.addEventListener("input", function () { if (!window.__t.key) window.__t.key = performance.now(); }, true);
+function key() { if (!window.__t.key) window.__t.key = performance.now(); }
+document.addEventListener("compositionstart", key, true);
+document.addEventListener("input", key, true);
 new MutationObserver(function () {
   var list = document.getElementById("site-search-results");
   if (window.__t.key && !window.__t.result && list && list.querySelector("li")) window.__t.result = performance.now();
@@ -93,7 +100,7 @@ new MutationObserver(function () {
 """
 
 
-def one_run(browser, url: str, profile: dict, query: str, think: float) -> tuple[float, int, int]:
+def one_run(browser, url: str, profile: dict, query: str, think: float, compose: float, trace: bool = False) -> tuple[float, int, int]:
     context = browser.new_context()
     page = context.new_page()
     page.add_init_script(_PROBE)
@@ -102,17 +109,30 @@ def one_run(browser, url: str, profile: dict, query: str, think: float) -> tuple
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     cdp.send("Network.emulateNetworkConditions", {"offline": False, **profile})
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
-    sizes: list[int] = []
-    cdp.on("Network.loadingFinished", lambda e: sizes.append(int(e.get("encodedDataLength", 0))))
+    finished: list = []  # every request of the visit, the worker's too (CDP's page session misses those)
+    context.on("requestfinished", lambda request: finished.append(request))
     try:
         page.goto(url + "search/index.html", wait_until="domcontentloaded", timeout=120_000)
         if think:
             page.wait_for_timeout(think * 1000)
         page.focus("#site-search-q")
-        page.keyboard.insert_text(query)
+        if compose:  # the input method composes the pinyin, then commits the word
+            cdp.send("Input.imeSetComposition", {"text": "t", "selectionStart": 1, "selectionEnd": 1})
+            page.wait_for_timeout(compose * 1000)
+            cdp.send("Input.insertText", {"text": query})
+        else:
+            page.keyboard.insert_text(query)
         page.wait_for_function("window.__t.result", timeout=120_000, polling=50)
         t = page.evaluate("window.__t")
-        page.wait_for_timeout(300)  # the last fragments' sizes
+        page.wait_for_timeout(300)  # the last fragments
+        sizes = [r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished]
+        if trace:
+            origin = page.evaluate("performance.timeOrigin")
+            for r in finished:
+                timing = r.timing
+                start = timing["startTime"] - origin - t["key"]
+                print(f"  {start / 1000:6.2f} s -> {(start + timing['responseEnd']) / 1000:6.2f} s  {r.url.split('/', 3)[-1]}")
+            print(f"  result at {(t['result'] - t['key']) / 1000:.2f} s")
         return (t["result"] - t["key"]) / 1000, len(sizes), sum(sizes)
     finally:
         context.close()
@@ -123,7 +143,12 @@ def main() -> int:
     parser.add_argument("--site", type=Path, default=Path("output"), help="a built site with its search index")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--query", default="图像采集")
-    parser.add_argument("--think", type=float, default=0.0, help="seconds between the box showing and typing")
+    parser.add_argument("--think", type=float, default=None,
+                        help="seconds between the box showing and the first key (default: both 0 and 1)")
+    parser.add_argument("--compose", type=float, default=None,
+                        help="seconds the input method composes before committing the word (default: 0 with "
+                             "think 0, else 1.5)")
+    parser.add_argument("--trace", action="store_true", help="print each request's times, from the keystroke")
     args = parser.parse_args()
     site = args.site.resolve()
     if not (site / "pagefind").is_dir():
@@ -134,14 +159,17 @@ def main() -> int:
     with sync_playwright() as p, serve_gzip(site) as url:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for name, profile in PROFILES.items():
+            scenarios = [(args.think, args.compose if args.compose is not None else (1.5 if args.think else 0.0))] \
+                if args.think is not None else [(0.0, 0.0), (1.0, 1.5)]
+            for (think, compose), (name, profile) in itertools.product(scenarios, PROFILES.items()):
                 times, counts, sizes = [], [], []
                 for _ in range(args.runs):
-                    seconds, count, size = one_run(browser, url, profile, args.query, args.think)
+                    seconds, count, size = one_run(browser, url, profile, args.query, think, compose, args.trace)
                     times.append(seconds)
                     counts.append(count)
                     sizes.append(size)
-                print(f"{name}, CPU {CPU_SLOWDOWN}x slower, think {args.think:g} s, query {args.query}: "
+                print(f"{name}, CPU {CPU_SLOWDOWN}x slower, first key {think:g} s after the box shows, "
+                      f"word committed {compose:g} s later, query {args.query}: "
                       f"keystroke to first result median {statistics.median(times):.2f} s "
                       f"(runs: {', '.join(f'{t:.2f}' for t in times)}); "
                       f"visit: {statistics.median(counts):.0f} requests, {statistics.median(sizes) / 1024:.0f} KB")

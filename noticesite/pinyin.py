@@ -105,15 +105,18 @@ def annotate(directory: Directory) -> None:
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_KEY_SYLLABLES = 4  # most Chinese words have two to four characters
 _MAX_KEY_TEXT = 2_000  # characters of a page's headings given pinyin keys: titles, not bodies
 
 
 def text_keys(texts: list[str]) -> str:
     """Pinyin keys for a page's title and headings, for the site search (indexed, never shown):
     for each run of Han characters, its full pinyin and initials joined (湖南理工学院 ->
-    hunanligongxueyuan, hnlgxy), and those of each pair of characters in it (hunan, nanli,
-    ligong ...), since Pagefind matches a query as the start of an indexed word: ``hunan`` and
-    ``ligong`` both find the page, as they find an office in the directory."""
+    hunanligongxueyuan, hnlgxy), and, from each of its characters, those of the next
+    ``_KEY_SYLLABLES`` (hunanligong, nanligongxue, ligongxueyuan ...; hnlg, nlgx ...). Pagefind
+    finds a query at the start of an indexed word, so a word of up to that many characters
+    found anywhere in a title is found by its pinyin (hunan, ligong, zhunkaozheng) or its
+    initials (hn, lg), as the directory finds an office."""
     keys: list[str] = []
     budget = _MAX_KEY_TEXT
     for text in texts:
@@ -124,7 +127,8 @@ def text_keys(texts: list[str]) -> str:
                 continue  # a character without a reading: no key rather than a shifted one
             firsts = [s[:1] for s in syllables]
             keys += [_ascii_lower(syllables), _ascii_lower(firsts)]
-            keys += [_ascii_lower(syllables[i:i + 2]) for i in range(len(run) - 1)]
+            for i in range(len(run) - 1):
+                keys += [_ascii_lower(syllables[i:i + _KEY_SYLLABLES]), _ascii_lower(firsts[i:i + _KEY_SYLLABLES])]
         if budget <= 0:
             break
     return " ".join(dict.fromkeys(k for k in keys if len(k) > 1))
