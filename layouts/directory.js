@@ -6,7 +6,9 @@
  * is found in its visible text, in its phone digits (dashes ignored, so 0731-822
  * and 0731822 both work) or in its pinyin keys (data-keys, from
  * noticesite/pinyin.py): a prefix of any key (hn, hunan), or, from three
- * letters on, anywhere in a key (nan finds 湖南, 河南, 南昌…).
+ * letters on, anywhere in a key (nan finds 湖南, 河南, 南昌…). An office's
+ * search-only spellings (data-aliases: 哈尔滨 for an address that misspells it
+ * 哈乐滨) match like its text but are never shown or marked.
  *
  * Speed (3,000 rows under one 16 ms frame): row text is lowercased once at
  * start; a keystroke only reads strings and writes the DOM (hidden, <mark>),
@@ -68,6 +70,7 @@
     this.text = texts.join("\n"); // a term never spans two cells
     this.digits = this.digits || "";
     this.keys = " " + fold(tr.getAttribute("data-keys") || "");
+    this.aliases = fold(tr.getAttribute("data-aliases") || "");
     this.shown = !tr.hidden;
     this.painted = ""; // the query the marks in this row are for
   }
@@ -76,6 +79,7 @@
     for (var i = 0; i < terms.length; i++) {
       var t = terms[i];
       if (this.text.indexOf(t.s) >= 0) continue;
+      if (this.aliases && this.aliases.indexOf(t.s) >= 0) continue;
       if (t.d && this.digits.indexOf(t.d) >= 0) continue;
       if (t.p && (this.keys.indexOf(" " + t.p) >= 0 || (t.p.length >= 3 && this.keys.indexOf(t.p) >= 0))) continue;
       return false;

@@ -1,7 +1,17 @@
 /* Site search over the Pagefind index built with the site. Hand-written, no
    framework: a plain form that also works as a link (?q=), results as a list.
    The base path comes from this page's address, so the site works under any
-   sub-path and from any static server; nothing is fetched from another host. */
+   sub-path and from any static server; nothing is fetched from another host.
+
+   Only Pagefind's documented browser API is used: options(), init(), mergeIndex(),
+   preload(), search(), filters and each result's data() (url, content, excerpt, meta).
+
+   Speed on a weak phone (bench/search_phone.py): the index starts loading when the
+   page is idle or the box gets focus, whichever comes first, not at the first query;
+   init() fetches Pagefind's code and metadata at once, and each keystroke preloads
+   the index chunks of what is typed (preload()) while the debounce waits. Results
+   are shown in two steps: the first few as soon as their data has arrived, then the
+   rest of the first CANDIDATES, ranked together (the list is aria-busy until then). */
 (function () {
   "use strict";
   var form = document.querySelector("form.site-search");
@@ -9,12 +19,16 @@
   var input = document.getElementById("site-search-q");
   var status = document.getElementById("site-search-status");
   var list = document.getElementById("site-search-results");
+  var help = document.getElementById("site-search-help");
   var base = new URL(form.getAttribute("data-base") || "../", window.location.href).pathname;
+  var FIRST = 6;        // results whose data is fetched first: one round of a browser's 6 connections
+  var CANDIDATES = 30;  // results ranked (their data fetched), of Pagefind's order
+  var SHOWN = 20;       // results listed
   var engine = null;
   var latest = 0;
 
-  /* The index is one Pagefind bundle per year (pagefind/bundles.json lists them, newest
-     first): the newest is loaded and the others are merged into it. */
+  /* The index: pagefind/bundles.json lists its bundles, newest first; the first is
+     loaded and the others are merged into it (one bundle: nothing to merge). */
   function load() {
     if (!engine) {
       var index = base + "pagefind/";
@@ -26,15 +40,125 @@
         if (!bundles.length) return null;  /* no notice yet: nothing to find */
         return import(index + bundles[0] + "/pagefind.js").then(function (pagefind) {
           return pagefind.options({ baseUrl: base }).then(function () {
-            return Promise.all(bundles.slice(1).map(function (name) {
+            var ready = [pagefind.init()];  /* its code and metadata now, not at the first query */
+            return Promise.all(ready.concat(bundles.slice(1).map(function (name) {
               return pagefind.mergeIndex(index + name + "/", { baseUrl: base });
-            }));
+            })));
           }).then(function () { return pagefind; });
         });
       });
+      engine.catch(function () { engine = null; });  /* a failed load is tried again at the next query */
     }
     return engine;
   }
+
+  /* ---- ranking -------------------------------------------------------------
+     Pagefind scores each result by the words of the query it contains, so a page
+     with 准确 and 证书 may score above one with the word 准考证 itself. Over the
+     data of the first CANDIDATES results, in Pagefind's order:
+       tier 2  every term of the query, as typed, is in the title
+       tier 1  ... in the text of the page (or of its PDF)
+       tier 0  only some of the characters or words
+     then, within a tier, Pagefind's score in coarse steps (about 30 % apart: a
+     close score is a tie), then the newer notice (the page's date metadata) first,
+     then Pagefind's order. Comparing is done on text folded as the directory does
+     (full-width to ASCII, lowercase) with spaces and Pagefind's word breaks removed. */
+  function fold(s) {
+    return String(s || "").replace(/[\uff01-\uff5e]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+    }).replace(/[\s\u200b]+/g, "").toLowerCase();
+  }
+
+  function terms(query) {
+    return query.split(/[\s\u3000]+/).map(fold).filter(Boolean);
+  }
+
+  function containsAll(text, words) {
+    return words.every(function (w) { return text.indexOf(w) >= 0; });
+  }
+
+  function tier(item, words) {
+    if (!words.length) return 0;
+    if (containsAll(fold(item.title), words)) return 2;
+    return containsAll(item.text, words) ? 1 : 0;
+  }
+
+  function rank(items, words) {
+    var dates = {};  /* a notice's date, for its records without one (PDFs, offices) */
+    items.forEach(function (item) { if (item.date) dates[item.folder] = item.date; });
+    items.forEach(function (item) {
+      item.tier = tier(item, words);
+      item.step = item.score > 0 ? Math.round(Math.log(item.score) / Math.log(1.3)) : -1e9;
+      item.when = item.date || dates[item.folder] || "";
+    });
+    return items.slice().sort(function (a, b) {
+      return (b.tier - a.tier) || (b.step - a.step) || (a.when < b.when ? 1 : a.when > b.when ? -1 : 0)
+        || (a.order - b.order);
+    });
+  }
+
+  /* ---- a page and its PDF as one result -------------------------------------
+     A page names its PDF in its metadata (pdf, pdf_size: data-pagefind-meta on its
+     PDF link). The PDF's own record (the text it prints) joins that page's result
+     as a second link; a PDF whose page is not among the results stands for its
+     page (a notice's PDF holds its attachments' text too): the page's address by
+     the build's naming (notice.pdf is the notice's page, attachment-1.pdf is
+     attachment-1.html), the size asked of the server. */
+  function path(url) {  /* an office's record is its directory page with ?q=: kept apart */
+    var u = new URL(url, window.location.href);
+    return u.pathname + u.search;
+  }
+
+  function item(data, order, score) {
+    var meta = data.meta || {};
+    /* a record (an office, a PDF) gives its address as meta (Pagefind's "url" meta, as its own UI
+       reads it): a result's own url is where the build staged it for indexing */
+    var address = meta.url || data.url;
+    var url = path(address);
+    var rest = url.slice(base.length);
+    return {
+      url: address, path: url, title: meta.title || address, excerpt: data.excerpt || "",
+      text: fold(data.content) + "\n" + fold(meta.title), date: meta.date || "", score: score || 0,
+      order: order, folder: rest.split("/")[0],
+      pdf: meta.pdf ? path(new URL(meta.pdf, new URL(address, window.location.href)).href) : "",
+      pdfSize: meta.pdf_size || "", isPdf: /\.pdf$/i.test(url), content: data.content || ""
+    };
+  }
+
+  function grouped(found) {
+    var items = found.map(function (it) { var copy = {}; for (var k in it) copy[k] = it[k]; return copy; });
+    var byPdf = {};
+    items.forEach(function (it) { if (!it.isPdf && it.pdf) byPdf[it.pdf] = it; });
+    var out = [];
+    var pages = {};
+    items.forEach(function (it) { if (!it.isPdf) { out.push(it); pages[it.path] = it; } });
+    items.forEach(function (pdf) {
+      if (!pdf.isPdf) return;
+      var page = byPdf[pdf.path] || pages[pageOf(pdf.path)];
+      if (page) {
+        page.pdf = pdf.path;
+        page.text += "\n" + pdf.text;  /* what the PDF prints counts for its page */
+        page.order = Math.min(page.order, pdf.order);
+        page.score = Math.max(page.score, pdf.score);
+        return;
+      }
+      var stand = pdf;
+      stand.url = stand.path = pageOf(pdf.path);
+      stand.title = pdf.title.replace(/（打印版 PDF）$/, "");
+      stand.pdf = pdf.path;
+      stand.pdfSize = "";
+      stand.isPdf = false;
+      pages[stand.path] = stand;
+      out.push(stand);
+    });
+    return out;
+  }
+
+  function pageOf(pdfPath) {
+    return /\/notice\.pdf$/i.test(pdfPath) ? pdfPath.replace(/notice\.pdf$/i, "") : pdfPath.replace(/\.pdf$/i, ".html");
+  }
+
+  /* ---- showing ------------------------------------------------------------- */
 
   /* Pagefind's excerpts are escaped text with <mark> around the matches:
      rebuild them from text nodes so that nothing else can become markup. */
@@ -59,21 +183,99 @@
     return p;
   }
 
-  function show(results, query) {
+  /* A page found only by its search keys (the hidden .search-keys at the end of the
+     page, after a ⁂: pinyin, an office's aliases): its excerpt would be a line of
+     keys, so the page's opening words are shown instead. */
+  var KEYS = "\u2042";
+  function excerptOf(it, words) {
+    var text = it.content.replace(/\u200b/g, "");
+    var end = text.lastIndexOf(KEYS);
+    if (end < 0 || containsAll(fold(text.slice(0, end)), words)) return excerpt(it.excerpt);
+    return excerpt(text.slice(0, 90).replace(/&/g, "&amp;").replace(/</g, "&lt;") + "…");
+  }
+
+  function kb(bytes) {
+    return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function pdfLink(it) {
+    var a = document.createElement("a");
+    a.href = it.pdf;
+    a.type = "application/pdf";
+    a.className = "search-result-pdf";
+    a.textContent = "打印版 PDF" + (it.pdfSize ? "（" + it.pdfSize + "）" : "");
+    if (!it.pdfSize) {  /* a PDF that stands for its page: its size from the server */
+      fetch(it.pdf, { method: "HEAD" }).then(function (r) {
+        var size = +r.headers.get("Content-Length");
+        if (r.ok && size) a.textContent = "打印版 PDF（" + kb(size) + "）";
+      }).catch(function () {});
+    }
+    var p = document.createElement("p");
+    p.className = "search-result-files";
+    p.appendChild(a);
+    return p;
+  }
+
+  function show(items, query, words, busy) {
     list.textContent = "";
-    results.forEach(function (r) {
+    items.slice(0, SHOWN).forEach(function (it) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      /* a record (an office, a PDF) gives its address as meta (Pagefind's "url" meta, as its own UI reads it) */
-      a.href = (r.meta && r.meta.url) || r.url;
+      a.href = it.url;
       a.className = "search-result-link";
-      a.textContent = (r.meta && r.meta.title) || r.url;
+      a.textContent = it.title;
       li.appendChild(a);
-      li.appendChild(excerpt(r.excerpt || ""));
+      li.appendChild(excerptOf(it, words));
+      if (it.pdf) li.appendChild(pdfLink(it));
       list.appendChild(li);
     });
-    status.textContent = results.length ? "找到 " + results.length + " 条与“" + query + "”相关的结果"
-                                        : "没有找到与“" + query + "”相关的内容";
+    list.setAttribute("aria-busy", busy ? "true" : "false");
+    status.textContent = items.length ? "找到 " + items.length + (busy ? "+" : "") + " 条与“" + query + "”相关的结果"
+                                      : "没有找到与“" + query + "”相关的内容";
+    if (!busy) helpFor(items.length ? "" : query);
+  }
+
+  /* No result: a shorter query (its first term, or the first two characters of a
+     longer word), the office directory (the newest page of a directory attachment,
+     found by its filter: data-pagefind-filter="type:directory") and the archive. */
+  function helpFor(query) {
+    if (!help) return;
+    help.hidden = !query;
+    if (!query) return;
+    var shorter = document.getElementById("site-search-shorter");
+    var parts = query.split(/[\s\u3000]+/).filter(Boolean);
+    var short = parts.length > 1 ? parts[0] : (query.length > 2 ? query.slice(0, 2) : "");
+    if (shorter) {
+      shorter.textContent = "";
+      shorter.parentNode.hidden = !short;
+      if (short) {
+        var a = document.createElement("a");
+        a.href = "?q=" + encodeURIComponent(short);
+        a.textContent = short;
+        a.addEventListener("click", function (e) { e.preventDefault(); input.value = short; run(short); });
+        shorter.appendChild(a);
+      }
+    }
+    var directory = document.getElementById("site-search-directory");
+    if (directory && !directory.getAttribute("href")) {
+      load().then(function (pagefind) {
+        return pagefind && pagefind.search(null, { filters: { type: "directory" } });
+      }).then(function (found) {
+        if (!found || !found.results.length) return null;
+        return Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }));
+      }).then(function (pages) {
+        if (!pages) return;
+        pages.sort(function (a, b) { return (b.meta.date || "") < (a.meta.date || "") ? -1 : 1; });
+        directory.href = pages[0].url;
+        directory.parentNode.hidden = false;
+      }).catch(function () {});
+    }
+  }
+
+  function data(results, from, to) {
+    return Promise.all(results.slice(from, to).map(function (r, i) {
+      return r.data().then(function (d) { return item(d, from + i, r.score); });
+    }));
   }
 
   function run(query) {
@@ -81,27 +283,61 @@
     var url = new URL(window.location.href);
     if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
     window.history.replaceState(null, "", url);
-    if (!query) { list.textContent = ""; status.textContent = ""; return; }
+    if (!query) { list.textContent = ""; status.textContent = ""; helpFor(""); return; }
     status.textContent = "正在搜索…";
+    list.setAttribute("aria-busy", "true");
+    var words = terms(query);
+    var found = [];
     load().then(function (pagefind) { return pagefind ? pagefind.search(query) : { results: [] }; })
-      .then(function (found) { return Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); })); })
-      .then(function (data) { if (ticket === latest) show(data, query); })
-      .catch(function () { if (ticket === latest) status.textContent = "搜索暂时不可用，请稍后再试。"; });
+      .then(function (search) {
+        found = search.results;
+        return data(found, 0, FIRST);
+      })
+      .then(function (first) {
+        if (ticket !== latest) return null;
+        var more = found.length > FIRST;
+        show(rank(grouped(first), words), query, words, more);
+        if (!more) return null;
+        return data(found, FIRST, CANDIDATES).then(function (rest) {
+          if (ticket === latest) show(rank(grouped(first.concat(rest)), words), query, words, false);
+        });
+      })
+      .catch(function () {
+        if (ticket !== latest) return;
+        list.setAttribute("aria-busy", "false");
+        status.textContent = "搜索暂时不可用，请稍后再试。";
+      });
+  }
+
+  function preload(query) {
+    if (!query) return;
+    load().then(function (pagefind) { if (pagefind) pagefind.preload(query); }).catch(function () {});
   }
 
   var timer = 0;
   var composing = false;
-  input.addEventListener("compositionstart", function () { composing = true; });
-  input.addEventListener("compositionend", function () { composing = false; run(input.value.trim()); });
+  input.addEventListener("focus", function () { load().catch(function () {}); });
+  input.addEventListener("compositionstart", function () { composing = true; load().catch(function () {}); });
+  input.addEventListener("compositionend", function () { composing = false; clearTimeout(timer); run(input.value.trim()); });
   input.addEventListener("input", function () {
     if (composing) return;
+    var query = input.value.trim();
+    preload(query);
     clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value.trim()); }, 200);
+    timer = setTimeout(function () { run(query); }, 200);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    clearTimeout(timer);
     run(input.value.trim());
   });
   var initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) { input.value = initial; run(initial.trim()); }
+  if (initial) {
+    input.value = initial;
+    run(initial.trim());
+  } else if ("requestIdleCallback" in window) {
+    window.requestIdleCallback(function () { load().catch(function () {}); }, { timeout: 2000 });
+  } else {
+    setTimeout(function () { load().catch(function () {}); }, 0);
+  }
 })();

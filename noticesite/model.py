@@ -101,6 +101,7 @@ class Office:
     location: Location
     province: str = ""
     pinyin: str = ""  # filled by the search stage: full pinyin and initials
+    aliases: tuple[str, ...] = ()  # other spellings that find it (哈尔滨 for 哈乐滨): never shown
 
 
 @dataclass

@@ -85,10 +85,11 @@ def search_keys(office: Office) -> str:
     """Lowercase, space-separated keys for one office's row.
 
     Full pinyin first, then initials, then the phone digits: for each of the
-    name, the province and the address's leading place names.  Duplicates are
+    name, the province, the address's leading place names and the aliases.  Duplicates are
     dropped, the first occurrence kept.
     """
     sources = [office.name, office.province, *leading_places(office.address)]
+    sources += [place for alias in office.aliases for place in (alias, *leading_places(alias))]
     words = [w for w in sources if w]
     keys = [full_pinyin(w) for w in words]
     keys += [spelling for w in words for p, spelling in _EXTRA_SPELLINGS.items() if w.startswith(p)]
@@ -101,3 +102,33 @@ def annotate(directory: Directory) -> None:
     """Fill ``office.pinyin`` for every office of the directory."""
     for office in directory.offices:
         office.pinyin = search_keys(office)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_KEY_SYLLABLES = 4  # most Chinese words have two to four characters
+_MAX_KEY_TEXT = 2_000  # characters of a page's headings given pinyin keys: titles, not bodies
+
+
+def text_keys(texts: list[str]) -> str:
+    """Pinyin keys for a page's title and headings, for the site search (indexed, never shown):
+    for each run of Han characters, its full pinyin and initials joined (湖南理工学院 ->
+    hunanligongxueyuan, hnlgxy), and, from each of its characters, those of the next
+    ``_KEY_SYLLABLES`` (hunanligong, nanligongxue, ligongxueyuan ...; hnlg, nlgx ...). Pagefind
+    finds a query at the start of an indexed word, so a word of up to that many characters
+    found anywhere in a title is found by its pinyin (hunan, ligong, zhunkaozheng) or its
+    initials (hn, lg), as the directory finds an office."""
+    keys: list[str] = []
+    budget = _MAX_KEY_TEXT
+    for text in texts:
+        for run in _HAN_RUN.findall(text[:budget]):
+            budget -= len(run)
+            syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+            if len(syllables) != len(run):
+                continue  # a character without a reading: no key rather than a shifted one
+            firsts = [s[:1] for s in syllables]
+            keys += [_ascii_lower(syllables), _ascii_lower(firsts)]
+            for i in range(len(run) - 1):
+                keys += [_ascii_lower(syllables[i:i + _KEY_SYLLABLES]), _ascii_lower(firsts[i:i + _KEY_SYLLABLES])]
+        if budget <= 0:
+            break
+    return " ".join(dict.fromkeys(k for k in keys if len(k) > 1))

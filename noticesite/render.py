@@ -43,10 +43,17 @@ def environment(layouts: Path, bytecode_cache: Path | None = None) -> jinja2.Env
     env.filters["kb"] = lambda size: f"{max(1, round(size / 1024))} KB"
     env.filters["atom_date"] = atom_date
     env.filters["absolute_links"] = absolute_links
+    env.filters["pinyin_keys"] = _pinyin_keys
     env.globals["schedule_days"] = schedule_days
     env.globals["schedule_totals"] = schedule_totals
     env.filters["for_wechat"] = _for_wechat
     return env
+
+
+def _pinyin_keys(texts: list[str]) -> str:
+    from . import pinyin  # imported here: its dictionaries take half a second to load
+
+    return pinyin.text_keys([t for t in texts if t])
 
 
 def _for_wechat(markup: str, styles: dict, page_url: str):

@@ -15,7 +15,7 @@ from typing import Callable, Literal
 from . import fields as f
 from . import limits, urls
 from .errors import Problems
-from .fields import COUNT, DATE, FLAG, OPTIONAL_TEXT, PHONE, SLUG, TIME, URL, Field, choice_of, list_of, record_of
+from .fields import COUNT, DATE, FLAG, OPTIONAL_TEXT, PHONE, SLUG, TEXT, TIME, URL, Field, choice_of, list_of, record_of
 from .model import (
     Branch, CardField, CollegeCode, Column, ColumnType, Contact, Directory, Location, Makeup, Office, Phone,
     Procedure, Schedule, Session, SiteConfig, Step, TimeRange,
@@ -268,11 +268,15 @@ def _check_overlaps(sessions: list[Session], problems: Problems) -> None:
 
 # ---- the shared directory and college codes ------------------------------------
 
+MAX_ALIASES = 20  # a few spellings of one office; more is a list pasted in the wrong place
 OFFICE_FIELDS = [
     Field("name", "the office's name"),
     Field("phone", "a landline or mobile number", shape=PHONE),
     Field("address", "the postal address"),
     Field("province", "the province or city, for search", required=False, shape=OPTIONAL_TEXT),
+    Field("aliases", "other spellings that find the office in search (e.g. the right spelling of a "
+                     "place the address misspells); never shown", required=False,
+          shape=list_of(TEXT, most=MAX_ALIASES)),
 ]
 DIRECTORY_FIELDS = [
     Field("title", "the directory's title", required=False, shape=OPTIONAL_TEXT),
@@ -311,9 +315,11 @@ def _load_office(node: Node, problems: Problems) -> Office | None:
     phone = f.phone(rec.get("phone"), f"{what}: phone", problems)
     address = f.text(rec.get("address"), f"{what}: address", problems)
     province = f.text(rec.get("province"), f"{what}: province", problems, required=False) or ""
-    if name is None or phone is None or address is None:
+    aliases = [f.text(item, f"{what}: aliases", problems)
+               for item in f.items(rec.get("aliases"), f"{what}: aliases", problems, most=MAX_ALIASES)]
+    if name is None or phone is None or address is None or None in aliases:
         return None
-    return Office(name, phone, address, rec["phone"].loc, province)
+    return Office(name, phone, address, rec["phone"].loc, province, aliases=tuple(a for a in aliases if a))
 
 
 def warn_mixed_dashes(phones: list[tuple[Phone, Location]], problems: Problems) -> None:

@@ -160,7 +160,7 @@ def test_site_search_finds_the_example_notice(page, site_url):
     titles = results.all_inner_texts()
     assert "关于做好2014届预计毕业生图像信息采集工作的通知" in titles
     assert any(t.startswith("附件4：毕业生图像采集流程图") for t in titles)
-    link = page.locator(".search-result-link", has_text="关于做好2014届").first
+    link = page.locator(".search-result-link").get_by_text("关于做好2014届预计毕业生图像信息采集工作的通知", exact=True)
     expect(page.locator("#site-search-status")).to_contain_text("找到")
     expect(page).to_have_url(re.compile(re.escape("q=" + quote("图像采集"))))
     assert urlsplit(link.get_attribute("href")).path == "/2012-104/"

@@ -168,6 +168,8 @@ def _value(shape) -> st.SearchStrategy:
     """A value of the field's form or a near miss of it (a wrong area code, a 25:00)."""
     if shape.kind == "choice":
         return st.one_of(st.sampled_from(shape.options), _WORD)
+    if shape.kind == "list":  # an office's aliases: none (refused unless allowed), some, of near misses
+        return st.lists(_value(shape.item), max_size=3)
     return _VALUES[shape.kind]
 
 
