@@ -66,7 +66,9 @@ def office_records_of(notice: Notice) -> list[Record]:
             records.append(Record(
                 f"{notice.slug}/{attachment.slug}.html?q={quote(office.name)}",
                 f"{office.name}（附件{attachment.number}：{attachment.title}）",
-                f"{office.name} {office.province} {office.address} 电话 {office.phone.display}"))
+                # its aliases (data: spellings it is searched by, e.g. the right one of a typo) too
+                " ".join([office.name, office.province, office.address, "电话", office.phone.display,
+                          *office.aliases])))
     return records
 
 
