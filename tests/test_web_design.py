@@ -189,7 +189,10 @@ def test_every_page_kind_passes_axe_and_is_screenshotted(browser, site, scheme):
         for width in (360, 1280):
             context, page = open_page(browser, base + path, width, scheme)
             background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
-            assert luminance(background) < 0.05 if scheme == "dark" else luminance(background) > 0.9, background
+            # The WeChat article (staff's export, every style inline for the editor, which drops the
+            # site's stylesheet) is light in both: WeChat's reader darkens articles itself.
+            dark = scheme == "dark" and not path.endswith("/wechat.html")
+            assert luminance(background) < 0.05 if dark else luminance(background) > 0.9, (path, background)
             if width == 360:
                 results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
                 failures += [f"{path} ({scheme}): {v['id']} ({v['impact']}): {v['help']}: "
