@@ -162,5 +162,33 @@ def serve(folder: Path) -> Iterator[str]:
         thread.join()
 
 
+@contextlib.contextmanager
+def built_and_served(folder: Path, options, parts: Path | None = None) -> Iterator[tuple[str, Path]]:
+    """The example copied into ``folder`` (with the ``content/`` and ``data/`` of the fixture
+    site ``parts`` beside its own, if given), built with ``options`` and served: (base URL, output)."""
+    from conftest import REPO, copy_project
+    from noticesite.site import build, load
+
+    root = copy_project(REPO, folder)
+    for part in ("content", "data") if parts is not None else ():
+        shutil.copytree(parts / part, root / part, dirs_exist_ok=True)
+    site, problems = load(root)
+    assert site is not None, problems
+    build(site, root / "output", options)
+    with serve(root / "output") as base:
+        yield base, root / "output"
+
+
+def watched_page(browser):
+    """A new page of its own context, its console errors and script errors kept in ``page.troubles``
+    (shown when a test fails): (context, page). The caller closes the context."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.troubles = []
+    page.on("console", lambda m: m.type == "error" and page.troubles.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.troubles.append(f"page error: {e}"))
+    return context, page
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, REPO, copy_project
-from directory_samples import serve
+from directory_samples import built_and_served, serve
 from noticesite import search
 from noticesite.site import BuildOptions, build, load
 
@@ -28,12 +28,8 @@ SCREENS = ARTIFACTS / "screens"
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
     """The example built with its search index (and PDFs, as the README build does) and served."""
-    root = copy_project(REPO, tmp_path_factory.mktemp("browser") / "site")
-    site, problems = load(root)
-    assert site is not None, problems
-    build(site, root / "output", BuildOptions(pdf=True, search=True))
-    with serve(root / "output") as base:
-        yield base, root / "output"
+    with built_and_served(tmp_path_factory.mktemp("browser") / "site", BuildOptions(pdf=True, search=True)) as served:
+        yield served
 
 
 @pytest.fixture

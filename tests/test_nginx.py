@@ -24,6 +24,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, REPO, Project, copy_project
+from directory_samples import watched_page
 from noticesite.site import BuildOptions, build, load
 
 pytestmark = pytest.mark.browser
@@ -141,11 +142,7 @@ VARIANTS = ["/", SUB_PATH]
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.troubles = []
-    page.on("console", lambda m: m.type == "error" and page.troubles.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.troubles.append(f"page error: {e}"))
+    context, page = watched_page(browser)
     page.on("requestfailed", lambda r: page.troubles.append(f"request failed: {r.url} {r.failure}"))
     page.failed = []  # every response of the page that was not a success, but the 404 asked for
     page.on("response", lambda r: r.status >= 400 and page.failed.append(f"{r.status} {r.url}"))

@@ -9,16 +9,15 @@ found, and an office's search-only alias finding it in the directory and in site
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import REPO, SITES, copy_project
-from directory_samples import serve
-from noticesite.site import BuildOptions, build, load
+from conftest import SITES
+from directory_samples import built_and_served, watched_page
+from noticesite.site import BuildOptions
 
 pytestmark = pytest.mark.browser
 
@@ -28,23 +27,14 @@ RESULTS = "#site-search-results"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = copy_project(REPO, tmp_path_factory.mktemp("search-ranking") / "site")
-    for part in ("content", "data"):
-        shutil.copytree(FIXTURE / part, root / part, dirs_exist_ok=True)
-    loaded, problems = load(root)
-    assert loaded is not None, problems
-    build(loaded, root / "output", BuildOptions(pdf=True, search=True))
-    with serve(root / "output") as base:
-        yield base, root / "output"
+    with built_and_served(tmp_path_factory.mktemp("search-ranking") / "site",
+                          BuildOptions(pdf=True, search=True), FIXTURE) as served:
+        yield served
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.troubles = []
-    page.on("console", lambda m: m.type == "error" and page.troubles.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.troubles.append(f"page error: {e}"))
+    context, page = watched_page(browser)
     yield page
     context.close()
 

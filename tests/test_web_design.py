@@ -16,9 +16,9 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from conftest import ARTIFACTS, REPO, copy_project
-from directory_samples import serve
-from noticesite.site import BuildOptions, build, load
+from conftest import ARTIFACTS
+from directory_samples import built_and_served
+from noticesite.site import BuildOptions
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +31,9 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]  # the rules 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The example, HTML only (the pages' design does not depend on the PDFs or the index)."""
-    root = copy_project(REPO, tmp_path_factory.mktemp("web-design") / "site")
-    loaded, problems = load(root)
-    assert loaded is not None, problems
-    build(loaded, root / "output", BuildOptions(pdf=False, search=False))
-    with serve(root / "output") as base:
-        yield base, root / "output"
+    with built_and_served(tmp_path_factory.mktemp("web-design") / "site",
+                          BuildOptions(pdf=False, search=False)) as served:
+        yield served
 
 
 def html_pages(output: Path) -> list[str]:
