@@ -21,6 +21,11 @@ and bytes (as sent, compressed) of the whole visit.
 
     .venv/bin/python bench/search_phone.py --site output [--runs 5] [--query 图像采集] [--think 0]
 
+With ``--floor`` the same readers use a bare page instead of the site's search page: Pagefind
+alone, through its documented API at its best (imported and ``init()``-ed as the page loads,
+``search()`` on the word, the first result's ``data()`` shown). That is what the libraries alone
+take on that network: the floor under any search page built on them.
+
 The site must have been built with its search index (no ``--no-search``).
 """
 from __future__ import annotations
@@ -51,19 +56,49 @@ CPU_SLOWDOWN = 4
 COMPRESSED = (".html", ".js", ".css", ".json", ".svg", ".xml", ".ics", ".txt")
 
 
+FLOOR_PAGE = "__floor__.html"  # served by the bench itself, never written into the site
+
+
+def floor_page(bundle: str) -> bytes:
+    """A bare search page: Pagefind's own module from ``bundle`` (e.g. /pagefind/site/),
+    imported and initialised at once, searched on the word, its first result shown."""
+    return f"""<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>floor</title>
+<input id="site-search-q" type="search"><ol id="site-search-results"></ol>
+<script type="module">
+const box = document.getElementById("site-search-q");
+const ready = import("{bundle}pagefind.js").then(async (pagefind) => {{ await pagefind.init(); return pagefind; }});
+box.addEventListener("input", async () => {{  /* attached before DOMContentLoaded: no word is missed */
+  const pagefind = await ready;
+  const found = await pagefind.search(box.value);
+  if (!found.results.length) return;
+  const first = await found.results[0].data();
+  const li = document.createElement("li");
+  li.textContent = first.meta.title || first.url;
+  document.getElementById("site-search-results").append(li);
+}});
+</script>
+""".encode()
+
+
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as nginx
+    floor = b""  # the bare page's bytes (--floor)
 
     def send_head(self):  # type: ignore[override]  # the documented hook for what is sent
+        if self.path.split("?")[0] == "/" + FLOOR_PAGE and self.floor:
+            return self._send(self.floor, "text/html; charset=utf-8")
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix not in COMPRESSED or "gzip" not in self.headers.get("Accept-Encoding", "") \
                 or not path.is_file():
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
+        return self._send(path.read_bytes(), self.guess_type(str(path)))
+
+    def _send(self, data: bytes, media: str):
+        body = gzip.compress(data, 6)
         self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Type", media)
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
@@ -76,8 +111,8 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_gzip(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_GzipHandler, directory=str(folder))
+def serve_gzip(folder: Path, floor: bytes = b"") -> Iterator[str]:
+    handler = functools.partial(type("Handler", (_GzipHandler,), {"floor": floor}), directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -109,7 +144,7 @@ new MutationObserver(function () {
 
 
 def one_run(browser, url: str, profile: dict, query: str, think: float, compose: float,
-            trace: bool = False) -> tuple[float, float, int, int]:
+            trace: bool = False, page_path: str = "search/index.html") -> tuple[float, float, int, int]:
     context = browser.new_context()
     page = context.new_page()
     page.add_init_script(_PROBE)
@@ -121,7 +156,7 @@ def one_run(browser, url: str, profile: dict, query: str, think: float, compose:
     finished: list = []  # every request of the visit, the worker's too (CDP's page session misses those)
     context.on("requestfinished", lambda request: finished.append(request))
     try:
-        page.goto(url + "search/index.html", wait_until="domcontentloaded", timeout=120_000)
+        page.goto(url + page_path, wait_until="domcontentloaded", timeout=120_000)
         if think:
             page.wait_for_timeout(think * 1000)
         page.focus("#site-search-q")
@@ -159,6 +194,8 @@ def main() -> int:
                         help="seconds the input method composes before committing the word (default: 0 with "
                              "think 0, else 1.5)")
     parser.add_argument("--trace", action="store_true", help="print each request's times, from the keystroke")
+    parser.add_argument("--floor", action="store_true",
+                        help="a bare page using Pagefind alone (the libraries' floor) instead of the search page")
     args = parser.parse_args()
     site = args.site.resolve()
     if not (site / "pagefind").is_dir():
@@ -166,7 +203,10 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p, serve_gzip(site) as url:
+    bundles = sorted(p.parent.relative_to(site).as_posix() for p in (site / "pagefind").glob("*/pagefind.js"))
+    floor = floor_page("/" + bundles[0] + "/") if args.floor and bundles else b""
+    page_path = FLOOR_PAGE if floor else "search/index.html"
+    with sync_playwright() as p, serve_gzip(site, floor) as url:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             scenarios = [(args.think, args.compose if args.compose is not None else (1.5 if args.think else 0.0))] \
@@ -175,12 +215,13 @@ def main() -> int:
                 times, from_first, counts, sizes = [], [], [], []
                 for _ in range(args.runs):
                     seconds, since_first, count, size = one_run(browser, url, profile, args.query, think, compose,
-                                                                 args.trace)
+                                                                 args.trace, page_path)
                     times.append(seconds)
                     from_first.append(since_first)
                     counts.append(count)
                     sizes.append(size)
-                print(f"{name}, CPU {CPU_SLOWDOWN}x slower, first key {think:g} s after the box shows, "
+                label = "floor (Pagefind alone): " if floor else ""
+                print(label + f"{name}, CPU {CPU_SLOWDOWN}x slower, first key {think:g} s after the box shows, "
                       f"word committed {compose:g} s later, query {args.query}: "
                       f"word in the box to first result median {statistics.median(times):.2f} s "
                       f"(runs: {', '.join(f'{t:.2f}' for t in times)})"
