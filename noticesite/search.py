@@ -317,7 +317,7 @@ def _build_checked(staged: dict[str, bytes], target: Path, name: str) -> None:
             try:
                 run_pagefind(site, building)
             except (OSError, subprocess.SubprocessError) as exc:
-                raise _problem(f"{INDEX_DIR}/{name}", f"Pagefind failed: {exc}") from exc
+                raise _problem(f"{INDEX_DIR}/{name}", f"Pagefind failed: {_failure(exc)}") from exc
             for unused in _UNUSED_FILES:
                 with contextlib.suppress(FileNotFoundError):
                     (building / unused).unlink()
@@ -360,6 +360,16 @@ def run_pagefind(site: Path, output: Path) -> None:
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).decode("utf-8", "replace").strip().splitlines()[-5:]
         raise subprocess.CalledProcessError(done.returncode, "pagefind", " / ".join(tail))
+
+
+def _failure(exc: OSError | subprocess.SubprocessError) -> str:
+    """Why Pagefind's command line gave no index, in words (its last lines of output, if any)."""
+    if isinstance(exc, subprocess.CalledProcessError):
+        said = f": {exc.output}" if exc.output else ""
+        return f"its command line ended with exit code {exc.returncode}{said}"
+    if isinstance(exc, subprocess.TimeoutExpired):
+        return f"its command line did not finish within {exc.timeout:g} s"
+    return f"its command line could not run: {exc}"
 
 
 def _replace_folder(new: Path, target: Path) -> None:
