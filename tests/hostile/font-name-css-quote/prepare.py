@@ -4,7 +4,11 @@ from pathlib import Path
 from conftest import Project
 
 
+# The example's one print: line (site.yaml) becomes a block with the fonts under it.
+PRINT_LINE = "print: {duplex: false}       # one side of the sheet: see docs/data-format.md\n"
+HOSTILE = "'x\"; } @import url(\"file:///etc/passwd\"); :root { --a: \"'"
+
+
 def prepare(root: Path, outside: Path) -> None:
-    p = Project(root)
-    p.write("data/site.yaml", p.read("data/site.yaml")
-            + 'print:\n  fonts:\n    body: \'x"; } @import url("file:///etc/passwd"); :root { --a: "\'\n')
+    Project(root).replace("data/site.yaml", PRINT_LINE,
+                          f"print:\n  duplex: false\n  fonts:\n    body: {HOSTILE}\n")
