@@ -44,7 +44,7 @@ def test_new_then_edit_then_check_and_build(exam_project: Project, kind: str):
     exam_project.replace(f"content/{slug}/notice.md", "title: 关于测试的通知", "title: 关于补考确认的通知")
     checked = cli(exam_project, "check")
     assert checked.returncode == 0, checked.stderr
-    assert "no errors, 0 warning(s)" in checked.stdout
+    assert "no errors, 0 new warning(s)" in checked.stdout
     built = cli(exam_project, "build")
     assert built.returncode == 0, built.stderr
     page = exam_project.path(f"output/{slug}/attachment-1.html").read_text(encoding="utf-8")
