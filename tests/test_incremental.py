@@ -310,7 +310,7 @@ def test_reading_the_output_folder_in_another_process_finds_what_is_there(tmp_pa
 def test_search_index_is_kept_until_a_page_or_record_changes(project: Project):
     with_search = BuildOptions(pdf=False, search=True, incremental=True)
     run(project, "output", with_search)
-    script = project.path("output/pagefind/2012/pagefind.js")
+    script = project.path("output/pagefind/site/pagefind.js")  # the site's one index (search.py)
     first = script.stat().st_mtime_ns
     run(project, "output", with_search)
     assert script.stat().st_mtime_ns == first  # nothing changed: Pagefind did not run
@@ -322,22 +322,23 @@ def test_search_index_is_kept_until_a_page_or_record_changes(project: Project):
     assert any("迎宾路155号" in text for text in texts)  # (Pagefind marks word breaks with U+200B)
 
 
-def test_an_edit_reindexes_only_the_year_of_its_notice(project: Project):
+def test_an_edit_reindexes_the_sites_one_index_and_a_removed_notice_leaves_it(project: Project):
+    """One index for the whole site (one ranking across years, search.py): an edit of a notice of
+    2013 makes it again; the notice removed, the index is what a clean build makes."""
     shutil.copytree(project.path("content/2012-104"), project.path("content/2013-005"))
     project.replace("content/2013-005/notice.md", "校教通〔2012〕104号", "校教通〔2013〕5号")
     with_search = BuildOptions(pdf=False, search=True, incremental=True)
     run(project, "output", with_search)
     index = project.path("output/pagefind")
-    before = {year: (index / year / "pagefind.js").stat().st_mtime_ns for year in ("2012", "2013")}
+    before = (index / "site/pagefind.js").stat().st_mtime_ns
     project.replace("content/2013-005/notice.md", "现将有关安排", "现将有关安排（更新）")
     run(project, "output", with_search)
-    assert (index / "2012/pagefind.js").stat().st_mtime_ns == before["2012"]
-    assert (index / "2013/pagefind.js").stat().st_mtime_ns != before["2013"]
-    shutil.rmtree(project.path("content/2013-005"))  # the year's last notice goes: so does its index
+    assert (index / "site/pagefind.js").stat().st_mtime_ns != before
+    shutil.rmtree(project.path("content/2013-005"))
     run(project, "output", with_search)
-    assert sorted(p.name for p in index.iterdir()) == ["2012", "bundles.json"]
+    assert sorted(p.name for p in index.iterdir()) == ["bundles.json", "site"]
     run(project, "clean", BuildOptions(pdf=False, search=True, incremental=False))
-    assert snapshot(project.path("output/pagefind/2012")) == snapshot(project.path("clean/pagefind/2012"))
+    assert snapshot(project.path("output/pagefind")) == snapshot(project.path("clean/pagefind"))
 
 
 def test_a_notice_keeps_its_calendars_in_its_shard_not_in_its_summary(project: Project, monkeypatch):
