@@ -113,7 +113,9 @@
     var meta = data.meta || {};
     /* a record (an office, a PDF) gives its address as meta (Pagefind's "url" meta, as its own UI
        reads it): a result's own url is where the build staged it for indexing */
-    var address = meta.url || data.url;
+    /* a record's meta url is written from the site's root (search.py): under a sub-path the
+       site's root is `base` */
+    var address = meta.url ? base + meta.url.replace(/^\//, "") : data.url;
     var url = path(address);
     var rest = url.slice(base.length);
     return {

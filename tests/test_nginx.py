@@ -238,7 +238,7 @@ def test_compression_and_cache_headers(served, variant):
         status, headers, _ = head(base + path, **{"Accept-Encoding": "gzip"})
         assert (status, headers.get("Content-Encoding"), headers["Cache-Control"]) == (200, "gzip", "no-cache"), path
     # Pagefind's files are gzip data already, unpacked by its script: never compressed again
-    status, headers, body = head(base + "pagefind/2012/pagefind-entry.json", **{"Accept-Encoding": "gzip"})
+    status, headers, body = head(base + "pagefind/site/pagefind-entry.json", **{"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8"
     meta = next(p for p in pagefind_files(served, variant) if p.endswith(".pf_meta"))
     status, headers, body = head(base + meta, **{"Accept-Encoding": "gzip"})
@@ -250,8 +250,8 @@ def pagefind_files(served: dict[str, str], variant: str) -> list[str]:
     """The index's files, from what the search page's script fetches: its entry file lists them."""
     import json
 
-    entry = json.loads(head(served[variant] + "pagefind/2012/pagefind-entry.json")[2])
-    return [f"pagefind/2012/pagefind.{index['hash']}.pf_meta" for index in entry["languages"].values()]
+    entry = json.loads(head(served[variant] + "pagefind/site/pagefind-entry.json")[2])
+    return [f"pagefind/site/pagefind.{index['hash']}.pf_meta" for index in entry["languages"].values()]
 
 
 def test_response_headers_are_kept_for_the_report(served):
