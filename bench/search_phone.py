@@ -31,20 +31,18 @@ The site must have been built with its search index (no ``--no-search``).
 from __future__ import annotations
 
 import argparse
-import functools
+import io
 import gzip
 import http.server
 import itertools
 import statistics
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import ContextManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from directory_samples import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from directory_samples import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 # Chrome DevTools' network presets (throughput in bytes per second).
 PROFILES = {
@@ -103,25 +101,14 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
-        import io
         return io.BytesIO(body)
 
     def log_message(self, format, *args):  # noqa: A002  # quiet
         pass
 
 
-@contextmanager
-def serve_gzip(folder: Path, floor: bytes = b"") -> Iterator[str]:
-    handler = functools.partial(type("Handler", (_GzipHandler,), {"floor": floor}), directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serve_gzip(folder: Path, floor: bytes = b"") -> ContextManager[str]:
+    return serve(folder, type("Handler", (_GzipHandler,), {"floor": floor}))
 
 
 # Installed before the page's own scripts: the first input event and the first result.

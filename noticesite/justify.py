@@ -67,17 +67,25 @@ def body_face(stylesheet: str) -> Face | None:
     if not families:
         return None
     listed = families[1].strip()
-    if (var := re.fullmatch(r"var\(\s*(--[\w-]+)\s*\)", listed)) is not None:
-        # a role's faces kept in a custom property (print.css: --font-body): its last declaration
-        declared = re.findall(rf"{re.escape(var[1])}\s*:\s*([^;}}]+)", css)
-        if not declared:
-            return None
-        listed = declared[-1]
-    for name in (part.strip().strip("'\"") for part in listed.split(",")):
+    var = re.fullmatch(r"var\(\s*(--[\w-]+)\s*\)", listed)
+    # a role's faces kept in a custom property (print.css: --font-body): its last declaration
+    names = font_lists(css).get(var[1], []) if var else _family_names(listed)
+    for name in names:
         face = _face(name)
         if face is not None:
             return face
     return None
+
+
+def font_lists(css: str) -> dict[str, list[str]]:
+    """Each ``--font-…`` custom property of ``css`` and the families it lists, in order (the
+    last declaration of a property wins, as in CSS)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return {m[1]: _family_names(m[2]) for m in re.finditer(r"(--font-[\w-]+)\s*:\s*([^;}]+)", css)}
+
+
+def _family_names(listed: str) -> list[str]:
+    return [part.strip().strip("'\"").strip() for part in listed.split(",")]
 
 
 @lru_cache(maxsize=8)

@@ -42,13 +42,14 @@ from typing import Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
-from . import urls
+from . import schema, urls
 from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
 from .fontsubset import compact_fonts
 from .cjktext import balance_lines, text_em
-from .justify import Face, body_face, justify_paragraph
+from .justify import Face, body_face, font_lists, justify_paragraph
 from .qrcode import notice_qr
+from .printed import RenderReport  # the PDF stage's value (re-exported: pdf.RenderReport)
 from .render import zh_date
 from .timetable import schedule_days, schedule_totals
 from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
@@ -102,26 +103,6 @@ class PrintDocument:
     source: Location  # where problems about it point
     readable: tuple[str, ...] = ()  # folders the printer may read files from besides base_url's
     font_css: str = ""  # the office's faces (font_stylesheet), printed after the stylesheets
-
-
-@dataclass
-class RenderReport:
-    rendered: list[str] = field(default_factory=list)  # names printed this time
-    reused: list[str] = field(default_factory=list)  # names copied from the cache
-    seconds: float = 0.0
-    workers: int = 1
-    warnings: list[Problem] = field(default_factory=list)  # what WeasyPrint logged
-    files: list[tuple[str, str, Path]] = field(default_factory=list)  # (name, input hash, PDF in the cache)
-    peak_rss: int = 0  # bytes: the largest printing process's peak
-    subsetter: str = ""  # what cut the fonts down to the characters used: HarfBuzz, fontTools, "" (none printed)
-    # page path -> (href of its PDF from the page, size in bytes; None: being printed, for the preview)
-    links: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-    texts: list[tuple[str, str, str]] = field(default_factory=list)  # (PDF path, title, its text): for search
-    faces: str = ""  # the face each role got, e.g. "正文 FandolFang, ..." (role_faces)
-
-    def __str__(self) -> str:
-        return (f"PDF: {len(self.rendered)} rendered, {len(self.reused)} reused "
-                f"in {self.seconds:.2f} s ({self.workers} worker{'s' * (self.workers != 1)})")
 
 
 # ---- filters ----------------------------------------------------------------------------
@@ -508,24 +489,15 @@ def installed_fonts(stylesheets: Iterable[str], font_css: str = "") -> FontSet:
             fonts.append(font)
     by_family = {f.family: f for f in fonts}
     preferred = []
-    for prop, names in _role_lists(font_css).items():
+    for prop, names in font_lists(font_css).items():
         label = next((label for _, p, label in FONT_ROLES if p == prop), prop)
         if names and names[0] in by_family:
             preferred.append((label, by_family[names[0]], tuple(by_family[n] for n in names[1:] if n in by_family)))
     return FontSet(tuple(fonts), tuple(missing), _fontconfig_fallback, tuple(preferred))
 
 
-def _role_lists(css: str) -> dict[str, list[str]]:
-    """Each ``--font-…`` custom property of ``css`` and the families it lists, in order."""
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    return {m[1]: [n.strip().strip("'\"").strip() for n in m[2].split(",")]
-            for m in re.finditer(r"(--font-[\w-]+)\s*:\s*([^;}]+)", css)}
-
-
 # Roles of the printed notice: (site.yaml key, custom property of print.css, what the build calls it).
-FONT_ROLES = (("mark", "--font-mark", "发文机关标志"), ("title", "--font-title", "标题"),
-              ("body", "--font-body", "正文"), ("heading1", "--font-heading1", "一级标题"),
-              ("heading2", "--font-heading2", "二级标题"), ("page_number", "--font-page-number", "页码"))
+FONT_ROLES = tuple((key, "--font-" + key.replace("_", "-"), label) for key, label, *_ in schema.FONT_ROLES)
 FONT_FOLDER = "fonts"  # the project's folder of the office's own licensed font files
 _FONT_FILES = (".ttf", ".otf", ".ttc", ".otc")
 _FONT_FACE = re.compile(r'@font-face \{ font-family: "([^"]+)"; src: url\("([^"]+)"\)')
@@ -586,7 +558,7 @@ def role_faces(stylesheets: Iterable[str], font_css: str, fonts: FontSet) -> str
     """Which face each role got: the first of its list that is there (``正文 FandolFang, …``)."""
     props: dict[str, list[str]] = {}
     for css in [Path(p).read_text(encoding="utf-8") for p in stylesheets] + [font_css]:
-        props |= _role_lists(css)
+        props |= font_lists(css)
     have = set(fonts.families)
     said = []
     for _, prop, label in FONT_ROLES:

@@ -29,16 +29,18 @@ Resolve = Callable[[Node, str], object]  # (reference node, data kind) -> loaded
 
 # The faces of the printed notice by role (GB/T 9704-2012): a family name, found in the project's fonts/
 # folder or among the installed fonts, put in front of the free faces of layouts/print.css.
+# (site.yaml key, what GB/T 9704 calls the role, its typeface, an office's usual licensed face); the
+# print stage names each role's custom property of print.css after its key (pdf.FONT_ROLES).
 FONT_ROLES = [
-    ("mark", "发文机关标志 (小标宋), e.g. 方正小标宋简体"),
-    ("title", "标题 (小标宋), e.g. 方正小标宋简体"),
-    ("body", "正文 (仿宋), e.g. 仿宋_GB2312"),
-    ("heading1", "一级标题 (黑体), e.g. 黑体"),
-    ("heading2", "二级标题 (楷体), e.g. 楷体_GB2312"),
-    ("page_number", "页码 (宋体), e.g. 宋体"),
+    ("mark", "发文机关标志", "小标宋", "方正小标宋简体"),
+    ("title", "标题", "小标宋", "方正小标宋简体"),
+    ("body", "正文", "仿宋", "仿宋_GB2312"),
+    ("heading1", "一级标题", "黑体", "黑体"),
+    ("heading2", "二级标题", "楷体", "楷体_GB2312"),
+    ("page_number", "页码", "宋体", "宋体"),
 ]
-FONT_FIELDS = [Field(role, f"the face of the {what}: a font family name, from fonts/ or installed",
-                     required=False) for role, what in FONT_ROLES]
+FONT_FIELDS = [Field(role, f"the face of the {label} ({face}), e.g. {example}: a font family name, from fonts/ "
+                     "or installed", required=False) for role, label, face, example in FONT_ROLES]
 _FONT_NAME_REFUSED = re.compile(r'["\\;{}<>@\x00-\x1f\x7f]')  # would end the CSS string it is put in
 
 PRINT_FIELDS = [
@@ -98,7 +100,7 @@ def _print_fonts(node: Node | None, problems: Problems) -> tuple[tuple[str, str]
         return None
     chosen: list[tuple[str, str]] = []
     ok = True
-    for role, _ in FONT_ROLES:
+    for role, *_ in FONT_ROLES:
         if role not in rec:
             continue
         name = f.text(rec[role], f"site: print: fonts: {role}", problems)

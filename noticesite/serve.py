@@ -38,95 +38,43 @@ from .loading import Project
 from .model import Site
 from .outputs import TEMPLATE_SUFFIXES, fingerprint, layout_files, notice_key
 from .render import compile_templates, environment
-from .site import BuildContext, BuildOptions, BuildReport, PrintedPdfs, SearchJob, build, load, print_pdfs
+from .printed import RenderReport
+from .site import BuildContext, BuildOptions, BuildReport, SearchJob, build, load, print_pdfs
 
 WATCHED = ("content", "data", "layouts")
 # Editors write swap and backup files next to the real ones: they are not edits.
 IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".bak")
 
 
-class SearchIndexer:
-    """Builds the preview's search index in one thread, one job at a time; of the jobs that
-    arrive meanwhile only the newest is built (it covers the pages as they are now)."""
+class NewestJobThread:
+    """Runs jobs in one thread of its own, one at a time; a job submitted while another runs
+    replaces any job still waiting (the newest covers the site as it is now). ``run_job`` does
+    the work; ``wait`` and ``close`` let the preview end cleanly."""
+
+    thread_name = "noticesite-worker"
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._pending: SearchJob | None = None
+        self._changed = threading.Condition()  # reentrant: a subclass may hold it around _enqueue
+        self._pending: Any = None
         self._running = False
-        self._target_key: str | None = None  # the key the index will have when the work is done
-        self.builds = 0
+        self._closed = False
 
-    def submit(self, job: SearchJob) -> None:
+    def _enqueue(self, job: Any) -> None:
         with self._changed:
-            if job.key == self._target_key:
-                return  # no page changed since: the index is (or is about to be) right
-            self._pending, self._target_key = job, job.key
+            if self._closed:
+                return
+            self._pending = job  # replaces an older job, not yet started
             if not self._running:
                 self._running = True
-                threading.Thread(target=self._work, name="noticesite-search", daemon=True).start()
-
-    def invalidate(self) -> None:
-        """The pages were replaced by an error page: the next job must be built, whatever its key."""
-        with self._changed:
-            self._target_key = None
+                threading.Thread(target=self._work, name=self.thread_name, daemon=True).start()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Until no job is pending or running; False if ``timeout`` passed first."""
         with self._changed:
             return self._changed.wait_for(lambda: not self._running, timeout)
 
-    def _work(self) -> None:
-        while True:
-            with self._changed:
-                job, self._pending = self._pending, None
-                if job is None:
-                    self._running = False
-                    self._changed.notify_all()
-                    return
-            try:
-                job.run(reuse_from=job.folder)  # the years whose pages did not change stay
-            except BuildError as exc:
-                for p in exc.problems:
-                    print(p, file=sys.stderr)
-                with self._changed:
-                    if self._target_key == job.key:
-                        self._target_key = None  # the next rebuild tries again
-                continue
-            with self._changed:
-                self.builds += 1
-            print("search index rebuilt", file=sys.stderr)
-
-
-class PdfPrinter:
-    """Prints the preview's PDFs in one thread, after the pages of a save are shown; of the
-    saves that arrive meanwhile only the newest is printed. ``land(generation, site, printed)`` is
-    called with what was printed (or the BuildError of a failure): the preview puts it in
-    unless a newer save came since."""
-
-    def __init__(self, print_site: Callable[[Site], PrintedPdfs],
-                 land: Callable[[int, Site, PrintedPdfs | BuildError], None]) -> None:
-        self._print, self._land = print_site, land
-        self._changed = threading.Condition()
-        self._pending: tuple[int, Site] | None = None
-        self._running = False
-        self._closed = False
-
-    def submit(self, generation: int, site: Site) -> None:
-        with self._changed:
-            if self._closed:
-                return
-            self._pending = (generation, site)  # replaces an older save's, not yet started
-            if not self._running:
-                self._running = True
-                threading.Thread(target=self._work, name="noticesite-pdf", daemon=True).start()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Until nothing is pending or printing; False if ``timeout`` passed first."""
-        with self._changed:
-            return self._changed.wait_for(lambda: not self._running, timeout)
-
     def close(self, timeout: float = 60) -> None:
-        """Print nothing more; wait for what prints (its processes write into the cache)."""
+        """Take no more jobs; wait for the one running (it may write into a cache)."""
         with self._changed:
             self._closed, self._pending = True, None
         self.wait(timeout)
@@ -139,16 +87,77 @@ class PdfPrinter:
                     self._running = False
                     self._changed.notify_all()
                     return
-            generation, site = job
+            self.run_job(job)
+
+    def run_job(self, job: Any) -> None:
+        raise NotImplementedError
+
+
+class SearchIndexer(NewestJobThread):
+    """Builds the preview's search index; of the jobs that arrive meanwhile only the newest is
+    built (it covers the pages as they are now)."""
+
+    thread_name = "noticesite-search"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._target_key: str | None = None  # the key the index will have when the work is done
+        self.builds = 0
+
+    def submit(self, job: SearchJob) -> None:
+        with self._changed:
+            if job.key == self._target_key:
+                return  # no page changed since: the index is (or is about to be) right
+            self._target_key = job.key
+            self._enqueue(job)
+
+    def invalidate(self) -> None:
+        """The pages were replaced by an error page: the next job must be built, whatever its key."""
+        with self._changed:
+            self._target_key = None
+
+    def run_job(self, job: SearchJob) -> None:
+        try:
+            job.run(reuse_from=job.folder)  # the years whose pages did not change stay
+        except BuildError as exc:
+            for p in exc.problems:
+                print(p, file=sys.stderr)
+            with self._changed:
+                if self._target_key == job.key:
+                    self._target_key = None  # the next rebuild tries again
+            return
+        with self._changed:
+            self.builds += 1
+        print("search index rebuilt", file=sys.stderr)
+
+
+class PdfPrinter(NewestJobThread):
+    """Prints the preview's PDFs after the pages of a save are shown; of the saves that arrive
+    meanwhile only the newest is printed. ``land(generation, site, printed)`` is called with
+    what was printed (or the BuildError of a failure): the preview puts it in unless a newer
+    save came since."""
+
+    thread_name = "noticesite-pdf"
+
+    def __init__(self, print_site: Callable[[Site], RenderReport],
+                 land: Callable[[int, Site, RenderReport | BuildError], None]) -> None:
+        super().__init__()
+        self._print, self._land = print_site, land
+
+    def submit(self, generation: int, site: Site) -> None:
+        self._enqueue((generation, site))
+
+    def run_job(self, job: tuple[int, Site]) -> None:
+        generation, site = job
+        try:
             try:
-                try:
-                    printed: PrintedPdfs | BuildError = self._print(site)
-                except BuildError as exc:
-                    printed = exc
-                self._land(generation, site, printed)
-            except Exception:  # noqa: BLE001 (the preview goes on, its links marked; the next save tries again)
-                print("preview: the PDFs could not be printed:", file=sys.stderr)
-                traceback.print_exc()
+                printed: RenderReport | BuildError = self._print(site)
+            except BuildError as exc:
+                printed = exc
+            self._land(generation, site, printed)
+        except Exception:  # noqa: BLE001 (the preview goes on, its links marked; the next save tries again)
+            print("preview: the PDFs could not be printed:", file=sys.stderr)
+            traceback.print_exc()
 
 
 class IdleCollector:
@@ -216,7 +225,7 @@ class Preview:
         self._writing = threading.Lock()
         self.generation = 0
         self.landed = 0  # saves whose PDFs landed
-        self._printed: PrintedPdfs | None = None  # the PDFs that landed last
+        self._printed: RenderReport | None = None  # the PDFs that landed last
         self._printed_for: dict[str, str] = {}  # notice slug -> the key of its print inputs then
         self.printer = PdfPrinter(self._print_pdfs, self._land)
         # The loaded notices stay in memory between rebuilds: an edit re-reads only its notice.
@@ -279,7 +288,7 @@ class Preview:
                       [(p.relative_to(layouts).as_posix(), hasher.file(p)) for p in layout_files(layouts)])
         return {n.slug: digest(base, notice_key(n)) for n in site.notices}
 
-    def _pages_first_pdfs(self, site: Site) -> PrintedPdfs:
+    def _pages_first_pdfs(self, site: Site) -> RenderReport:
         """The PDFs of the pages-first release: those that landed for inputs as they are now,
         linked as they are; the others not yet in the folder, their links marked as being
         printed (size None), pointing to where each will be."""
@@ -287,20 +296,20 @@ class Preview:
 
         keys = self._print_keys(site)
         current = {slug for slug, key in keys.items() if self._printed_for.get(slug) == key}
-        printed = self._printed or PrintedPdfs()
+        printed = self._printed or RenderReport()
         links = {page: (printed.links[page] if page.split("/", 1)[0] in current and page in printed.links
                         else (href, None))
                  for page, (href, _) in pdf.pdf_links(site, self.root / CACHE_DIR).items()}
         files = [f for f in printed.files if f[0].split("/", 1)[0] in current]
-        return PrintedPdfs(files, links)
+        return RenderReport(files=files, links=links)
 
-    def _print_pdfs(self, site: Site) -> PrintedPdfs:
+    def _print_pdfs(self, site: Site) -> RenderReport:
         """The printer's work: the PDF stage of the build, in the printer's thread."""
         ctx = BuildContext(Project(self.root), self.print_env, self.options, self.root / CACHE_DIR,
                            self.cache.hasher, None)
         return print_pdfs(site, ctx)
 
-    def _land(self, generation: int, site: Site, printed: PrintedPdfs | BuildError) -> None:
+    def _land(self, generation: int, site: Site, printed: RenderReport | BuildError) -> None:
         """The PDFs printed for save ``generation`` into the folder, with the pages that link
         them, unless a newer save came since (its own PDFs will follow); then the search index."""
         started = time.perf_counter()
@@ -315,7 +324,7 @@ class Preview:
                 self.indexer.submit(report.search_job)
         self.reload()
 
-    def _put_in(self, site: Site, printed: PrintedPdfs | BuildError) -> BuildReport | None:
+    def _put_in(self, site: Site, printed: RenderReport | BuildError) -> BuildReport | None:
         """With the folder held: the second update of a save, or its problems on every page."""
         try:
             if isinstance(printed, BuildError):

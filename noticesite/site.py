@@ -25,6 +25,7 @@ from .ledger import LEDGER_NAME, Ledger, clock, ledger_path, write_ledger
 from .loading import Project
 from .loading import load as load  # the API's other half, beside build
 from .model import Site
+from .printed import RenderReport
 from .output_folder import (OutputScan, Releases, discard, link_unchanged, move_in, open_in_place, output_path,
                             output_refusal, release_is_current, remove_search_index, remove_stale, write_problem)
 from .outputs import Output, fingerprint, notice_key, plan
@@ -85,31 +86,14 @@ class BuildContext:
     previous: Path | None
 
 
-@dataclass(frozen=True)
-class PrintedPdfs:
-    """The PDF stage's value, handed to the plan and the search stage: every PDF (name, key,
-    file in the cache), each page's link to its PDF (href, size; size None: being printed,
-    which only the preview's pages-first release shows), and what each PDF says."""
-
-    files: list[tuple[str, str, Path]] = field(default_factory=list)
-    links: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-    texts: list[tuple[str, str, str]] = field(default_factory=list)
-    rendered: int = 0
-    reused: int = 0
-    peak_rss: int = 0
-    warnings: list = field(default_factory=list)
-    subsetter: str = ""  # what cut the fonts down to the characters used (pdf.font_subsetter)
-    faces: str = ""  # the face each print role got (pdf.role_faces)
-
-
-NO_PDFS = PrintedPdfs()
+NO_PDFS = RenderReport()  # the PDF stage's value when no PDF is printed (never changed)
 
 # Below this many files to render, forking workers costs more than it saves.
 _PARALLEL_THRESHOLD = 200
 
 
 def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher: Hasher | None = None,
-          env=None, scan: "OutputScan | None" = None, pdfs: PrintedPdfs | None = None) -> BuildReport:
+          env=None, scan: "OutputScan | None" = None, pdfs: RenderReport | None = None) -> BuildReport:
     """Write the whole site into ``out_dir``. Raises BuildError, with ``out_dir`` as it was, on failure.
 
     The stages, each timed (``BuildReport.timings``, what NOTICESITE_TIMINGS prints), each taking
@@ -160,7 +144,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     finally:
         on_disk = scan.result() if scan else dict(manifest.stats) if trusted else {}
     report.files, report.pages = len(outputs), sum(1 for o in outputs if o.path.endswith(".html"))
-    report.pdfs_rendered, report.pdfs_reused = pdfs.rendered, pdfs.reused
+    report.pdfs_rendered, report.pdfs_reused = len(pdfs.rendered), len(pdfs.reused)
     report.pdf_peak_rss, report.warnings = pdfs.peak_rss, list(pdfs.warnings)
     report.pdf_fonts, report.pdf_faces = pdfs.subsetter, pdfs.faces
     old_keys, old_stats = (manifest.outputs, manifest.stats) if previous else ({}, {})
@@ -216,7 +200,7 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
             config = fingerprint(site.config)
             problems += _templates_located(ctx, lambda: pdf.check_print(
                 site, env, ctx.cache, key_of=lambda notice: digest(code_version(), config, notice_key(notice))))
-            pdfs = PrintedPdfs(links=pdf.pdf_links(site, ctx.cache))  # the sizes a build would link, where known
+            pdfs = RenderReport(links=pdf.pdf_links(site, ctx.cache))  # the sizes a build would link, where known
         # An output whose key is the one the last build of output/ recorded was made by that build
         # from the same inputs (a key covers all a template is handed): it would be made again.
         made = Manifest.for_output(project.root, project.root / "output").outputs
@@ -303,7 +287,7 @@ def _changed(outputs: list[Output], on_disk: dict[str, tuple[int, int]], old_key
 
 def _release_is_current(site: Site, outputs: list[Output], todo: list[Output], out_dir: Path,
                         on_disk: dict[str, tuple[int, int]], old_keys: dict[str, str], ctx: BuildContext,
-                        pdfs: PrintedPdfs) -> bool:
+                        pdfs: RenderReport) -> bool:
     """Whether the current release is what this build would make: nothing to render, no file to
     remove, the search index (when made) the same (output_folder.release_is_current)."""
     if todo or ctx.previous is None or ctx.options.search_later:
@@ -317,7 +301,7 @@ def _release_is_current(site: Site, outputs: list[Output], todo: list[Output], o
                               index_is_current if ctx.options.search else None)
 
 
-def plan_outputs(site: Site, ctx: BuildContext, pdfs: PrintedPdfs,
+def plan_outputs(site: Site, ctx: BuildContext, pdfs: RenderReport,
                  ledgers: dict[str, Ledger] | None = None) -> list[Output]:
     """The plan stage: every file of the site with its key, the PDFs' links and files taken
     from the PDF stage's value, the calendars from the ledger stage's."""
@@ -467,18 +451,16 @@ def _template_problem(project: Project, exc: Exception) -> Problem:
     return Problem(shown, line, 1 if line else 0, f"template error: {exc}")
 
 
-def print_pdfs(site: Site, ctx: BuildContext) -> PrintedPdfs:
+def print_pdfs(site: Site, ctx: BuildContext) -> RenderReport:
     """The PDF stage: print the PDFs that changed into the cache; returns them as a value."""
     from . import pdf
 
-    printed = _templates_located(ctx, lambda: pdf.write_site_pdfs(
+    return _templates_located(ctx, lambda: pdf.write_site_pdfs(
         site, ctx.env, ctx.cache, workers=ctx.options.workers, progress=ctx.options.progress))
-    return PrintedPdfs(printed.files, printed.links, printed.texts, len(printed.rendered), len(printed.reused),
-                       printed.peak_rss, printed.warnings, printed.subsetter, printed.faces)
 
 
 def _search_stage(site: Site, folder: Path, out_dir: Path, ctx: BuildContext, report: BuildReport,
-                  pdfs: PrintedPdfs, keys: dict[str, str], old_keys: dict[str, str]) -> dict[str, str]:
+                  pdfs: RenderReport, keys: dict[str, str], old_keys: dict[str, str]) -> dict[str, str]:
     """The search stage: the index of the pages written into ``folder`` (timed), as the
     manifest's entry for it; with BuildOptions.search_later, none: what a new one of ``out_dir``
     needs is handed back (BuildReport.search_job), for the preview to build once the pages are shown."""
@@ -491,7 +473,7 @@ def _search_stage(site: Site, folder: Path, out_dir: Path, ctx: BuildContext, re
     return {}
 
 
-def index_for_search(site: Site, folder: Path, pdfs: PrintedPdfs, keys: dict[str, str], previous_key: str | None,
+def index_for_search(site: Site, folder: Path, pdfs: RenderReport, keys: dict[str, str], previous_key: str | None,
                      previous: Path | None) -> str:
     """Index the pages of ``folder`` and the PDFs' texts; returns the index's key. The bundles
     whose key is recorded in ``previous`` (an output folder) are taken from it."""
@@ -517,7 +499,7 @@ class SearchJob:
         return search.write_index(self.folder, self.bundles, reuse_from)
 
 
-def search_job(site: Site, folder: Path, pdfs: PrintedPdfs, keys: dict[str, str]) -> SearchJob:
+def search_job(site: Site, folder: Path, pdfs: RenderReport, keys: dict[str, str]) -> SearchJob:
     pdf_records = [search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in pdfs.texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
     bundles = search.bundles(site, html_keys, pdf_records)
