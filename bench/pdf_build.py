@@ -12,7 +12,13 @@ PDFs) into bench/artifacts/pdf/ and reports:
 * one edit: a phone number in the directory changed (the directory's PDF and
   the whole notice's re-render, the other three are reused);
 * Chromium: the same HTML and stylesheet printed by headless Chromium, one
-  process per document as a build would run it, and the ratio to WeasyPrint.
+  process per document as a build would run it, and the ratio to WeasyPrint;
+* persistent printers: the reference for "WeasyPrint's own pace" (issue #15). As many
+  long-lived processes as the stage uses, each importing WeasyPrint once, sharing one
+  ``FontConfiguration`` across its documents and collecting garbage after each, call
+  ``HTML(...).write_pdf`` on the same documents (largest first, as the stage orders them): no
+  finisher, no tag joining, no cache. The stage's time over theirs, and the peak memory of every
+  printing process on each side, with all cores and with one worker.
 
 Each figure is the best of ``--runs`` runs (the machine may be busy).
 """
@@ -90,6 +96,62 @@ def chromium(docs: list[pdf.PrintDocument], workers: int) -> list[Path]:
         return list(pool.map(one, docs))
 
 
+def _reference_printer(job) -> tuple[float, int]:
+    """One document printed by WeasyPrint alone in a long-lived process (see ``persistent``)."""
+    import gc
+    import resource
+
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _FONTS
+    if _FONTS is None:
+        _FONTS = FontConfiguration()
+    start = time.perf_counter()
+    css = [weasyprint.CSS(filename=path, font_config=_FONTS) for path in job.stylesheets]
+    if job.font_css:
+        css.append(weasyprint.CSS(string=job.font_css, font_config=_FONTS))
+    weasyprint.HTML(string=job.html, base_url=job.base_url + os.sep).write_pdf(
+        job.target, stylesheets=css, font_config=_FONTS, **pdf.RENDER_OPTIONS)
+    gc.collect()
+    return time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+_FONTS = None
+
+
+def persistent(docs: list[pdf.PrintDocument], workers: int) -> tuple[float, int]:
+    """Wall time and the largest printer's peak memory for ``workers`` persistent printers, from
+    their start (a build starts its printers too) to the last PDF written."""
+    import multiprocessing
+
+    target = OUT / "persistent"
+    target.mkdir(parents=True, exist_ok=True)
+    jobs = sorted((pdf._Job(d.name, d.html, d.stylesheets, d.base_url,
+                            str(target / d.name.replace("/", "-")), d.readable, d.font_css) for d in docs),
+                  key=lambda j: len(j.html), reverse=True)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["noticesite.print_server"])
+    start = time.perf_counter()
+    with context.Pool(workers) as pool:
+        results = pool.map(_reference_printer, jobs, chunksize=1)
+        wall = time.perf_counter() - start
+    return wall, max(peak for _, peak in results)
+
+
+def copies(docs: list[pdf.PrintDocument], n: int) -> list[pdf.PrintDocument]:
+    """``n`` copies of every document under names of their own: an archive's worth of printing."""
+    import dataclasses
+
+    return [dataclasses.replace(d, name=d.name.replace(".pdf", f"-{i}.pdf")) for i in range(n) for d in docs]
+
+
+def stage(docs: list[pdf.PrintDocument], workers: int) -> tuple[float, int]:
+    """The build's PDF stage on an empty cache: wall time and its largest printer's peak."""
+    report = cold(docs, workers)
+    return report.seconds, report.peak_rss
+
+
 def pages(paths) -> int:
     return sum(len(PdfReader(p).pages) for p in paths)
 
@@ -97,6 +159,9 @@ def pages(paths) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--copies", type=int, default=4,
+                        help="the stage against persistent printers prints this many copies of each document")
+    parser.add_argument("--only-persistent", action="store_true", help="only that comparison")
     parser.add_argument("--cold", type=int, metavar="WORKERS", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cold is not None:  # one measurement in this fresh process (see fresh())
@@ -111,6 +176,8 @@ def main() -> None:
     edited_offices = [("天津分社", "022-23678099", "天津市南开区迎水道新华园"), *pdf_samples.OFFICES[1:]]
     edited = documents(offices=edited_offices)
 
+    if args.only_persistent:
+        return against_persistent(docs, args.runs, args.copies, cores)
     t_cold = min(fresh(cores) for _ in range(args.runs))
     t_serial = min(fresh(1) for _ in range(args.runs))
     r_cold = cold(docs, None)
@@ -145,6 +212,28 @@ def main() -> None:
     print(f"  WeasyPrint cold / Chromium: {t_cold / t_chrome:.2f}×   "
           f"parallel speed-up: {t_serial / t_cold:.2f}×")
     print(f"  PDFs: {OUT / 'weasyprint'}  {OUT / 'chromium'}")
+    against_persistent(docs, args.runs, args.copies, cores)
+
+
+def against_persistent(docs: list[pdf.PrintDocument], runs: int, n: int, cores: int) -> None:
+    """The stage against persistent printers on ``n`` copies of the documents, alternated run by
+    run (the machine drifts), with all cores and with one worker."""
+    many = copies(docs, n)
+    shutil.rmtree(OUT / "weasyprint", ignore_errors=True)
+    printed = pages(cached for _, _, cached in pdf.render_pdfs(docs, OUT / "weasyprint", OUT / "cache").files)
+    total = printed * n
+    print(f"Stage against persistent printers: {len(many)} documents, {total} pages, load average "
+          f"{os.getloadavg()[0]:.1f} (best of {runs})")
+    for workers in (cores, 1):
+        ours, theirs = [], []
+        for _ in range(runs):
+            theirs.append(persistent(many, workers))
+            ours.append(stage(many, workers))
+        t_ours, t_theirs = min(t for t, _ in ours), min(t for t, _ in theirs)
+        mb_ours, mb_theirs = max(m for _, m in ours) / 2**20, max(m for _, m in theirs) / 2**20
+        print(f"  {workers} worker(s): stage {t_ours:.2f} s ({t_ours / total:.3f} s a page), persistent "
+              f"{t_theirs:.2f} s: {t_ours / t_theirs:.2f}×; peak of a printing process: stage {mb_ours:.0f} MB, "
+              f"persistent {mb_theirs:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 from typing import Any
 
 from fontTools.ttLib import TTFont
+
+from . import cidcff
 
 
 def _number(ref: Any) -> int:
@@ -55,7 +58,16 @@ def compact_cff(data: bytes, codes: set[int]) -> bytes | None:
 
     The glyphs' programs are copied as they are, never run: WeasyPrint's HarfBuzz subset has
     already removed the subroutines and the hints (fontTools' own subsetter would run every
-    program again, 1–2 s a font). Only the CFF table is read; the PDF gives widths itself."""
+    program again, 1–2 s a font). Only the CFF table is read; the PDF gives widths itself.
+    ``cidcff`` reads only the glyphs kept; fontTools (which reads every slot) is the route for a
+    font it does not handle."""
+    try:
+        return cidcff.cut(cidcff.cff_table(data), codes)
+    except (cidcff.NotHandled, struct.error, IndexError):
+        return _compact_cff_fonttools(data, codes)
+
+
+def _compact_cff_fonttools(data: bytes, codes: set[int]) -> bytes | None:
     try:
         font = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False)
         if "CFF " not in font:

@@ -22,6 +22,7 @@ import bisect
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import html as htmlmod
 import multiprocessing
@@ -828,8 +829,10 @@ def font_subsetter(logged: list[str], printed: bool) -> tuple[str, list[Problem]
         "warning", "font-subsetter")]
 
 
-def _render(job: _Job) -> tuple[str, str | None, list[str]]:
-    """Prints one document; returns (name, error or None, WeasyPrint's warnings)."""
+def _render(job: _Job, fonts: Any = None) -> tuple[str, str | None, list[str]]:
+    """Prints one document; returns (name, error or None, WeasyPrint's warnings). ``fonts``: the
+    printer's ``FontConfiguration`` for this document's fonts, shared with the documents it
+    printed before (a new one if not given)."""
     import logging  # noqa: PLC0415
 
     import weasyprint  # noqa: PLC0415
@@ -847,9 +850,10 @@ def _render(job: _Job) -> tuple[str, str | None, list[str]]:
         fetcher = urls.print_fetcher(job.readable or (job.base_url, *map(os.path.dirname, job.stylesheets)))
         # @font-face rules (the office's fonts/ files) are loaded only through a FontConfiguration
         # handed to the stylesheets and to write_pdf (WeasyPrint's "Fonts" tutorial).
-        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+        if fonts is None:
+            from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
 
-        fonts = FontConfiguration()
+            fonts = FontConfiguration()
         css = [weasyprint.CSS(filename=path, url_fetcher=fetcher, font_config=fonts) for path in job.stylesheets]
         if job.font_css:  # last: its custom properties override print.css's
             css.append(weasyprint.CSS(string=job.font_css, url_fetcher=fetcher, font_config=fonts))
@@ -1091,11 +1095,14 @@ def _run(jobs: list[_Job], workers: int,
          progress: Progress | None = None) -> tuple[list[tuple[str, str | None, list[str]]], int]:
     """Print the jobs; returns their results and the peak memory (bytes) of a printing process.
 
-    With more than one worker, each document is printed by a process of its own, forked from a
-    server that has imported only WeasyPrint: a process's memory is then the one document's
-    (WeasyPrint holds a copy of each CJK font file per font size it uses, ~160 MB for a notice),
-    not the build's plus every document printed before. The fork server also keeps the
-    forking away from the preview's threads.
+    With more than one worker, the documents are printed by that many printers: long-lived
+    processes forked from a server that has imported only WeasyPrint (so a printer holds no copy
+    of the build's data), each printing document after document with the fonts it has loaded
+    already (``_print_in_printer``). WeasyPrint's layout of a document leaves reference cycles
+    that hold its fonts (a copy of each CJK font file per size used, ~160 MB a notice): each
+    printer collects them after each document, so its memory is that of its largest document, not
+    the sum. (Measured against one process per document by ``bench/pdf_build.py``.) The fork server
+    also keeps the forking away from the preview's threads.
     """
     def tell(done: int) -> None:
         if progress is not None:
@@ -1104,8 +1111,10 @@ def _run(jobs: list[_Job], workers: int,
     tell(0)
     if workers <= 1:
         results = []
+        configs: dict[str, Any] = {}  # this stage's only: a preview's next stage may see new font files
         for job in jobs:
-            results.append(_render(job))
+            results.append(_render(job, _fonts_for(job, configs)))
+            gc.collect()  # the document's garbage (see above), before the next one is laid out
             tell(len(results))
         return results, _peak_rss()
     context = multiprocessing.get_context("forkserver")
@@ -1118,17 +1127,32 @@ def _run(jobs: list[_Job], workers: int,
     # build does (and the fork server, once no printer holds its alive pipe: children.die_with_build).
     from .children import die_with_build
 
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, max_tasks_per_child=1,
-                             initializer=die_with_build) as pool:
-        futures = [pool.submit(_render_in_worker, job) for job in jobs]
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=die_with_build) as pool:
+        futures = [pool.submit(_print_in_printer, job) for job in jobs]
         for done, _ in enumerate(as_completed(futures), 1):
             tell(done)
         printed = [future.result() for future in futures]
     return [r[:3] for r in printed], max((r[3] for r in printed), default=0)
 
 
-def _render_in_worker(job: _Job) -> tuple[str, str | None, list[str], int]:
-    return (*_render(job), _peak_rss())
+# A printer's FontConfiguration for each set of the office's @font-face rules it has printed with
+# (WeasyPrint's "Fonts" tutorial shares one across documents: the faces are loaded once). A printer
+# lives for one PDF stage.
+_PRINTER_FONTS: dict[str, Any] = {}
+
+
+def _fonts_for(job: _Job, configs: dict[str, Any]) -> Any:
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+
+    if job.font_css not in configs:
+        configs[job.font_css] = FontConfiguration()
+    return configs[job.font_css]
+
+
+def _print_in_printer(job: _Job) -> tuple[str, str | None, list[str], int]:
+    result = _render(job, _fonts_for(job, _PRINTER_FONTS))
+    gc.collect()  # see _run
+    return (*result, _peak_rss())
 
 
 def _peak_rss() -> int:

@@ -12,6 +12,7 @@ from fontTools.ttLib import TTFont
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from noticesite import cidcff
 from noticesite.fontsubset import compact_cff, subset_tag
 from noticesite.pdf import font_stylesheet, installed_fonts, stylesheet_families
 
@@ -22,13 +23,15 @@ NOTO_SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 TEXT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,:;()"
 
 
-@lru_cache(maxsize=1)
-def weasyprint_like_font() -> tuple[bytes, int]:
+@lru_cache(maxsize=2)
+def weasyprint_like_font(desubroutinize: bool = True) -> tuple[bytes, int]:
     """A CID-keyed CFF font as WeasyPrint embeds one: subset to some characters with the glyph IDs
     kept (empty slots up to the last glyph used), as HarfBuzz's RETAIN_GIDS does. Returns the
-    OpenType bytes and the number of glyph slots."""
+    OpenType bytes and the number of glyph slots. With ``desubroutinize=False`` its glyphs call
+    global and local subroutines (another subsetter's output may)."""
     font = TTFont(NOTO_SANS, fontNumber=2, lazy=True)  # Noto Sans CJK SC
-    options = ftsubset.Options(retain_gids=True, desubroutinize=True, hinting=False, notdef_outline=True,
+    options = ftsubset.Options(retain_gids=True, desubroutinize=desubroutinize, hinting=False,
+                               notdef_outline=True,
                                layout_features=[])  # no ligature or vertical forms: the glyphs drawn only
     options.drop_tables += ["GSUB", "GPOS", "vmtx", "vhea", "VORG"]
     subsetter = ftsubset.Subsetter(options)
@@ -77,6 +80,43 @@ def test_every_drawn_code_keeps_its_glyph_and_nothing_else_is_kept(data):
     assert set(after) == {0} | {c for c in codes if c < slots}
     for cid, program in after.items():
         assert program == before[cid]
+
+
+def _cut_font(cff_bytes: bytes, opentype: bool) -> dict[int, tuple[bytes, dict]]:
+    """CID → (the glyph's program, its Font DICT's Private DICT) as a PDF reader finds them."""
+    cff = TTFont(io.BytesIO(cff_bytes))["CFF "].cff if opentype else CFFFontSet()
+    if not opentype:
+        cff.decompile(io.BytesIO(cff_bytes), None)
+    top = cff.topDictIndex[0]
+    out = {}
+    for gid, name in enumerate(top.charset):
+        program, fd = top.CharStrings.getItemAndSelector(name)
+        program.compile()
+        private = top.FDArray[fd].Private
+        subrs = [s.bytecode for s in getattr(private, "Subrs", [])]
+        out[0 if name == ".notdef" else int(name[3:])] = (program.bytecode, {**private.rawDict, "Subrs": subrs})
+    return out
+
+
+@pytest.mark.unit
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(st.data(), st.booleans())
+def test_the_fast_cut_keeps_each_glyph_with_its_program_private_dict_and_subroutines(data, plain):
+    """``cidcff.cut`` reads only the glyphs kept: whatever codes are drawn, from a font with or
+    without subroutines, each kept CID has the original's program, Private DICT and local
+    subroutines (read back by fontTools, as a PDF reader would), and the global subroutines stay."""
+    font, slots = weasyprint_like_font(plain)
+    codes = set(data.draw(st.lists(st.integers(0, slots + 5), max_size=25)))
+    before = _cut_font(font, opentype=True)
+    compact = cidcff.cut(cidcff.cff_table(font), codes)
+    after = _cut_font(compact, opentype=False)
+    assert set(after) == {0} | {c for c in codes if c < slots}
+    for cid, kept in after.items():
+        assert kept == before[cid]
+    read = CFFFontSet()
+    read.decompile(io.BytesIO(compact), None)
+    assert [s.bytecode for s in read.GlobalSubrs] == [
+        s.bytecode for s in TTFont(io.BytesIO(font))["CFF "].cff.GlobalSubrs]
 
 
 @pytest.mark.unit

@@ -420,10 +420,10 @@ def test_a_failed_document_writes_no_pdf_at_all(tmp_path, monkeypatch):
     broken = dataclasses.replace(docs[2], name="2012-104/broken.pdf")
     render = pdf._render
 
-    def failing(job):
+    def failing(job, fonts=None):
         if job.name == broken.name:
             return job.name, "ValueError: pretend failure", []
-        return render(job)
+        return render(job, fonts)
 
     monkeypatch.setattr(pdf, "_render", failing)
     with pytest.raises(BuildError) as info:
