@@ -1095,13 +1095,14 @@ def _run(jobs: list[_Job], workers: int,
          progress: Progress | None = None) -> tuple[list[tuple[str, str | None, list[str]]], int]:
     """Print the jobs; returns their results and the peak memory (bytes) of a printing process.
 
-    With more than one worker, the documents are printed by that many printers: long-lived
-    processes forked from a server that has imported only WeasyPrint (so a printer holds no copy
-    of the build's data), each printing document after document with the fonts it has loaded
-    already (``_print_in_printer``). WeasyPrint's layout of a document leaves reference cycles
-    that hold its fonts (a copy of each CJK font file per size used, ~160 MB a notice): each
-    printer collects them after each document, so its memory is that of its largest document, not
-    the sum. (Measured against one process per document by ``bench/pdf_build.py``.) The fork server
+    The documents are printed by ``workers`` printers (one at least): long-lived processes forked
+    from a server that has imported only WeasyPrint, so that a printer holds no copy of the
+    build's data (a thousand notices' model beside a notice's fonts would pass 350 MB), each
+    printing document after document with the fonts it has loaded already
+    (``_print_in_printer``). WeasyPrint's layout of a document leaves reference cycles that hold
+    its fonts (a copy of each CJK font file per size used, ~160 MB a notice): each printer
+    collects them after each document, so its memory is that of its largest document, not the
+    sum (measured against one process per document by ``bench/pdf_build.py``). The fork server
     also keeps the forking away from the preview's threads.
     """
     def tell(done: int) -> None:
@@ -1109,14 +1110,6 @@ def _run(jobs: list[_Job], workers: int,
             progress(PDF_STAGE, done, len(jobs))
 
     tell(0)
-    if workers <= 1:
-        results = []
-        configs: dict[str, Any] = {}  # this stage's only: a preview's next stage may see new font files
-        for job in jobs:
-            results.append(_render(job, _fonts_for(job, configs)))
-            gc.collect()  # the document's garbage (see above), before the next one is laid out
-            tell(len(results))
-        return results, _peak_rss()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["noticesite.print_server", __name__])
     # An executor, not a Pool: a Pool replaces a retired worker only when its maintenance
@@ -1127,7 +1120,8 @@ def _run(jobs: list[_Job], workers: int,
     # build does (and the fork server, once no printer holds its alive pipe: children.die_with_build).
     from .children import die_with_build
 
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=die_with_build) as pool:
+    with ProcessPoolExecutor(max(1, min(workers, len(jobs))), mp_context=context,
+                             initializer=die_with_build) as pool:
         futures = [pool.submit(_print_in_printer, job) for job in jobs]
         for done, _ in enumerate(as_completed(futures), 1):
             tell(done)
@@ -1137,20 +1131,15 @@ def _run(jobs: list[_Job], workers: int,
 
 # A printer's FontConfiguration for each set of the office's @font-face rules it has printed with
 # (WeasyPrint's "Fonts" tutorial shares one across documents: the faces are loaded once). A printer
-# lives for one PDF stage.
+# lives for one PDF stage, so a font file replaced between two builds is read again.
 _PRINTER_FONTS: dict[str, Any] = {}
 
 
-def _fonts_for(job: _Job, configs: dict[str, Any]) -> Any:
+def _print_in_printer(job: _Job) -> tuple[str, str | None, list[str], int]:
     from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
 
-    if job.font_css not in configs:
-        configs[job.font_css] = FontConfiguration()
-    return configs[job.font_css]
-
-
-def _print_in_printer(job: _Job) -> tuple[str, str | None, list[str], int]:
-    result = _render(job, _fonts_for(job, _PRINTER_FONTS))
+    fonts = _PRINTER_FONTS.setdefault(job.font_css, FontConfiguration())
+    result = _render(job, fonts)
     gc.collect()  # see _run
     return (*result, _peak_rss())
 

@@ -89,7 +89,7 @@ def _cut_font(cff_bytes: bytes, opentype: bool) -> dict[int, tuple[bytes, dict]]
         cff.decompile(io.BytesIO(cff_bytes), None)
     top = cff.topDictIndex[0]
     out = {}
-    for gid, name in enumerate(top.charset):
+    for name in top.charset:
         program, fd = top.CharStrings.getItemAndSelector(name)
         program.compile()
         private = top.FDArray[fd].Private
