@@ -23,6 +23,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from conftest import REPO, copy_project
 from noticesite.cache import LoadCache
 from noticesite.site import BuildOptions, build, load
@@ -118,7 +120,8 @@ EDIT = st.one_of(
 
 
 # No shrinking: each step builds the site twice; the sequence as generated is short enough to read.
-@settings(max_examples=12, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=examples(12), deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(edits=st.lists(st.lists(EDIT, min_size=1, max_size=2), min_size=1, max_size=4))
 def test_sequence_grows_exactly_when_an_event_changes(template_project: Path, edits: list[list[tuple]]):

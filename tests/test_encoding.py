@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from property_budget import examples
+
 from noticesite import yamlio
 
 pytestmark = pytest.mark.unit
@@ -19,7 +21,7 @@ def _position(lines: list[str], line: int, column: int) -> tuple[int, int]:
     return line + 1, column + 1
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=examples(60), deadline=None, derandomize=True)
 @given(st.lists(_LINE, min_size=1, max_size=8), st.data(), st.sampled_from([b"\xff", b"\xc3(", b"\x80"]))
 def test_a_bad_byte_is_located_at_its_line_and_column(tmp_path_factory, lines, data, bad):
     line = data.draw(st.integers(0, len(lines) - 1))
@@ -38,7 +40,7 @@ def test_a_bad_byte_is_located_at_its_line_and_column(tmp_path_factory, lines, d
     assert "not UTF-8" in problem.message
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=examples(60), deadline=None, derandomize=True)
 @given(st.integers(0, 5), st.sampled_from(["\0", "\x07", "\x1b"]))
 def test_a_control_character_in_yaml_is_located(tmp_path_factory, line, char):
     lines = [f"key{i}: 值{i}" for i in range(6)]
@@ -53,7 +55,7 @@ def test_a_control_character_in_yaml_is_located(tmp_path_factory, line, char):
         assert "a NUL character (U+0000)" in problem.message
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(max_examples=examples(40), deadline=None, derandomize=True)
 @given(st.integers(1, 4), st.integers(0, 3))
 def test_a_tab_for_indentation_is_named_at_its_position(line, spaces):
     lines = ["a:", "  b: 1", "  c: 2", "  d: 3", "  e: 4"]

@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from conftest import REPO, copy_project
 from noticesite import cli
 
@@ -158,7 +160,7 @@ def _refused(err: str, slot: str) -> bool:
                for line in err.splitlines())
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(30), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(placements, min_size=1, max_size=3, unique_by=lambda p: p.slot.path))
 def test_no_file_outside_the_project_is_read_or_published(tmp_path_factory, chosen: list[Placement]):

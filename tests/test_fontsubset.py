@@ -12,6 +12,8 @@ from fontTools.ttLib import TTFont
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from noticesite import cidcff
 from noticesite.fontsubset import compact_cff, subset_tag
 from noticesite.pdf import font_stylesheet, installed_fonts, stylesheet_families
@@ -65,7 +67,7 @@ def _programs(cff_bytes: bytes, opentype: bool) -> dict[int, bytes]:
 
 
 @pytest.mark.unit
-@settings(max_examples=20, deadline=None, derandomize=True)
+@settings(max_examples=examples(20), deadline=None, derandomize=True)
 @given(st.data())
 def test_every_drawn_code_keeps_its_glyph_and_nothing_else_is_kept(data):
     """Whatever glyph codes a PDF draws (in range, or past the font's last glyph), the compact
@@ -99,7 +101,7 @@ def _cut_font(cff_bytes: bytes, opentype: bool) -> dict[int, tuple[bytes, dict]]
 
 
 @pytest.mark.unit
-@settings(max_examples=15, deadline=None, derandomize=True)
+@settings(max_examples=examples(15), deadline=None, derandomize=True)
 @given(st.data(), st.booleans())
 def test_the_fast_cut_keeps_each_glyph_with_its_program_private_dict_and_subroutines(data, plain):
     """``cidcff.cut`` reads only the glyphs kept: whatever codes are drawn, from a font with or
@@ -186,7 +188,7 @@ def _fonts_of(pdf: bytes) -> list[tuple[str, int]]:
 
 
 @pytest.mark.pdf
-@settings(max_examples=4, deadline=None, derandomize=True)
+@settings(max_examples=examples(4), deadline=None, derandomize=True)
 @given(st.lists(st.text(alphabet="湖南理工学院教务处关于做好毕业生", min_size=1, max_size=6), min_size=2, max_size=2,
                 unique_by=frozenset))
 def test_each_printed_subset_holds_its_glyphs_under_a_tag_of_its_own(texts):

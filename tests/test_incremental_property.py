@@ -19,6 +19,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from conftest import REPO, Project, copy_project
 from noticesite.cache import LoadCache
 from noticesite.model import Notice, NoticeSummary
@@ -205,7 +207,8 @@ def template_project(tmp_path_factory) -> Path:
 
 
 # No shrinking: each step builds the site twice, and the sequence as generated is short enough to read.
-@settings(max_examples=14, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=examples(14), deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 # The older notice's page names the newer one that corrects it (the first build of a copied project
 # renders every page: a stylesheet edit first, so that the second build is a true incremental one).

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from conftest import REPO, SITES
 from noticesite import schema, schemas, yamlio
 from noticesite.errors import Problems
@@ -198,7 +200,7 @@ RECORDS = {  # kind -> (the file around one record)
 
 @pytest.mark.parametrize("kind", sorted(RECORDS))
 def test_schema_valid_exactly_when_the_checker_finds_no_error(kind: str):
-    @settings(max_examples=300, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=examples(300), deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow])
     @given(RECORDS[kind])
     def agree(document: dict) -> None:

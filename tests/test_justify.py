@@ -7,6 +7,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from property_budget import examples
+
 from noticesite import justify
 from noticesite.cjktext import CLOSERS, OPENERS
 
@@ -27,7 +29,7 @@ def _lines(html: str) -> list[tuple[float | None, str]]:
     return found
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(st.lists(PIECES, min_size=1, max_size=120))
 def test_lines_keep_the_text_obey_the_rules_and_fill_the_measure(pieces: list[str]):
     text = "".join(pieces)

@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from noticesite.errors import Problems
 from noticesite.ics import CalendarEvent
 from noticesite.ledger import Entry, ledger_text, load_ledger, updated
@@ -29,7 +31,7 @@ EVENTS = st.builds(
     st.integers(0, 23 * 60 + 58), st.sampled_from(["", "forms.ics", "group-政法学院.ics"]))
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(150), deadline=None, derandomize=True, database=None)
 @given(events=st.lists(EVENTS, max_size=6, unique_by=lambda e: e.uid), seconds=st.integers(0, 4_000_000_000))
 def test_the_ledger_file_reads_back_as_written(events, seconds):
     """Whatever text a summary or a place holds, the YAML written reads back to the same ledger

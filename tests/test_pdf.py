@@ -19,6 +19,8 @@ import jinja2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from property_budget import examples
 from pypdf import PdfReader
 
 import noticesite
@@ -446,7 +448,7 @@ def _poppler():
 
 
 @pytest.mark.unit
-@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(60), deadline=None, derandomize=True, database=None)
 @given(steps=st.lists(st.tuples(st.sampled_from(["通知", "附件", "通知ABC", ""]),
                                 st.sampled_from(["注", "第", "", "counter"])), min_size=1, max_size=6))
 def test_the_character_memo_answers_what_reading_the_document_answers(tmp_path_factory, steps):

@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from noticesite import fields, yamlio
 from noticesite.errors import Problems
 
@@ -48,7 +50,7 @@ def read(text: str) -> tuple[list, Problems]:
     return fields.phones(node.value["phones"], "contact: phones", problems), problems
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
 @given(phone_lists())
 def test_every_number_of_a_list_dials_the_area_code_of_the_first(case: tuple[list[str], str]):
     numbers, text = case

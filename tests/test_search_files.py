@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from conftest import REPO, copy_project
 from noticesite import search
 from noticesite.errors import BuildError
@@ -73,7 +75,7 @@ def pristine(built: Path, tmp_path_factory) -> Path:
     return copy
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(60), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), how=st.sampled_from(["missing", "empty", "cut"]), cut=st.floats(0.0, 0.999))
 def test_any_damaged_file_of_the_index_is_found_and_named(built, pristine, tmp_path_factory, data, how, cut):

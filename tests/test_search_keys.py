@@ -8,6 +8,8 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from property_budget import examples
 from pypinyin import Style, lazy_pinyin
 
 from noticesite.pinyin import text_keys
@@ -20,7 +22,7 @@ _TEXT = st.lists(st.one_of(st.text(_HAN, min_size=1, max_size=12), st.sampled_fr
                  min_size=1, max_size=6).map("".join)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
 @given(_TEXT, st.data())
 def test_every_word_of_two_to_four_characters_starts_a_key(text: str, data):
     runs = re.findall(r"[\u4e00-\u9fff]+", text)

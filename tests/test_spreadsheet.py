@@ -9,6 +9,8 @@ import zipfile
 
 import pytest
 from hypothesis import given, settings, strategies as st
+
+from property_budget import examples
 from openpyxl import load_workbook
 
 from conftest import REPO, Project
@@ -90,7 +92,7 @@ _CELL = st.one_of(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_
 
 
 @pytest.mark.unit
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=examples(150), deadline=None, derandomize=True)
 @given(st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=1, max_size=5))
 def test_every_cell_reads_back_as_the_value_written_never_a_formula(rows):
     """A downloaded sheet shows the data, whatever its text: a cell is never made a formula (a
@@ -105,7 +107,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.mark.unit
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=examples(150), deadline=None, derandomize=True)
 @given(rows=st.lists(st.lists(_CELL.map(str), min_size=3, max_size=3), min_size=1, max_size=5))
 def test_no_csv_cell_starts_a_formula_and_the_import_reads_it_back(rows, tmp_path_factory):
     """A .csv has no cell types: Excel runs any cell starting with '=', '+', '-' or '@'. The export

@@ -18,6 +18,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from conftest import REPO, Project, copy_project
 
 pytestmark = pytest.mark.integration
@@ -93,7 +95,7 @@ def check_outputs(out: Path) -> None:
     ET.fromstring(svg[0])
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(40), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @example(target=0, text="\x0b")  # the cases of issue 13, item 6
 @example(target=0, text="\x1b[31m")

@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from noticesite.content import attachment_href, render_markdown
 from noticesite.errors import Problems
 from noticesite.pdf import print_body
@@ -143,7 +145,7 @@ def _render(body: str, folder: Path) -> tuple[str, Problems]:
 
 
 @pytest.mark.unit
-@settings(max_examples=300, deadline=None, derandomize=True,
+@settings(max_examples=examples(300), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=bodies())
 def test_no_link_or_image_is_executable_or_outside_unless_reported(body: str, notice_folder: Path):

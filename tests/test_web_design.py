@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from property_budget import examples
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageChops
 from pypdf import PdfReader
@@ -120,7 +122,7 @@ GROUP_NAME = st.text(alphabet="政法数学中文化工体育计算机新闻土�
                      min_size=1, max_size=24).map(str.strip).filter(bool)
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(12), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.lists(GROUP_NAME, min_size=1, max_size=16),
        width=st.sampled_from([320, 360, 412, 768, 1280]))

@@ -13,6 +13,8 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from noticesite import urls
 from noticesite.wechat import _Inliner, for_wechat
 
@@ -59,7 +61,7 @@ def _visible_text(markup: str) -> str:
 
 
 @pytest.mark.unit
-@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_html, min_size=1, max_size=4).map("".join))
 def test_for_wechat_inlines_styles_drops_classes_and_scripts_and_makes_every_url_absolute(markup: str):
     made = str(for_wechat(markup, STYLES, PAGE))

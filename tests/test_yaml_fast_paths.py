@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from property_budget import examples
+
 from noticesite import limits, yamlio
 
 pytestmark = pytest.mark.unit
@@ -19,7 +21,7 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
                       max_leaves=40)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
 @given(values, st.integers(1, 40))
 def test_tree_count_agrees_with_the_alias_walk(value, limit):
     text = yaml.safe_dump(value, allow_unicode=True)
@@ -53,7 +55,7 @@ pieces = st.sampled_from(["a", "中", " ", "\t", "\\", "\\e", "\\x1b", "\\u202e"
 scalar_texts = st.lists(pieces, max_size=8).map("".join)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(st.lists(scalar_texts, min_size=1, max_size=3), st.sampled_from(["plain", "single", "double", "block"]))
 def test_the_clean_text_shortcut_finds_what_the_check_per_value_finds(texts, style):
     if style == "plain":

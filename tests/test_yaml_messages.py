@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from property_budget import examples
+
 from conftest import REPO
 from noticesite.content import split_front_matter
 from noticesite.errors import Problems
@@ -56,7 +58,7 @@ def tab_in_indentation(draw) -> tuple[str, str, int, int]:
 
 
 @pytest.mark.unit
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=examples(150), deadline=None, derandomize=True)
 @given(tab_in_indentation())
 def test_a_tab_in_the_indentation_is_named_at_its_line(case):
     rel, text, line, column = case
