@@ -176,3 +176,30 @@ def ragged(pdf: Path, tolerance: float = 0.5) -> list[tuple[int, str, float]]:
     return [(ln.page, ln.text, round(text_edges(pdf, ln.page, 0)[1] - ln.x1, 2))
             for ln, continues in body_lines(pdf)
             if continues and abs(text_edges(pdf, ln.page, 0)[1] - ln.x1) > tolerance]
+
+
+@dataclass
+class Glyph:
+    page: int  # 1-based
+    text: str
+    x0: float
+    x1: float
+    top: float  # of the glyph's em box, as pdfplumber places it
+    bottom: float
+    size: float  # in pt
+
+
+@lru_cache(maxsize=32)
+def glyphs(pdf: Path) -> list[Glyph]:
+    """Every character drawn, with its em box (mm)."""
+    with pdfplumber.open(pdf) as doc:
+        return [Glyph(n, c["text"], c["x0"] / MM, c["x1"] / MM, c["top"] / MM, c["bottom"] / MM, c["size"])
+                for n, page in enumerate(doc.pages, 1) for c in page.chars]
+
+
+def ink_height(pdf: Path, g: Glyph) -> float:
+    """How tall a character's ink is (mm), as a ruler measures it on paper: the dark rows of its
+    advance's column, from 2 mm above its em box to 2 mm below (the lines of the grid are 4.5 mm
+    apart: no ink of a neighbouring line is in it)."""
+    rows = ink_rows(pdf, g.page, g.x0, g.top - 2, g.x1 - g.x0, g.bottom - g.top + 4)
+    return rows[-1] - rows[0]
