@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTIFACTS, REPO, copy_project
-from print_geometry import (TEXT_TOP, body_lines, glyphs, ink_height, lines, mark_top, page_number_drops,
-                            page_sizes, ragged, rule_gap)
+from print_geometry import (TEXT_TOP, body_lines, glyphs, ink_height, lines, mark_top, names_broken,
+                            page_number_drops, page_sizes, ragged, rule_gap, titles)
 
 pytestmark = pytest.mark.pdf
 
@@ -96,6 +96,15 @@ def test_a_kai_headings_characters_look_as_large_as_the_bodys(example: Path):
     assert len(kai) == 4 and len(body) >= 4
     ratio = (sum(ink_height(pdf, g) for g in kai) / len(kai)) / (sum(ink_height(pdf, g) for g in body) / len(body))
     assert ratio == pytest.approx(1, abs=0.05), ratio
+
+
+def test_no_title_breaks_inside_a_name_and_its_bracket(example: Path):
+    """§7.3.1 回行时词意完整: attachment 3's title once broke 新华社|各省（自治区）分社."""
+    found = {pdf.name: titles(pdf) for pdf in sorted(example.glob("*.pdf"))}
+    assert ["学生校外补拍信息及", "新华社各省（自治区）分社地址及联系电话表"] in found["attachment-3.pdf"]
+    assert sum(len(t) > 1 for ts in found.values() for t in ts) >= 3  # titles of two lines, checked
+    assert {name: [(t, names_broken(t)) for t in ts if names_broken(t)] for name, ts in found.items()} == \
+        {name: [] for name in found}
 
 
 @pytest.mark.xfail(reason="not done: the chart is still shrunk to 170 mm high (7.8 pt labels), issue #15", strict=True)
