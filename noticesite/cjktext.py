@@ -8,6 +8,7 @@ gives the same bytes on any machine.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -230,43 +231,123 @@ _TITLE_WORDS = (
     "核对 校对 电子注册 图像采集 信息采集 说明 问题").split()
 
 
+# Paired marks whose group is never broken: （自治区） explains the word before it, 《…》 is a title.
+_PAIRS = {"（": "）", "(": ")", "《": "》", "〔": "〕", "【": "】", "“": "”", "「": "」"}
+# The particles and conjunctions that end a phrase of a title (关于…的, …及…, …和…, …、…): a name
+# with a bracketed group (新华社各省（自治区）分社) lies between two of them, and a title line
+# breaks after them, never inside the name, when the name fits on a line.
+_PHRASE_END = set("的及和与、，；：")
+
+
+def _groups(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each bracketed group of ``text``, its marks included (an unclosed one runs
+    to the end)."""
+    found, i = [], 0
+    while i < len(text):
+        close = _PAIRS.get(text[i])
+        if close is None:
+            i += 1
+            continue
+        end = text.find(close, i + 1)
+        end = len(text) if end < 0 else end + 1
+        found.append((i, end))
+        i = end
+    return found
+
+
+def _named_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The phrase around the group text[start:end]: from the phrase end before it to the one after."""
+    before = max((i + 1 for i in range(start) if text[i] in _PHRASE_END), default=0)
+    after = next((i + 1 for i in range(end, len(text)) if text[i] in _PHRASE_END), len(text))
+    return before, after
+
+
 def balance_lines(text: str, per_line: int) -> list[str]:
     """Splits a title into the fewest lines of at most ``per_line`` characters, balanced.
 
-    §7.3.1 asks for titles 回行时词意完整，排列对称 in a trapezoid or a
-    diamond: each break is scored by how far it is from an even split, with a
-    cost for a first line longer than the next and for cutting a known word,
-    and a bonus after a particle or closing mark; no break falls inside a run
-    of Latin letters or digits or next to punctuation that must stay attached.
+    §7.3.1 asks for titles 回行时词意完整，排列对称 in a trapezoid or a diamond. Where a line may
+    end: never inside a run of Latin letters or digits, next to punctuation that must stay
+    attached, inside a bracketed group (（…）《…》), nor inside the name a group belongs to (the
+    phrase around it, between two particles or conjunctions: 新华社各省（自治区）分社地址及) when
+    that name fits on a line; when no such lines fit, the rules are loosened in that order, the
+    name's first. Of the ways that remain, the fewest lines, then the least cost: how far each
+    line is from the average, a first line longer than the second, a known word cut; less after
+    a particle or closing mark.
     """
     total = text_em(text)
-    if total <= per_line:
+    if total <= per_line or len(text) < 2:
         return [text]
-    count = int(-(-total // per_line))
     inside: set[int] = set()
     for word in _TITLE_WORDS:
         for m in re.finditer(re.escape(word), text):
             inside.update(range(m.start() + 1, m.end()))
-    breaks = [i for i in range(1, len(text))
-              if not (text[i - 1].isascii() and text[i].isascii() and text[i - 1].isalnum() and text[i].isalnum())
-              and text[i - 1] not in _NO_BREAK_AFTER and text[i] not in _NO_BREAK_BEFORE]
-    lines, start = [], 0
-    for k in range(1, count):
-        target = total * k / count
-        rest = count - k + 1  # lines left for text[start:]
+    groups = _groups(text)
+    in_group = {b for start, end in groups for b in range(start + 1, end)} | {start for start, _ in groups}
+    names = [_named_span(text, start, end) for start, end in groups]
+    in_name = {b for start, end in names if text_em(text[start:end]) <= per_line for b in range(start + 1, end)}
+    loose = [b for b in range(1, len(text))
+             if not (text[b - 1].isascii() and text[b].isascii() and text[b - 1].isalnum() and text[b].isalnum())
+             and text[b - 1] not in _NO_BREAK_AFTER and text[b] not in _NO_BREAK_BEFORE]
+    cost = {b: 4.0 * (b in inside) - (text[b - 1] in _GOOD_BREAK_AFTER) for b in range(1, len(text))}
+    for allowed in ([b for b in loose if b not in in_group and b not in in_name],
+                    [b for b in loose if b not in in_group], loose, list(range(1, len(text)))):
+        filled = _filled(text, per_line, allowed)
+        if filled is None:
+            continue
+        # balancing weighs every way of breaking (count × breaks × a line's breaks): a title too
+        # long to read as a title (a hostile one of thousands of characters) is only filled
+        found = filled if len(filled) >= _BALANCE_MAX_LINES else _title_breaks(
+            text, per_line, allowed, len(filled) + 1, cost)
+        if found is not None:
+            return [text[i:j] for i, j in itertools.pairwise([0, *found, len(text)])]
+    return [text]  # unreachable: a break anywhere always fits (a character is at most one em)
 
-        # B023: cost is called in this iteration only (min below), with this iteration's values
-        def cost(b: int) -> float:
-            first, after = text_em(text[start:b]), text_em(text[b:]) / (rest - 1)  # noqa: B023
-            longer = 0.5 + (first - after) * 0.5 if first > after else 0.0
-            return (abs(text_em(text[:b]) - target) + longer + 4 * (b in inside)  # noqa: B023
-                    - (text[b - 1] in _GOOD_BREAK_AFTER))
 
-        fitting = [b for b in breaks if b > start and text_em(text[start:b]) <= per_line]
-        if not fitting:
-            break
-        best = min(fitting, key=cost)
-        lines.append(text[start:best])
-        start = best
-    lines.append(text[start:])
-    return lines
+_BALANCE_MAX_LINES = 8
+
+
+def _filled(text: str, per_line: int, allowed: list[int]) -> list[int] | None:
+    """The breaks among ``allowed`` that fill each line (the fewest lines), or None when a
+    stretch between two of them is wider than a line."""
+    points = [0, *allowed, len(text)]
+    breaks, start = [], 0
+    for a, b in itertools.pairwise(points):
+        if text_em(text[a:b]) > per_line:
+            return None
+        if text_em(text[start:b]) > per_line:
+            breaks.append(a)
+            start = a
+    return breaks
+
+
+def _title_breaks(text: str, per_line: int, allowed: list[int], count: int,
+                  cost: dict[int, float]) -> list[int] | None:
+    """The ``count - 1`` breaks among ``allowed`` of least cost whose lines all fit, or None."""
+    points = [0, *allowed, len(text)]
+    em = list(itertools.accumulate((char_em(ch) for ch in text), initial=0.0))  # em[b]: text[:b]'s width
+    avg = em[-1] / count
+    inf = float("inf")
+    # best[k][j]: (cost, previous point) of lines 1..k with line k ending at points[j]
+    best = [[(inf, -1)] * len(points) for _ in range(count + 1)]
+    best[0][0] = (0.0, -1)
+    for k in range(1, count + 1):
+        for j in range(1, len(points)):
+            for i in range(j - 1, -1, -1):
+                width = em[points[j]] - em[points[i]]
+                if width > per_line + 1e-9:
+                    break
+                if best[k - 1][i][0] == inf:
+                    continue
+                c = best[k - 1][i][0] + abs(width - avg) / 2 + (cost[points[j]] if j < len(points) - 1 else 0.0)
+                if k == 2:  # §7.3.1's trapezoid: a first line longer than the second costs
+                    first = em[points[i]]
+                    c += 0.5 + (first - width) * 0.5 if first > width else 0.0
+                if c < best[k][j][0]:
+                    best[k][j] = (c, i)
+    if best[count][-1][0] == inf:
+        return None
+    breaks, j = [], len(points) - 1
+    for k in range(count, 1, -1):
+        j = best[k][j][1]
+        breaks.append(points[j])
+    return breaks[::-1]

@@ -48,7 +48,7 @@ from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
 from .fontsubset import compact_fonts
 from .cjktext import balance_lines, text_em
-from .justify import Face, body_face, font_lists, justify_paragraph
+from .justify import FONT_PT, GRID_SPACING_PT, Face, body_face, font_lists, ideograph_height, justify_paragraph, locate
 from .qrcode import notice_qr
 from .printed import RenderReport  # the PDF stage's value (re-exported: pdf.RenderReport)
 from .render import zh_date
@@ -237,6 +237,7 @@ def print_documents(site: Site, notice: Notice, env: jinja2.Environment) -> list
     """The notice with its attachments, then each attachment on its own."""
     stylesheet = _loader_path(env, STYLESHEET)
     font_css = font_stylesheet(site.config.print_fonts, site.root, stylesheet)
+    font_css += role_sizes(stylesheet, font_css, site.root)
     content_dir = Path(site.root) / Path(notice.source.path).parent
     common = {"config": site.config, "notice": notice,  # not the site: a notice's key covers what it is handed
               "office_size": _office_size(site.config.office),
@@ -547,6 +548,41 @@ def font_stylesheet(chosen: Iterable[tuple[str, str]], root: str, stylesheet: st
              for role, family in chosen for key, prop, _ in FONT_ROLES if key == role]
     props += [f"--weight-{role}: normal;" for role, _ in chosen if role in ("mark", "title")]
     return "\n".join(rules + [":root { " + " ".join(props) + " }"]) + "\n"
+
+
+# Roles set at the body's size, 3号 (§7.3.3: 一级标题 in 黑体, 二级标题 in 楷体)
+SIZED_ROLES = ("heading1", "heading2")
+_SCALE_LIMITS = (0.8, 1.25)  # past these a face is not a text face: keep the nominal size
+
+
+def role_sizes(stylesheet: str, font_css: str, root: str) -> str:
+    """CSS that sets each role of SIZED_ROLES at the size at which its face's ideographs are as
+    tall in the ink as the body face's at 16 pt (``--size-heading2``, print.css), with the
+    letter-spacing that keeps a character on the grid's 15.79 pt pitch. A Kai face draws its
+    ideographs about a tenth smaller in their em than FandolFang (AR PL UKai: 0.83 em against
+    0.94), so a 楷体 heading at 16 pt looked smaller and lighter than the text; set at 18 pt it
+    looks the same size. The first face of each role's list that is there is measured (an
+    office's face of ``fonts/`` or fontconfig's); "" when every role matches within 1%."""
+    lists = font_lists(Path(stylesheet).read_text(encoding="utf-8")) | font_lists(font_css)
+    files = project_font_files(root) if font_css else {}  # an office's faces only with print: fonts
+
+    def height(prop: str) -> float | None:
+        for name in lists.get(prop, []):
+            where = (files[name], 0) if name in files else locate(name)
+            if where:
+                return ideograph_height(*where)
+        return None
+
+    body = height("--font-body")
+    props = []
+    for role in SIZED_ROLES:
+        own = height(f"--font-{role}")
+        if not body or not own or not _SCALE_LIMITS[0] <= body / own <= _SCALE_LIMITS[1]:
+            continue
+        if abs(body / own - 1) >= 0.01:
+            size = round(FONT_PT * body / own, 2)
+            props.append(f"--size-{role}: {size}pt; --spacing-{role}: {round(FONT_PT + GRID_SPACING_PT - size, 2)}pt;")
+    return ":root { " + " ".join(props) + " }\n" if props else ""
 
 
 def _role_defaults(stylesheet: str) -> dict[str, str]:

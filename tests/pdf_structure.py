@@ -211,7 +211,7 @@ class PdfStructure:
 
     def table_cells(self, table: Element) -> list[DataCell]:
         """The table's /TD cells in order, each with the headers a PDF/UA reader gives it."""
-        rows = [e for e in _rows(table)]
+        rows = [e for e in table_rows(table)]
         grid: list[tuple[Element, int, int, int, int, bool]] = []  # cell, x, y, w, h, in THead
         taken: set[tuple[int, int]] = set()
         for y, (row, in_head) in enumerate(rows):
@@ -254,7 +254,8 @@ class PdfStructure:
                 if _obj(a).get("/Subtype") == NameObject("/Link")]
 
 
-def _rows(table: Element):
+def table_rows(table: Element):
+    """Each row of the table with whether it is in its /THead."""
     for kid in table.kids:
         if kid.kind == "TR":
             yield kid, False

@@ -8,6 +8,8 @@ from the binding edge (§5.2.1): on a single-sided page the binding is on the le
 from __future__ import annotations
 
 import io
+import itertools
+import re
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
@@ -176,3 +178,73 @@ def ragged(pdf: Path, tolerance: float = 0.5) -> list[tuple[int, str, float]]:
     return [(ln.page, ln.text, round(text_edges(pdf, ln.page, 0)[1] - ln.x1, 2))
             for ln, continues in body_lines(pdf)
             if continues and abs(text_edges(pdf, ln.page, 0)[1] - ln.x1) > tolerance]
+
+
+@dataclass
+class Glyph:
+    page: int  # 1-based
+    text: str
+    x0: float
+    x1: float
+    top: float  # of the glyph's em box, as pdfplumber places it
+    bottom: float
+    size: float  # in pt
+
+
+@lru_cache(maxsize=32)
+def glyphs(pdf: Path) -> list[Glyph]:
+    """Every character drawn, with its em box (mm)."""
+    with pdfplumber.open(pdf) as doc:
+        return [Glyph(n, c["text"], c["x0"] / MM, c["x1"] / MM, c["top"] / MM, c["bottom"] / MM, c["size"])
+                for n, page in enumerate(doc.pages, 1) for c in page.chars]
+
+
+def ink_height(pdf: Path, g: Glyph) -> float:
+    """How tall a character's ink is (mm), as a ruler measures it on paper: the dark rows of its
+    advance's column, from 2 mm above its em box to 2 mm below (the lines of the grid are 4.5 mm
+    apart: no ink of a neighbouring line is in it)."""
+    rows = ink_rows(pdf, g.page, g.x0, g.top - 2, g.x1 - g.x0, g.bottom - g.top + 4)
+    return rows[-1] - rows[0]
+
+
+def titles(pdf: Path, size: float = 22) -> list[list[str]]:
+    """The lines of each title (2号, §7.3.1): runs of 22 pt lines one grid line apart."""
+    found: list[list[Line]] = []
+    for ln in (ln for page in lines(pdf) for ln in page if abs(ln.size - size) < 0.1):
+        if found and found[-1][-1].page == ln.page and 9.9 < ln.top - found[-1][-1].top < 10.5:
+            found[-1].append(ln)
+        else:
+            found.append([ln])
+    return [[ln.text for ln in title] for title in found]
+
+
+def bracketed_groups(title: str) -> list[tuple[int, int]]:
+    """(start, end) of each bracketed group of a title, its marks included."""
+    return [(m.start(), m.end()) for m in re.finditer(r"（[^）]*）|《[^》]*》|〔[^〕]*〕", title)]
+
+
+def named_spans(title: str) -> list[tuple[int, int]]:
+    """The phrase around each bracketed group, from the particle or conjunction before it to the
+    one after (的 及 和 与 、 ，): the name the group belongs to, e.g. 新华社各省（自治区）分社地址及."""
+    spans = []
+    for start, end in bracketed_groups(title):
+        before = max((i + 1 for i in range(start) if title[i] in "的及和与、，"), default=0)
+        after = next((i + 1 for i in range(end, len(title)) if title[i] in "的及和与、，"), len(title))
+        spans.append((before, after))
+    return spans
+
+
+def names_broken(title_lines: list[str], per_line: float = 20) -> list[str]:
+    """Where a title's line breaks fall inside a bracketed group, between a name and its bracket,
+    or inside the name a group belongs to when that name would fit on a line (``per_line`` one em
+    characters; Latin letters and digits counted as one, an upper bound)."""
+    title = "".join(title_lines)
+    ends = set(itertools.accumulate(len(line) for line in title_lines[:-1]))
+    wrong = []
+    for start, end in bracketed_groups(title):
+        wrong += [f"inside {title[start:end]}" for b in ends if start < b < end]
+        wrong += [f"before {title[start:end]}" for b in ends if b == start]
+    for start, end in named_spans(title):
+        if end - start <= per_line:
+            wrong += [f"inside {title[start:end]}" for b in ends if start < b < end]
+    return wrong

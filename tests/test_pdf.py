@@ -30,6 +30,7 @@ from noticesite.model import Column, Location
 
 sys.path.insert(0, str(Path(__file__).parent))
 import pdf_samples  # noqa: E402
+from print_geometry import names_broken  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts" / "pdf"
@@ -117,6 +118,35 @@ def test_long_titles_break_into_balanced_lines_between_words():
     assert cjktext.balance_lines("全国高等教育学历证书电子注册图像采集工作毕业生须知", 20) == [
         "全国高等教育学历证书", "电子注册图像采集工作毕业生须知"]
     assert cjktext.balance_lines("毕业生图像采集流程图", 20) == ["毕业生图像采集流程图"]
+
+
+_HAN = list("新华社各省分社地址联系电话表学生校外补拍信息关于做好届预计毕业"
+            "图像采集工作通知全国高等教育学历证书自治区直辖市")
+_PAIRS = {"（": "）", "《": "》", "〔": "〕"}
+
+
+@st.composite
+def _bracketed_titles(draw) -> str:
+    """Titles of words, some followed by a bracketed group (a name and its bracket: 各省（自治区）),
+    joined by nothing or by a particle or conjunction."""
+    parts = draw(st.lists(st.tuples(
+        st.text(st.sampled_from(_HAN), min_size=1, max_size=7),
+        st.one_of(st.just(""), st.tuples(st.sampled_from(sorted(_PAIRS)), st.text(st.sampled_from(_HAN), min_size=1,
+                                                                                 max_size=6))),
+        st.sampled_from(["", "", "的", "及", "和", "、"])), min_size=1, max_size=7))
+    title = "".join(word + (group[0] + group[1] + _PAIRS[group[0]] if group else "") + joiner
+                    for word, group, joiner in parts)
+    return title if any(o in title for o in _PAIRS) else title + "（说明）"
+
+
+@pytest.mark.unit
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_bracketed_titles())
+def test_a_title_never_breaks_inside_a_bracketed_group_or_the_name_it_belongs_to(title: str):
+    lines = cjktext.balance_lines(title, 20)
+    assert "".join(lines) == title
+    assert all(cjktext.text_em(line) <= 20 for line in lines), lines
+    assert names_broken(lines) == [], lines
 
 
 @pytest.mark.unit

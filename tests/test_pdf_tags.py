@@ -21,7 +21,7 @@ from noticesite import pdf
 from noticesite.model import Procedure
 from noticesite.render import environment
 from noticesite.site import load
-from pdf_structure import PdfStructure, html_links, html_tables, size, squeeze
+from pdf_structure import PdfStructure, html_links, html_tables, size, squeeze, table_rows
 
 pytestmark = pytest.mark.pdf
 
@@ -81,6 +81,28 @@ def test_one_table_element_per_html_table_even_over_two_pages(printed: list[Prin
     counts = {p.doc.name: (len(html_tables(p.doc.html)), len(p.tree.elements("Table"))) for p in printed}
     assert any(p.tree.reader.get_num_pages() > 1 and counts[p.doc.name][0] for p in printed)
     assert {n: c for n, c in counts.items() if c[0] != c[1]} == {}
+
+
+def test_a_table_over_two_pages_has_its_header_row_once(printed: list[Printed]):
+    """WeasyPrint repeats a table's header row at the top of each page it runs onto (thead), and
+    tags the repeat as a header row of its own: a screen reader would read 名称 电话 地址 again in
+    the middle of the table. The directory (30 offices over two pages) has one header row, and every
+    office's cells have the one row's headers."""
+    p = next(p for p in printed if p.doc.name.endswith("attachment-3.pdf"))
+    assert p.tree.reader.get_num_pages() > 1
+    [table] = p.tree.elements("Table")
+    rows = list(table_rows(table))
+    assert [row.text for row, head in rows if head] == ["名称电话地址"]
+    assert len([row for row, head in rows if not head]) == 30
+    [html] = html_tables(p.doc.html)
+    assert [(c.text, c.headers) for c in p.tree.table_cells(table)] == [(c.text, c.headers) for c in html]
+    heads = [e for e in table.walk() if e.kind == "TH" and e.text in ("名称", "电话", "地址")]
+    assert len(heads) == 3
+    ids = {str(i) for e in table.walk() if e.kind == "TD" for i in (e.attribute("/Headers") or [])}
+    assert ids <= set(p.tree.by_id), "a cell names a header that is not in the tree"
+    # still drawn on both pages, as it was (an artifact: the reader skips it, the eye does not)
+    drawn = [page.extract_text() for page in p.tree.reader.pages]
+    assert sum("名称 电话 地址" in text for text in drawn) == 2, drawn
 
 
 def test_the_flow_chart_alternative_lists_every_step(printed: list[Printed], procedure: Procedure):

@@ -73,3 +73,23 @@ def test_a_character_the_office_face_lacks_is_reported_with_the_character(projec
     assert "warning [font-fallback]" in result.stderr
     assert ("2012-104/notice.pdf: the 正文 face 'Office Fang' lacks 1 character: '湖' U+6E56; "
             "they print in FandolFang") in result.stderr, result.stderr
+
+
+@pytest.mark.unit
+def test_a_heading_face_is_sized_so_its_ideographs_look_as_large_as_the_bodys(tmp_path: Path):
+    """print.css's faces: AR PL UKai's ideographs are 0.83 em tall, FandolFang's 0.94, so 楷体
+    headings are set at 17.96 pt, each character still 15.79 pt of the grid. An office's 楷体 in
+    fonts/ (here Noto Sans CJK renamed: 0.91 em) gets its own size; a heading face that is the
+    body's gets none."""
+    from noticesite import pdf  # noqa: PLC0415
+
+    css = pdf.role_sizes(str(REPO / "layouts/print.css"), "", str(tmp_path))
+    assert "--size-heading2: 17.96pt; --spacing-heading2: -2.17pt;" in css
+    office_font(tmp_path / "fonts/kai.otf", "Office Kai", "信息核对本次采集关系到学生一在历网及毕业证和位上的形象"
+                                                        "各院定要提前检查个人准备时间安排通知工作")
+    own = pdf.role_sizes(str(REPO / "layouts/print.css"), ':root { --font-heading2: "Office Kai", serif; }',
+                         str(tmp_path))
+    size = float(re.search(r"--size-heading2: ([\d.]+)pt", own)[1])
+    assert 16.3 < size < 16.8
+    same = pdf.role_sizes(str(REPO / "layouts/print.css"), ':root { --font-heading2: "FandolFang"; }', str(tmp_path))
+    assert "heading2" not in same
