@@ -140,7 +140,7 @@ def _bracketed_titles(draw) -> str:
 
 
 @pytest.mark.unit
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
 @given(_bracketed_titles())
 def test_a_title_never_breaks_inside_a_bracketed_group_or_the_name_it_belongs_to(title: str):
     lines = cjktext.balance_lines(title, 20)
