@@ -16,8 +16,10 @@ Pagefind is run as its documented command line (``python -m pagefind``) on a
 staging folder: each indexed page's ``data-pagefind-body`` part at the page's
 own path, each record as a small page whose ``data-pagefind-meta`` gives its
 URL and title, and every page a ``date`` meta and sort (newer notices win
-ties). The index is keyed on what is staged, not on the pages' bytes, so a
-template edit outside the indexed part re-indexes nothing. What Pagefind wrote
+ties). Each Chinese character of the staged text is a word of its own
+(``split_han``, issue 14: Pagefind's segmenter and the browser's cut words
+differently). The index is keyed on what is staged, not on the pages' bytes,
+so a template edit outside the indexed part re-indexes nothing. What Pagefind wrote
 is checked file by file (``verify_index``) before it is published; a bad
 index is built once more, then the build fails naming the bad file.
 """
@@ -279,9 +281,72 @@ def _page(part: bytes, date: str) -> bytes:
     # the date as a meta (the search page orders ties by it) and a sort (Pagefind's own sorting)
     stamp = (f'<span data-pagefind-meta="date:{date}" data-pagefind-sort="date:{date}"></span>'.encode()
              if date else b"")
+    part = split_han(part)
     if part.lstrip()[:2].lower() == b"<!" or part.lstrip()[:5].lower() == b"<html":
         return part  # a whole page (see indexed_part): as it is
     return _PAGE_START + stamp + part + _PAGE_END
+
+
+# ---- Chinese text: one word per character ------------------------------------------------------
+# Pagefind's extended build cuts Chinese text into words with ICU4X's dictionary when it indexes,
+# and a query with the browser's Intl.Segmenter (Chromium's ICU, another dictionary) when it
+# searches; each piece of the query must then begin a word of the page. The two disagree on words
+# neither knows (四六级 is indexed 四六|级, typed 四|六|级; 考务科 is 考务|科, typed 考|务|科), and a
+# character inside an indexed word (务 of 考务) begins none: issue 14. So each Chinese character is
+# made a word of its own: a zero-width space between two of them, where Unicode's word breaking
+# (UAX #29: U+200B is not a Format character) ends a word and Pagefind's indexer takes it out of
+# the words (it puts one between the words of its excerpts itself: the text shown is unchanged).
+# The search page types the query the same way (search.js, HAN there is this class) and asks for
+# the characters as a phrase: every run of characters as written is found.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_BETWEEN_HAN = re.compile(f"(?<=[{HAN}])(?=[{HAN}])")
+_MARKUP = re.compile(rb"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b([^>]*)>", re.DOTALL)
+_TEXT_READ = re.compile(rb"""\sdata-pagefind-(?:meta|filter|sort)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_RAW_TEXT = {b"script", b"style", b"title", b"textarea"}  # text that is not the page's words
+_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+         b"source", b"track", b"wbr"}
+
+
+def split_han(part: bytes) -> bytes:
+    """``part`` with a zero-width space between each two Chinese characters of its text, except
+    where the text is not indexed as words: in script, style and title, and in an element whose
+    text Pagefind reads as a metadata, filter or sort value (``data-pagefind-meta="title"``; not
+    ``"date:…"`` or ``"pdf[href]"``), which stays as written. Markup is left as it is."""
+    out: list[bytes] = []
+    kept: list[tuple[bytes, bool]] = []  # the open elements, and whether their text stays as written
+    at = 0
+    for tag in _MARKUP.finditer(part):
+        out.append(_split_text(part[at:tag.start()]) if not any(k for _, k in kept) else part[at:tag.start()])
+        out.append(tag.group(0))
+        at = tag.end()
+        if tag.group(2) is None:
+            continue  # a comment
+        name = tag.group(2).lower()
+        if tag.group(1):  # an end tag closes it and what was left open inside it
+            for depth in range(len(kept) - 1, -1, -1):
+                if kept[depth][0] == name:
+                    del kept[depth:]
+                    break
+        elif name not in _VOID and not tag.group(3).rstrip().endswith(b"/"):
+            kept.append((name, name in _RAW_TEXT or _reads_text(tag.group(3))))
+    out.append(_split_text(part[at:]) if not any(k for _, k in kept) else part[at:])
+    return b"".join(out)
+
+
+def _reads_text(attributes: bytes) -> bool:
+    """Whether a ``data-pagefind-meta``/``-filter``/``-sort`` of these attributes takes its value
+    from the element's text: a key without ``:value`` or ``[attribute]`` (Pagefind's syntax)."""
+    for match in _TEXT_READ.finditer(attributes):
+        for key in (match.group(1) or match.group(2) or b"").split(b","):
+            if key.strip() and b":" not in key and b"[" not in key:
+                return True
+    return False
+
+
+def _split_text(text: bytes) -> bytes:
+    if not text or text.isascii():
+        return text
+    return _BETWEEN_HAN.sub("\u200b", text.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
 
 
 def _record_page(record: Record, date: str) -> bytes:
