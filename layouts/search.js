@@ -4,7 +4,8 @@
    sub-path and from any static server; nothing is fetched from another host.
 
    Only Pagefind's documented browser API is used: options(), init(), mergeIndex(),
-   preload(), search(), filters and each result's data() (url, content, excerpt, meta).
+   preload(), search() (with its "exact phrase" form), filters and each result's data()
+   (url, content, excerpt, meta).
 
    Speed on a weak phone (bench/search_phone.py): the index starts loading when the
    page is idle or the box gets focus, whichever comes first, not at the first query;
@@ -50,6 +51,71 @@
       engine.catch(function () { engine = null; });  /* a failed load is tried again at the next query */
     }
     return engine;
+  }
+
+  /* ---- Chinese characters, one word each -------------------------------------
+     The index has each Chinese character as a word of its own (search.py,
+     split_han: issue 14), so a query is given to Pagefind the same way, its
+     characters apart (the browser's segmenter would make words of them that begin
+     no word of the index). A query with Chinese characters is asked as
+       - each of its pieces alone (a character, or a word of other letters or
+         digits): a page is found if it has most of them, all but one in three
+         (准考证: two of 准, 考, 证; 量子力学实验 with three of six is not a match),
+         its score the sum of theirs;
+       - each term's characters as a phrase, in a row: the pages with the word as
+         typed, put first among the candidates whatever their score, and their
+         excerpt is the phrase's.
+     HAN is the class of search.py. */
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
+  var HANS = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}])/gu;
+
+  function apart(query) {
+    return query.replace(HANS, " $1 ").replace(/[\s\u3000]+/g, " ").trim();
+  }
+
+  function pieces(query) {
+    var seen = {};
+    return apart(query).split(" ").filter(function (p) {
+      if (!p || seen[p]) return false;
+      seen[p] = true;
+      return true;
+    });
+  }
+
+  function phrases(query) {
+    return query.split(/[\s\u3000]+/).filter(function (t) { return HAN.test(t); })
+      .map(apart).filter(function (t) { return t.indexOf(" ") > 0; });
+  }
+
+  function find(pagefind, query) {
+    if (!HAN.test(query)) return pagefind.search(query).then(function (s) { return s.results; });
+    var each = pieces(query);
+    var asked = each.concat(phrases(query).map(function (p) { return "\"" + p + "\""; }));
+    return Promise.all(asked.map(function (q) { return pagefind.search(q); })).then(function (found) {
+      var pages = {}, order = [];
+      found.slice(0, each.length).forEach(function (search) {
+        search.results.forEach(function (r) {
+          var page = pages[r.id];
+          if (!page) order.push(page = pages[r.id] = { id: r.id, score: 0, count: 0, result: r, phrase: null });
+          page.score += r.score;
+          page.count += 1;
+        });
+      });
+      found.slice(each.length).forEach(function (search, i) {  /* in every phrase */
+        var has = {};
+        search.results.forEach(function (r) { has[r.id] = r; });
+        order.forEach(function (page) {
+          page.phrase = (i === 0 || page.phrase) && has[page.id] ? (page.phrase || has[page.id]) : null;
+        });
+      });
+      var need = each.length - Math.floor(each.length / 3);
+      return order.filter(function (page) { return page.phrase || page.count >= need; })
+        .sort(function (a, b) { return (b.phrase ? 1 : 0) - (a.phrase ? 1 : 0) || b.score - a.score; })
+        .map(function (page) {
+          var from = page.phrase || page.result;
+          return { id: page.id, score: page.score, data: function () { return from.data(); } };
+        });
+    });
   }
 
   /* ---- ranking -------------------------------------------------------------
@@ -119,7 +185,7 @@
     var url = path(address);
     var rest = url.slice(base.length);
     return {
-      url: address, path: url, title: meta.title || address, excerpt: data.excerpt || "",
+      url: address, path: url, title: (meta.title || address).replace(/\u200b/g, ""), excerpt: data.excerpt || "",
       text: fold(data.content) + "\n" + fold(meta.title), date: meta.date || "", score: score || 0,
       order: order, folder: rest.split("/")[0],
       pdf: meta.pdf ? path(new URL(meta.pdf, new URL(address, window.location.href)).href) : "",
@@ -163,12 +229,14 @@
   /* ---- showing ------------------------------------------------------------- */
 
   /* Pagefind's excerpts are escaped text with <mark> around the matches:
-     rebuild them from text nodes so that nothing else can become markup. */
+     rebuild them from text nodes so that nothing else can become markup. Its word
+     breaks (zero-width spaces) are taken out, and the marks of a phrase's
+     characters, one word each, joined into one. */
   function excerpt(html) {
     var p = document.createElement("p");
     p.className = "search-excerpt";
     var decoder = document.createElement("textarea");
-    html.split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
+    html.replace(/\u200b/g, "").replace(/<\/mark><mark>/g, "").replace(/(\s+)<\/mark>/g, "</mark>$1").split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
       if (part === "<mark>") return true;
       if (part === "</mark>") return false;
       decoder.innerHTML = part;
@@ -290,9 +358,9 @@
     list.setAttribute("aria-busy", "true");
     var words = terms(query);
     var found = [];
-    load().then(function (pagefind) { return pagefind ? pagefind.search(query) : { results: [] }; })
-      .then(function (search) {
-        found = search.results;
+    load().then(function (pagefind) { return pagefind ? find(pagefind, query) : []; })
+      .then(function (results) {
+        found = results;
         return data(found, 0, FIRST);
       })
       .then(function (first) {
@@ -313,7 +381,7 @@
 
   function preload(query) {
     if (!query) return;
-    load().then(function (pagefind) { if (pagefind) pagefind.preload(query); }).catch(function () {});
+    load().then(function (pagefind) { if (pagefind) pagefind.preload(HAN.test(query) ? apart(query) : query); }).catch(function () {});
   }
 
   var timer = 0;

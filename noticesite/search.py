@@ -16,8 +16,10 @@ Pagefind is run as its documented command line (``python -m pagefind``) on a
 staging folder: each indexed page's ``data-pagefind-body`` part at the page's
 own path, each record as a small page whose ``data-pagefind-meta`` gives its
 URL and title, and every page a ``date`` meta and sort (newer notices win
-ties). The index is keyed on what is staged, not on the pages' bytes, so a
-template edit outside the indexed part re-indexes nothing. What Pagefind wrote
+ties). Each Chinese character of the staged text is a word of its own
+(``split_han``, issue 14: Pagefind's segmenter and the browser's cut words
+differently). The index is keyed on what is staged, not on the pages' bytes,
+so a template edit outside the indexed part re-indexes nothing. What Pagefind wrote
 is checked file by file (``verify_index``) before it is published; a bad
 index is built once more, then the build fails naming the bad file.
 """
@@ -89,6 +91,9 @@ _UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", 
                  "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # Where the records are staged (never published: each carries its own URL in its meta).
 _RECORDS_DIR = "_noticesite_records"
+# What the staged text becomes when it is written for Pagefind (split_han), in the index's key:
+# an index made of the text as it was before is made again.
+_WORDS = "han-characters-1"
 # Twice in all: a bad index is built once more, then the build fails (issue 14).
 _ATTEMPTS = 2
 _PAGEFIND_TIMEOUT = 1800.0  # seconds; the 1,000-notice archive takes about 10
@@ -156,7 +161,8 @@ def write_index(folder: Path, parts: list[Bundle], previous: Path | None) -> lis
     for bundle in parts:
         pages = stage_pages(folder, bundle)
         # the records by their memoized key: an unchanged notice's directory is then not read
-        staged_keys[bundle.name] = key = digest(staged_key(pages), [_notice_records_key(n) for n in bundle.notices],
+        staged_keys[bundle.name] = key = digest(_WORDS, staged_key(pages),
+                                                [_notice_records_key(n) for n in bundle.notices],
                                                 [r.__dict__ for r in bundle.pdf_records])
         count = recorded.get("pages", {}).get(bundle.name)
         if (old is not None and recorded.get("staged", {}).get(bundle.name) == key and isinstance(count, int)
@@ -223,7 +229,8 @@ _PAGE_END = b"</body></html>\n"
 
 
 def stage(folder: Path, bundle: Bundle) -> dict[str, bytes]:
-    """What Pagefind is to index for ``bundle``: its pages (``stage_pages``) and records."""
+    """What Pagefind is to index for ``bundle``: its pages (``stage_pages``) and records (each
+    written through ``split_han`` when it is indexed)."""
     return {**stage_pages(folder, bundle), **stage_records(bundle)}
 
 
@@ -282,6 +289,81 @@ def _page(part: bytes, date: str) -> bytes:
     if part.lstrip()[:2].lower() == b"<!" or part.lstrip()[:5].lower() == b"<html":
         return part  # a whole page (see indexed_part): as it is
     return _PAGE_START + stamp + part + _PAGE_END
+
+
+# ---- Chinese text: one word per character ------------------------------------------------------
+# Pagefind's extended build cuts Chinese text into words with ICU4X's dictionary when it indexes,
+# and a query with the browser's Intl.Segmenter (Chromium's ICU, another dictionary) when it
+# searches; each piece of the query must then begin a word of the page. The two disagree on words
+# neither knows (四六级 is indexed 四六|级, typed 四|六|级; 考务科 is 考务|科, typed 考|务|科), and a
+# character inside an indexed word (务 of 考务) begins none: issue 14. So each Chinese character is
+# made a word of its own: a zero-width space between two of them, where Unicode's word breaking
+# (UAX #29: U+200B is not a Format character) ends a word and Pagefind's indexer takes it out of
+# the words (it puts one between the words of its excerpts itself: the text shown is unchanged).
+# The search page types the query the same way (search.js, HAN there is this class) and asks for
+# the characters as a phrase: every run of characters as written is found. Done as the staged pages
+# are written for Pagefind, when an index is made (not when its key is worked out, at every build).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# two or more in a row, in text: the next angle bracket is the start of a tag, not the end of one
+# (the templates escape < and > in attribute values)
+_HAN_RUN = re.compile(f"[{HAN}]{{2,}}(?=[^<>]*(?:<|\\Z))")
+# an element whose text is not the page's words (script, style, title), or may be a value
+_MAYBE_KEPT = re.compile(r"<(script|style|title|textarea)\b[^>]*>"
+                         r"|<([a-zA-Z][a-zA-Z0-9-]*)\b([^>]*\sdata-pagefind-(?:meta|filter|sort)\s*=[^>]*)>",
+                         re.IGNORECASE)
+_TEXT_READ = re.compile(r"""\sdata-pagefind-(?:meta|filter|sort)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def split_han(part: bytes) -> bytes:
+    """``part`` with a zero-width space between each two Chinese characters of its text, except
+    where the text is not indexed as words: in script, style and title, and in an element whose
+    text Pagefind reads as a metadata, filter or sort value (``data-pagefind-meta="title"``; not
+    ``"date:…"`` or ``"pdf[href]"``), which stays as written. Markup is left as it is."""
+    if part.isascii():
+        return part
+    text = part.decode("utf-8", "surrogateescape")
+    out, at = [], 0
+    for start, end in _kept(text):
+        out += [_HAN_RUN.sub(_apart, text[at:start]), text[start:end]]
+        at = end
+    out.append(_HAN_RUN.sub(_apart, text[at:]))
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+def _apart(run: re.Match[str]) -> str:
+    return "\u200b".join(run.group())
+
+
+def _kept(text: str) -> list[tuple[int, int]]:
+    """Where the elements of ``text`` are whose text stays as written: from each one's start tag
+    to the end of its end tag (or of ``text``, if it is not closed), in order."""
+    kept: list[tuple[int, int]] = []
+    at = 0
+    while (tag := _MAYBE_KEPT.search(text, at)) is not None:
+        name = (tag.group(1) or tag.group(2)).lower()
+        if tag.group(1) is None and not _reads_text(tag.group(3)) or name in _VOID or tag.group(0).endswith("/>"):
+            at = tag.end()
+            continue
+        depth, end = 1, len(text)
+        for other in re.finditer(r"<(/?)" + re.escape(name) + r"\b[^>]*>", text[tag.end():], re.IGNORECASE):
+            depth += -1 if other.group(1) else 1
+            if depth == 0:
+                end = tag.end() + other.end()
+                break
+        kept.append((tag.start(), end))
+        at = end
+    return kept
+
+
+def _reads_text(attributes: str) -> bool:
+    """Whether a ``data-pagefind-meta``/``-filter``/``-sort`` of these attributes takes its value
+    from the element's text: a key without ``:value`` or ``[attribute]`` (Pagefind's syntax)."""
+    for match in _TEXT_READ.finditer(attributes):
+        for key in (match.group(1) or match.group(2) or "").split(","):
+            if key.strip() and ":" not in key and "[" not in key:
+                return True
+    return False
 
 
 def _record_page(record: Record, date: str) -> bytes:
@@ -346,7 +428,7 @@ def _write_staged(site: Path, staged: dict[str, bytes]) -> None:
         if parent not in made:
             os.makedirs(site / parent, exist_ok=True)
             made.add(parent)
-        (site / path).write_bytes(content)
+        (site / path).write_bytes(split_han(content))  # only now: the index's key is of what is staged
 
 
 def run_pagefind(site: Path, output: Path) -> None:

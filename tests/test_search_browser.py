@@ -5,7 +5,8 @@ directory of its own), built once with their PDFs and the search index.
 What a reader sees: the page to open first for each of ten queries (the whole word as typed
 above pages with some of its characters, the older year's page when it is the better one), a
 page and its PDF as one result with the PDF's size, pinyin finding pages, help when nothing is
-found, and an office's search-only alias finding it in the directory and in site search."""
+found, an office's search-only alias finding it in the directory and in site search, and any
+run of Chinese characters of a page, typed as written, finding it (issue 14)."""
 from __future__ import annotations
 
 import re
@@ -13,6 +14,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import expect
 
 from conftest import SITES
@@ -51,32 +55,27 @@ def search(page, base: str, query: str) -> list[str]:
             for href in (a.get_attribute("href") for a in links.all())]
 
 
-# Strict: when Pagefind finds them again, the mark must go.
-SEGMENTED = pytest.mark.xfail(strict=True, reason=(
-    "issue 14, open: the site's one index (Pagefind's CLI) does not find this word of the 2013 fixture "
-    "notices, a matter of Pagefind's Chinese word segmentation; the per-year indexes found it"))
-
 RANKED = [
     # the word as typed (the 2013 notice) above pages with 准确 and 准备 (2012)
     ("准考证", "/2013-021/"),
-    pytest.param("四六级", "/2013-021/", marks=SEGMENTED),
+    # words the segmenters cut differently (issue 14): 四六|级 indexed, 四|六|级 typed
+    ("四六级", "/2013-021/"),
     ("大学英语", "/2013-021/"),
-    pytest.param("考务科", "/2013-021/", marks=SEGMENTED),
+    ("考务科", "/2013-021/"),
     # the older year's page has it in its title; the newer notice in its text only
     ("图像采集", "/2012-104/attachment-4.html"),
     ("补拍", "/2012-104/attachment-3.html"),
     ("学历证书", "/2012-104/attachment-2.html"),
     ("一览表", "/2013-030/attachment-1.html"),
     # an office of the 2013 directory: its own record, which opens the directory filtered on it
-    pytest.param("东院教务办", "/2013-030/attachment-1.html?q=东院教务办", marks=SEGMENTED),
+    ("东院教务办", "/2013-030/attachment-1.html?q=东院教务办"),
     # an alias (data/offices.yaml: aliases: [哈尔滨]) finds the office that prints 哈乐滨: its own
     # record, which opens the directory filtered on it
     ("哈尔滨", "/2012-104/attachment-3.html?q=黑龙江分社"),
 ]
 
 
-@pytest.mark.parametrize("query, first", RANKED,
-                         ids=[p.values[0] if hasattr(p, "values") else p[0] for p in RANKED])
+@pytest.mark.parametrize("query, first", RANKED, ids=[query for query, _ in RANKED])
 def test_the_expected_page_is_the_first_result(page, site, query, first):
     base, _ = site
     found = search(page, base, query)
@@ -158,3 +157,46 @@ def test_search_page_loads_the_index_before_the_first_query(page, site):
     page.wait_for_load_state("networkidle")
     assert any(Path(urlsplit(u).path).name == "pagefind.js" for u in asked), asked
     assert not any("/fragment/" in u for u in asked), asked  # no result's data before a query
+
+
+# Chinese characters (the CJK Unified Ideographs and their extensions): a student types a run of
+# them with no space, and expects every page that has that run in its text as written.
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+# The fixture's pages a student reads, and the address their result links to.
+PAGES = {"2013-021/index.html": "/2013-021/", "2013-030/index.html": "/2013-030/",
+         "2013-030/attachment-1.html": "/2013-030/attachment-1.html"}
+
+
+def shown_runs(output: Path, page: str) -> list[str]:
+    """The runs of Chinese characters (two or more) of the page's indexed part as it is shown:
+    without its hidden elements (the search keys, the title meta)."""
+    soup = BeautifulSoup((output / page).read_text(encoding="utf-8"), "html.parser")
+    body = soup.select_one("[data-pagefind-body]")
+    for hidden in body.select("[hidden]"):
+        hidden.decompose()
+    return [run for run in HAN.findall(body.get_text()) if len(run) >= 2]
+
+
+@st.composite
+def typed_words(draw, output: Path) -> tuple[str, str]:
+    """A page of the fixture and 2 to 6 consecutive Chinese characters of its text."""
+    page = draw(st.sampled_from(sorted(PAGES)))
+    run = draw(st.sampled_from(shown_runs(output, page)))
+    length = draw(st.integers(2, min(6, len(run))))
+    start = draw(st.integers(0, len(run) - length))
+    return page, run[start:start + length]
+
+
+def test_any_run_of_characters_of_a_page_finds_it(page, site):
+    """Whatever the segmenters (Pagefind's ICU4X at index time, the browser's at query time) make
+    of the text, a student who types characters as they are written finds the page."""
+    base, output = site
+
+    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(typed_words(output))
+    def finds(drawn: tuple[str, str]) -> None:
+        name, query = drawn
+        assert PAGES[name] in search(page, base, query), (name, query)
+
+    finds()
