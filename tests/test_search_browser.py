@@ -17,6 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from property_budget import examples
 from playwright.sync_api import expect
 
 from conftest import SITES
@@ -192,7 +194,7 @@ def test_any_run_of_characters_of_a_page_finds_it(page, site):
     of the text, a student who types characters as they are written finds the page."""
     base, output = site
 
-    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=examples(15), deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(typed_words(output))
     def finds(drawn: tuple[str, str]) -> None:

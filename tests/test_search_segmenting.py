@@ -4,10 +4,13 @@ The browser side (every run of characters as typed finds its page) is in test_se
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from property_budget import examples
 
 from noticesite.search import HAN, split_han
 
@@ -48,7 +51,7 @@ def pages(draw) -> tuple[str, str]:
             "<article data-pagefind-body>" + "".join(expected) + "</article>")
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(pages())
 def test_each_chinese_character_is_a_word_and_nothing_else_changes(drawn):
     page, expected = drawn
@@ -63,3 +66,21 @@ def test_the_words_of_a_notice_as_pagefind_is_given_them():
         '<article data-pagefind-body><h1>四|六|级|考|试</h1>'
         '<span hidden data-pagefind-meta="title">附件1：一览表</span>'
         '<p data-pagefind-meta="date:2013">教|务|处|考|务|科（行|政|楼305室）2013年|上|半|年</p></article>')
+
+
+def _js_class(pattern: str) -> set[int]:
+    """The code points of a JavaScript character class written with \\uXXXX and \\u{X…} escapes."""
+    escape = re.compile(r"\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})")
+    ends = [int(m.group(1) or m.group(2), 16) for m in escape.finditer(pattern)]
+    return {cp for start, end in zip(ends[::2], ends[1::2]) for cp in range(start, end + 1)}
+
+
+def test_the_search_page_splits_a_query_at_the_characters_the_index_was_split_at():
+    """search.js's HAN and HANS classes are search.py's HAN: a character split apart in the index
+    but not in the query (or the reverse) would never be found."""
+    script = (Path(__file__).resolve().parent.parent / "layouts" / "search.js").read_text(encoding="utf-8")
+    ours = {cp for start, end in re.findall(r"(.)-(.)", HAN) for cp in range(ord(start), ord(end) + 1)}
+    for name in ("HAN", "HANS"):
+        found = re.search(rf"var {name} = /\(?\[([^\]]+)\]", script)
+        assert found, name
+        assert _js_class(found.group(1)) == ours, name
