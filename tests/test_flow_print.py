@@ -6,10 +6,10 @@ Measured in the SVG that pdf.py hands to WeasyPrint: its width and height in pt,
 font size in chart units times the points per unit (width in pt / viewBox width). The PDF itself
 is measured in tests/test_print_geometry.py.
 
-Before the fix (one SVG at its natural size, which print.css shrank to 156 mm x 170 mm), hypothesis
-found: one main step, label '0': the chart printed 11.4 x 7.5 mm with labels at 12 pt, fine; its
-first failure was 8 main steps with 20-character labels, one 2-branch condition, shrunk to labels of
-10.36 pt (see the report of issue #15's helper for the exact example).
+Before the fix (one SVG at its natural size, 1 unit = 0.75 pt, which print.css shrank to fit
+156 mm x 170 mm; modelled as such in the run), hypothesis found two failures: 11 main steps each
+labelled "0" printed their labels at 10.42 pt, and 10 such steps, the last with the note "0",
+printed the note at 8.96 pt (the example itself printed at 7.8 pt and 6.3 pt).
 """
 from __future__ import annotations
 
