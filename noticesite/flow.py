@@ -104,8 +104,9 @@ class _Type:
 WEB = _Type(FONT, LINE, SMALL, SMALL_LINE, PAD_Y, GAP, SIDE_GAP, LABEL_EM, MARGIN)
 # Print (pdf.py): one unit is 1 CSS px, 0.75 pt: labels at 14 units print at 10.5 pt (五号), notes
 # and branch labels at 12 at 9 pt (小五), lines and gaps tighter than on the screen (where a phone
-# shrinks the chart), so that the example's chart holds on its first page under the title. The chart is laid out for the text area's width and cut into parts
-# of at most a page each (render_print_svgs), never shrunk.
+# shrinks the chart), so that the example's chart holds on its first page under the title. The
+# chart is laid out for the text area's width and cut into parts of at most a page each
+# (render_print_svgs), never shrunk.
 PRINT_PT = 0.75
 PRINT = _Type(font=14, line=18, small=12, small_line=15, pad_y=5, gap=18, side_gap=22, label_em=5, margin=4)
 CORRIDOR = 40  # between the main and the side column: the buses and the branch labels
@@ -333,7 +334,8 @@ def _measure_condition(step: Step, max_em: float, t: _Type) -> _Node:
         em += 0.5
     if best is not None:
         _, w, lines = best
-        return _Node(step, "main", lines, [], max(text_width(line, t.font) for line in lines), w, w / 2, shape="diamond")
+        tw = max(text_width(line, t.font) for line in lines)
+        return _Node(step, "main", lines, [], tw, w, w / 2, shape="diamond")
     # Too long for a diamond that fits the column: a hexagon holds a paragraph.
     lines = wrap(step.label, cap - 2 * HEX_DEPTH - 2 * PAD_X, t.font)
     tw = max(text_width(line, t.font) for line in lines)
@@ -369,12 +371,13 @@ class _Placer:
         self.fit = fit
         self.t = WEB if fit is None else fit.t
         has_side = bool(proc.side_steps)
-        main_em = MAIN_EM if has_side else MAIN_EM_ALONE
+        main_em: float = MAIN_EM if has_side else MAIN_EM_ALONE
         side_em: float = SIDE_EM
         if fit is not None:  # text wrapped to the widths given
             main_em, side_em = (fit.main_w - 2 * PAD_X) / self.t.font, (fit.side_w - 2 * PAD_X) / self.t.font
         self.main = [_measure(s, "main", main_em, self.t) for s in proc.steps]
-        side = {s.id: _measure(s, "side", side_em, self.t) for s in reversed(proc.side_steps)}  # first of a duplicate id wins
+        # first of a duplicate id wins
+        side = {s.id: _measure(s, "side", side_em, self.t) for s in reversed(proc.side_steps)}
         self.side = side
         self.side_nodes = [side[s.id] for s in proc.side_steps if side[s.id].step is s]
         self.by_id = {**side, **{n.step.id: n for n in self.main}}
@@ -458,7 +461,8 @@ class _Placer:
             for b in cond.step.branches:
                 if b.to in level:
                     # the label sits on the last stretch, clear of the bus and the arrowhead
-                    lw = max(text_width(line, self.t.small) for line in wrap(b.when, self.t.label_em * self.t.small, self.t.small))
+                    label = wrap(b.when, self.t.label_em * self.t.small, self.t.small)
+                    lw = max(text_width(line, self.t.small) for line in label)
                     self.x_side = max(self.x_side, start + lw + 16 + ARROW_LEN)
         for n in self.side_nodes:
             n.x = self.x_side
@@ -539,7 +543,8 @@ class _Placer:
                 y += self.t.small_line
         if notes:
             bottom = y
-        return _Layout(width, bottom + self.t.margin, [*self.main, *self.side_nodes], edges, notes, right, marks, t=self.t)
+        return _Layout(width, bottom + self.t.margin, [*self.main, *self.side_nodes], edges, notes, right, marks,
+                       t=self.t)
 
     def _continuation(self, edges: list[_Edge], marks: list[tuple[float, float, str, str]],
                       bottom: float) -> float:
@@ -640,8 +645,8 @@ def _svg(lay: _Layout, size: str, style: str, uid: str, title: str, desc: str) -
                        f'<tspan x="{_n(x)}" y="{_n(y)}">{_esc(line)}</tspan></text>')
         out.append("</g>")
     for x, y, text, anchor in lay.marks:
-        size = t.font if text == CONTINUED else t.small
-        out.append(f'<text class="flow-mark" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" font-size="{size}">'
+        mark_size = t.font if text == CONTINUED else t.small
+        out.append(f'<text class="flow-mark" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" font-size="{mark_size}">'
                    f'<tspan x="{_n(x)}" y="{_n(y)}">{_esc(text)}</tspan></text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -812,7 +817,8 @@ def _draw_node(n: _Node, t: _Type, connector_to: str | None = None) -> list[str]
         )
     text_h = len(n.lines) * t.line + (9 + len(n.note_lines) * t.small_line if n.note_lines else 0)
     top = n.cy - text_h / 2
-    out.append(_text_block(n.lines, n.cx, top, n.text_w, t.font, t.line, "flow-label", centre=n.step.kind == "condition"))
+    out.append(_text_block(n.lines, n.cx, top, n.text_w, t.font, t.line, "flow-label",
+                           centre=n.step.kind == "condition"))
     if n.note_lines:
         rule_y = top + len(n.lines) * t.line + 4
         out.append(
@@ -833,7 +839,7 @@ def _draw_node(n: _Node, t: _Type, connector_to: str | None = None) -> list[str]
 
 
 def _text_block(
-    lines: list[str], cx: float, top: float, block_w: float, size: int, line_h: int, cls: str, fill: str = "",
+    lines: list[str], cx: float, top: float, block_w: float, size: float, line_h: float, cls: str, fill: str = "",
     *, centre: bool = False,
 ) -> str:
     """Lines centred on ``cx``; in a box, three or more lines read better as a left-aligned block."""
