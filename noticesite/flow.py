@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -78,6 +79,41 @@ MAIN_EM_ALONE = 22  # ... when there is none
 SIDE_EM = 13
 LABEL_EM = 7  # branch labels
 MIN_MAIN_W = 12 * FONT + 2 * PAD_X  # so a condition's note has room beside the arrow
+
+
+
+@dataclass(frozen=True)
+class _Type:
+    """The sizes of the text and the spacing that follows from them, in units."""
+
+    font: float  # step labels
+    line: float  # their line height
+    small: float  # notes and branch labels
+    small_line: float
+    pad_y: float  # inside a box, above and below the text
+    gap: float  # between boxes in a column: room for an arrow
+    side_gap: float  # between side paths: room for the next branch label
+    label_em: float  # the widest line of a branch label
+    margin: float  # around the drawing
+
+    @property
+    def min_main_w(self) -> float:
+        return 12 * self.font + 2 * PAD_X  # so a condition's note has room beside the arrow
+
+
+WEB = _Type(FONT, LINE, SMALL, SMALL_LINE, PAD_Y, GAP, SIDE_GAP, LABEL_EM, MARGIN)
+# Print (pdf.py): one unit is 1 CSS px, 0.75 pt: labels at 14 units print at 10.5 pt (五号), notes
+# and branch labels at 12 at 9 pt (小五), lines and gaps tighter than on the screen (where a phone
+# shrinks the chart), so that the example's chart holds on its first page under the title. The
+# chart is laid out for the text area's width and cut into parts of at most a page each
+# (render_print_svgs), never shrunk.
+PRINT_PT = 0.75
+PRINT = _Type(font=14, line=18, small=12, small_line=15, pad_y=5, gap=18, side_gap=22, label_em=5, margin=4)
+CORRIDOR = 40  # between the main and the side column: the buses and the branch labels
+ALONE_SHARE = 0.62  # a chart without side steps: its column takes this share of the width, centred
+SIDE_MIN_W = 6 * FONT + 2 * PAD_X
+CONTINUED = "（续）"  # over a part that continues the one before
+CONTINUES = "接下页"  # under a part that the next one continues
 
 INK = "#1a1a1a"
 NOTE_INK = "#4a4a4a"
@@ -254,24 +290,28 @@ class _Layout:
     nodes: list[_Node]
     edges: list[_Edge]
     notes: list[tuple[float, float, str]]  # x, baseline, line of the procedure's notes
+    right: float = 0.0  # the right edge of what is drawn (print: the width is the box's)
+    marks: list[tuple[float, float, str, str]] = field(default_factory=list)  # continuation marks
+    connectors: dict[str, str] = field(default_factory=dict)  # stand-in box -> the step it leads to
+    t: _Type | None = None  # its sizes (None: the screen's)
 
 
-def _measure(step: Step, column: str, max_em: float) -> _Node:
+def _measure(step: Step, column: str, max_em: float, t: _Type) -> _Node:
     if step.kind == "condition":
-        return _measure_condition(step, max_em)
-    lines = wrap(step.label, max_em * FONT, FONT)
-    note_lines = wrap(step.note, max_em * FONT, SMALL) if step.note.strip() else []
-    text_w = max(text_width(line, FONT) for line in lines)
+        return _measure_condition(step, max_em, t)
+    lines = wrap(step.label, max_em * t.font, t.font)
+    note_lines = wrap(step.note, max_em * t.font, t.small) if step.note.strip() else []
+    text_w = max(text_width(line, t.font) for line in lines)
     if note_lines:
-        text_w = max(text_w, *(text_width(line, SMALL) for line in note_lines))
-    h = len(lines) * LINE + 2 * PAD_Y
+        text_w = max(text_w, *(text_width(line, t.small) for line in note_lines))
+    h = len(lines) * t.line + 2 * t.pad_y
     if note_lines:
-        h += 9 + len(note_lines) * SMALL_LINE
+        h += 9 + len(note_lines) * t.small_line
     return _Node(step, column, lines, note_lines, text_w, text_w + 2 * PAD_X, h,
                  shape="end" if step.kind == "end" else "rect")
 
 
-def _measure_condition(step: Step, max_em: float) -> _Node:
+def _measure_condition(step: Step, max_em: float, t: _Type) -> _Node:
     """The narrowest diamond that holds the label, trying each wrap width.
 
     A text block tw x th fits a diamond W x H when (tw/2+px)/(W/2) + (th/2+py)/(H/2) <= 1;
@@ -279,13 +319,13 @@ def _measure_condition(step: Step, max_em: float) -> _Node:
     run of characters costs as much as 60 units of width, so that 是否已结清学费、/
     住宿费？ beats 是否已结清学/费、住宿费？ (244 wide against 212).
     """
-    cap = max_em * FONT + 2 * PAD_X  # as wide as a main step may be
+    cap = max_em * t.font + 2 * PAD_X  # as wide as a main step may be
     best: tuple[float, float, list[str]] | None = None
     em = 3.0
     while em <= max_em:
-        lines = wrap(step.label, em * FONT, FONT)
-        tw = max(text_width(line, FONT) for line in lines)
-        w = tw + 12 + 2 * (len(lines) * LINE + 8)
+        lines = wrap(step.label, em * t.font, t.font)
+        tw = max(text_width(line, t.font) for line in lines)
+        w = tw + 12 + 2 * (len(lines) * t.line + 8)
         score = w + sum(2 * BREAK_CJK for a, b in zip(lines, lines[1:]) if a[-1] not in CLOSERS and b[0] != " ")
         if w <= cap and (best is None or score < best[0] - 0.01):
             best = (score, w, lines)
@@ -294,16 +334,29 @@ def _measure_condition(step: Step, max_em: float) -> _Node:
         em += 0.5
     if best is not None:
         _, w, lines = best
-        return _Node(step, "main", lines, [], max(text_width(line, FONT) for line in lines), w, w / 2, shape="diamond")
+        tw = max(text_width(line, t.font) for line in lines)
+        return _Node(step, "main", lines, [], tw, w, w / 2, shape="diamond")
     # Too long for a diamond that fits the column: a hexagon holds a paragraph.
-    lines = wrap(step.label, cap - 2 * HEX_DEPTH - 2 * PAD_X, FONT)
-    tw = max(text_width(line, FONT) for line in lines)
-    return _Node(step, "main", lines, [], tw, tw + 2 * HEX_DEPTH + 2 * PAD_X, len(lines) * LINE + 2 * PAD_Y,
+    lines = wrap(step.label, cap - 2 * HEX_DEPTH - 2 * PAD_X, t.font)
+    tw = max(text_width(line, t.font) for line in lines)
+    return _Node(step, "main", lines, [], tw, tw + 2 * HEX_DEPTH + 2 * PAD_X, len(lines) * t.line + 2 * t.pad_y,
                  shape="hexagon")
 
 
-def _layout(proc: Procedure) -> _Layout:
-    placer = _Placer(proc)
+@dataclass(frozen=True)
+class _Fit:
+    """A chart laid out for a box of a given width (print): each column is as wide as given."""
+
+    width: float  # the whole chart, in units
+    t: _Type
+    main_w: float
+    side_w: float
+    continued: bool = False  # room at the top for the continuation mark and an arrow in
+    continues: bool = False  # an arrow out of the last main step, and 接下页 under it
+
+
+def _layout(proc: Procedure, fit: _Fit | None = None) -> _Layout:
+    placer = _Placer(proc, fit)
     placer.vertical()
     placer.horizontal()
     edges = placer.edges()
@@ -313,26 +366,36 @@ def _layout(proc: Procedure) -> _Layout:
 class _Placer:
     """Places the boxes of one procedure: down the page first, then across, then the arrows."""
 
-    def __init__(self, proc: Procedure):
+    def __init__(self, proc: Procedure, fit: _Fit | None = None):
         self.proc = proc
+        self.fit = fit
+        self.t = WEB if fit is None else fit.t
         has_side = bool(proc.side_steps)
-        self.main = [_measure(s, "main", MAIN_EM if has_side else MAIN_EM_ALONE) for s in proc.steps]
-        side = {s.id: _measure(s, "side", SIDE_EM) for s in reversed(proc.side_steps)}  # first of a duplicate id wins
+        main_em: float = MAIN_EM if has_side else MAIN_EM_ALONE
+        side_em: float = SIDE_EM
+        if fit is not None:  # text wrapped to the widths given
+            main_em, side_em = (fit.main_w - 2 * PAD_X) / self.t.font, (fit.side_w - 2 * PAD_X) / self.t.font
+        self.main = [_measure(s, "main", main_em, self.t) for s in proc.steps]
+        # first of a duplicate id wins
+        side = {s.id: _measure(s, "side", side_em, self.t) for s in reversed(proc.side_steps)}
         self.side = side
         self.side_nodes = [side[s.id] for s in proc.side_steps if side[s.id].step is s]
         self.by_id = {**side, **{n.step.id: n for n in self.main}}
 
         # One width per column, so the boxes line up like a printed form.
-        self.main_w = max([MIN_MAIN_W, *(n.w for n in self.main)])
+        self.main_w = max([self.t.min_main_w if fit is None else fit.main_w, *(n.w for n in self.main)])
         for n in self.main:
             if n.step.kind != "condition":
                 n.w = self.main_w
             elif n.step.note.strip():
-                n.cond_note_lines = wrap(n.step.note, self.main_w / 2 - 10 - 2 * 8, SMALL)
-        self.side_w = max([0.0, *(n.w for n in self.side_nodes)])
+                n.cond_note_lines = wrap(n.step.note, self.main_w / 2 - 10 - 2 * 8, self.t.small)
+        self.side_w = max([0.0 if fit is None else fit.side_w, *(n.w for n in self.side_nodes)])
         for n in self.side_nodes:
             n.w = self.side_w
-        self.x_main = float(MARGIN)
+        self.x_main = float(self.t.margin)
+        if fit is not None and not has_side:
+            self.x_main = max(float(self.t.margin), (fit.width - self.main_w) / 2)
+        self.top = float(self.t.margin) + (self.t.gap if fit is not None and fit.continued else 0)
         self.x_side = self.x_main + self.main_w + (40 if has_side else 0)
         self.chains: list[tuple[_Node, dict[str, bool]]] = []  # condition, {first box of a branch: level with it?}
         self.bus_x: dict[str, float] = {}
@@ -341,9 +404,9 @@ class _Placer:
     def vertical(self) -> None:
         """One pass down the main path, placing side paths as their conditions come."""
         rejoined = {s.next for s in self.proc.side_steps if s.next in {m.step.id for m in self.main}}
-        y = float(MARGIN)
+        y = self.top
         side_bottom = float("-inf")  # lowest side box so far
-        side_floor = float(MARGIN)  # no side box may start above this
+        side_floor = self.top  # no side box may start above this
         for n in self.main:
             top = y
             head = self.side.get(n.step.branches[0].to) if n.step.branches else None
@@ -353,13 +416,13 @@ class _Placer:
             elif head is not None and not head.placed:
                 # a condition waits until the side column is free beside it, so that its first
                 # branch runs straight across and no two buses share the corridor
-                top = max(top, max(side_floor, side_bottom + SIDE_GAP) + head.h / 2 - n.h / 2)
+                top = max(top, max(side_floor, side_bottom + self.t.side_gap) + head.h / 2 - n.h / 2)
             n.y, n.placed = top, True
             if n.step.id in rejoined:
                 side_floor = max(side_floor, n.entry()[1] + 24)  # room for a branch label under the line
-            y = n.bottom + GAP
+            y = n.bottom + self.t.gap
             if n.cond_note_lines:
-                nh = len(n.cond_note_lines) * SMALL_LINE + 10
+                nh = len(n.cond_note_lines) * self.t.small_line + 10
                 n.note_box = (0.0, n.bottom + 8, 0.0, nh)  # x and width come with the horizontal pass
                 y = max(y, n.bottom + 8 + nh + 10)
             if n.step.kind != "condition":
@@ -373,13 +436,13 @@ class _Placer:
                     level[b.to] = False
                     continue
                 want = n.cy - first.h / 2 if j == 0 else float("-inf")
-                top = max(want, side_floor, side_bottom + SIDE_GAP)
+                top = max(want, side_floor, side_bottom + self.t.side_gap)
                 level[b.to] = top == want
-                side_bottom = _place_chain(first, top, self.side)
+                side_bottom = _place_chain(first, top, self.side, self.t.gap)
             self.chains.append((n, level))
         for n in self.side_nodes:  # side steps no branch leads to (a warning): drawn last
             if not n.placed:
-                side_bottom = _place_chain(n, max(side_floor, side_bottom + SIDE_GAP), self.side)
+                side_bottom = _place_chain(n, max(side_floor, side_bottom + self.t.side_gap), self.side, self.t.gap)
 
     def horizontal(self) -> None:
         for n in self.main:
@@ -398,7 +461,8 @@ class _Placer:
             for b in cond.step.branches:
                 if b.to in level:
                     # the label sits on the last stretch, clear of the bus and the arrowhead
-                    lw = max(text_width(line, SMALL) for line in wrap(b.when, LABEL_EM * SMALL, SMALL))
+                    label = wrap(b.when, self.t.label_em * self.t.small, self.t.small)
+                    lw = max(text_width(line, self.t.small) for line in label)
                     self.x_side = max(self.x_side, start + lw + 16 + ARROW_LEN)
         for n in self.side_nodes:
             n.x = self.x_side
@@ -419,7 +483,7 @@ class _Placer:
                     pts = [(vx, vy), (first.x, vy)]
                 else:
                     pts = [(vx, vy), (start, vy), (start, first.cy), (first.x, first.cy)]
-                lines = wrap(b.when, LABEL_EM * SMALL, SMALL)
+                lines = wrap(b.when, self.t.label_em * self.t.small, self.t.small)
                 at = ((start + first.x - ARROW_LEN) / 2, first.cy - 5)
                 edges.append(_Edge(cond.step.id, first.step.id, "branch", pts, lines, at))
 
@@ -430,7 +494,7 @@ class _Placer:
             dst = self.by_id.get(n.step.next) if n.step.next else None
             if dst is None:
                 continue
-            if dst.column == "side" and abs(dst.y - (n.bottom + GAP)) < 0.01:
+            if dst.column == "side" and abs(dst.y - (n.bottom + self.t.gap)) < 0.01:
                 edges.append(_Edge(n.step.id, dst.step.id, "rejoin", [(n.cx, n.bottom), (dst.cx, dst.y)]))
                 continue
             # into a side step from the right, above the middle, where its own way out leaves
@@ -457,35 +521,58 @@ class _Placer:
         """Measure the whole, and set the procedure's notes under it."""
         right = max([self.x_main + self.main_w, *(n.right for n in self.side_nodes),
                      *(x + 4 for x in self.track_x.values())])
-        width = right + MARGIN
+        width = right + self.t.margin
         bottom = max(
             [*(n.bottom for n in [*self.main, *self.side_nodes]),
              *(n.note_box[1] + n.note_box[3] for n in self.main if n.note_box)]
         )
+        marks: list[tuple[float, float, str, str]] = []  # x, baseline, text, anchor
+        if self.fit is not None:
+            width = max(width, self.fit.width)  # the box it was laid out for (right: what it drew)
+            bottom = self._continuation(edges, marks, bottom)
         notes: list[tuple[float, float, str]] = []
         items = (self.proc.notes if len(self.proc.notes) == 1
                  else [f"{i}. {t}" for i, t in enumerate(self.proc.notes, 1)])
-        lead, indent = "注：", text_width("注：", SMALL)
+        lead, indent = "注：", text_width("注：", self.t.small)
         y = bottom + 20
         for item in items:
-            for line in wrap(item, width - 2 * MARGIN - indent, SMALL, balance=False):
+            for line in wrap(item, width - 2 * self.t.margin - indent, self.t.small, balance=False):
                 if not notes:
-                    notes.append((self.x_main, y + ASCENT * SMALL, lead))
-                notes.append((self.x_main + indent, y + ASCENT * SMALL, line))
-                y += SMALL_LINE
+                    notes.append((self.x_main, y + ASCENT * self.t.small, lead))
+                notes.append((self.x_main + indent, y + ASCENT * self.t.small, line))
+                y += self.t.small_line
         if notes:
             bottom = y
-        return _Layout(width, bottom + MARGIN, [*self.main, *self.side_nodes], edges, notes)
+        return _Layout(width, bottom + self.t.margin, [*self.main, *self.side_nodes], edges, notes, right, marks,
+                       t=self.t)
+
+    def _continuation(self, edges: list[_Edge], marks: list[tuple[float, float, str, str]],
+                      bottom: float) -> float:
+        """The marks of a part of a chart cut over pages: （续） top left and an arrow into the
+        first main step; an arrow out of the last one and 接下页 under it. Returns the new bottom."""
+        assert self.fit is not None
+        if self.fit.continued and self.main:
+            first = self.main[0]
+            marks.append((self.x_main, self.t.margin + ASCENT * self.t.font, CONTINUED, "start"))
+            edges.append(_Edge("", first.step.id, "continued", [(first.cx, float(self.t.margin)), (first.cx, first.y)]))
+        if self.fit.continues and self.main:
+            last = self.main[-1]
+            start = last.bottom
+            end = max(start, last.note_box[1] + last.note_box[3] if last.note_box else start) + self.t.gap
+            edges.append(_Edge(last.step.id, "", "continues", [(last.cx, start), (last.cx, end)]))
+            marks.append((last.cx, end + 4 + ASCENT * self.t.small, CONTINUES, "middle"))
+            bottom = max(bottom, end + 4 + self.t.small_line)
+        return bottom
 
 
-def _place_chain(head: _Node, top: float, side: dict[str, _Node]) -> float:
+def _place_chain(head: _Node, top: float, side: dict[str, _Node], gap: float) -> float:
     """Stack a side step and the side steps its next: leads to; return the lowest bottom."""
     n: _Node | None = head
     bottom = top
     while n is not None and not n.placed:
         n.y, n.placed = top, True
         bottom = n.bottom
-        top = n.bottom + GAP
+        top = n.bottom + gap
         n = side.get(n.step.next) if n.step.next else None
     return bottom
 
@@ -517,41 +604,204 @@ def render_svg(proc: Procedure, *, title: str, notes: bool = False) -> str:
     the page, which lists them under the chart; with ``notes`` they are drawn
     under the chart as "注：…" too, for a chart that must stand alone.
     """
-    errors = [p for p in check_procedure(proc) if p.severity == "error"]
-    if errors:
-        raise ValueError("procedure has problems:\n" + "\n".join(str(p) for p in errors))
+    _refuse_broken(proc)
     if not notes:
         proc = dataclasses.replace(proc, notes=[])
     lay = _layout(proc)
-    ids = "\n".join([title, *(s.id for s in [*proc.steps, *proc.side_steps])])
-    uid = "flow-" + hashlib.sha1(ids.encode("utf-8")).hexdigest()[:8]
+    uid = _uid(proc, title)
+    return _svg(lay, f'class="flow-chart" width="100%" viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"',
+                ' style="max-width:100%;height:auto"', uid, title, _summary(proc))
 
+
+def _refuse_broken(proc: Procedure) -> None:
+    errors = [p for p in check_procedure(proc) if p.severity == "error"]
+    if errors:
+        raise ValueError("procedure has problems:\n" + "\n".join(str(p) for p in errors))
+
+
+def _uid(proc: Procedure, title: str) -> str:
+    ids = "\n".join([title, *(s.id for s in [*proc.steps, *proc.side_steps])])
+    return "flow-" + hashlib.sha1(ids.encode("utf-8")).hexdigest()[:8]
+
+
+def _svg(lay: _Layout, size: str, style: str, uid: str, title: str, desc: str) -> str:
+    """One ``<svg>``: ``size`` its class, width, height and viewBox; ``style`` what follows its labels."""
+    t = lay.t or WEB
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="flow-chart" width="100%"'
-        f' viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"'
-        f' role="img" aria-labelledby="{uid}-title {uid}-desc" style="max-width:100%;height:auto"'
-        f' font-family="{_esc(FONT_FAMILY)}" font-size="{FONT}" fill="{INK}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size}'
+        f' role="img" aria-labelledby="{uid}-title {uid}-desc"{style}'
+        f' font-family="{_esc(FONT_FAMILY)}" font-size="{t.font}" fill="{INK}">',
         f'<title id="{uid}-title">{_esc(title)}</title>',
-        f'<desc id="{uid}-desc">{_esc(_summary(proc))}</desc>',
+        f'<desc id="{uid}-desc">{_esc(desc)}</desc>',
     ]
     for node in lay.nodes:
-        out.extend(_draw_node(node))
+        out.extend(_draw_node(node, t, lay.connectors.get(node.step.id)))
     for edge in lay.edges:
-        out.extend(_draw_edge(edge))
+        out.extend(_draw_edge(edge, t))
     if lay.notes:
-        out.append(f'<g class="flow-notes" font-size="{SMALL}" fill="{NOTE_INK}">')
+        out.append(f'<g class="flow-notes" font-size="{t.small}" fill="{NOTE_INK}">')
         for x, y, line in lay.notes:
             out.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="start">'
                        f'<tspan x="{_n(x)}" y="{_n(y)}">{_esc(line)}</tspan></text>')
         out.append("</g>")
+    for x, y, text, anchor in lay.marks:
+        mark_size = t.font if text == CONTINUED else t.small
+        out.append(f'<text class="flow-mark" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" font-size="{mark_size}">'
+                   f'<tspan x="{_n(x)}" y="{_n(y)}">{_esc(text)}</tspan></text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _draw_node(n: _Node) -> list[str]:
+# ---- print: at reading size, over as many pages as it takes ------------------------------
+
+
+def render_print_svgs(proc: Procedure, *, title: str, width_pt: float, first_height_pt: float,
+                      height_pt: float) -> list[str]:
+    """The procedure laid out for print, as one ``<svg>`` per page-sized part, each sized in pt.
+
+    One unit is ``PRINT_PT`` (labels 11.2 pt, notes 9.1 pt) and the chart is laid out for a box
+    ``width_pt`` wide: the columns share that width, the text wraps to it. A chart taller than
+    ``first_height_pt`` (what the first page has under the attachment's title) is cut between main
+    steps into parts of at most that, then ``height_pt`` each: where no line crosses the cut if
+    one can, else with a dashed stand-in box "转至“…”" for a line's far end. A part that continues
+    has （续） over it, one that is continued 接下页 under it. The procedure's notes ("注：…") go
+    under the last part. Each part's description lists its own steps (numbered in the whole).
+
+    Only a single main step whose side paths alone are taller than a page is scaled down to fit.
+    """
+    _refuse_broken(proc)
+    width = math.floor(width_pt / PRINT_PT * 10) / 10  # written to one decimal: no rounding up past the box
+    budgets = (first_height_pt / PRINT_PT, height_pt / PRINT_PT)
+    uid = _uid(proc, title)
+    out = []
+    cuts = _cut(proc, width, budgets)
+    for i, (a, b, lay) in enumerate(cuts):
+        view_w, view_h = float(_n(lay.width)), float(_n(lay.height))  # as written: sizes come out exact
+        scale = min(1.0, (budgets[0] if i == 0 else budgets[1]) / view_h, width / view_w) * PRINT_PT
+        size = (f'class="flow-chart flow-print" width="{_n3(view_w * scale)}pt" height="{_n3(view_h * scale)}pt"'
+                f' viewBox="0 0 {_n(view_w)} {_n(view_h)}"')
+        if len(cuts) == 1:
+            out.append(_svg(lay, size, "", uid, title, _summary(proc)))
+        else:
+            out.append(_svg(lay, size, "", f"{uid}-{i + 1}", title if i == 0 else title + CONTINUED,
+                            _summary(proc, (a + 1, b))))
+    return out
+
+
+def _cut(proc: Procedure, width: float, budgets: tuple[float, float]) -> list[tuple[int, int, _Layout]]:
+    """The parts: (first main step's index, one past its last, layout), greedily as long as a page
+    holds, the last cut that no line crosses preferred when it keeps at least half of the page."""
+    owner = _owners(proc)
+    n = len(proc.steps)
+    out: list[tuple[int, int, _Layout]] = []
+    a = 0
+    while a < n:
+        budget = budgets[0] if not out else budgets[1]
+        best: tuple[int, _Layout] | None = None
+        clean: tuple[int, _Layout] | None = None
+        for b in range(a + 1, n + 1):
+            lay = _fit_layout(_part(proc, a, b, owner), width, continued=bool(out), continues=b < n)
+            if lay.height > budget and best is not None:
+                break
+            best = (b, lay)
+            if not lay.connectors:
+                clean = (b, lay)
+            if lay.height > budget:
+                break  # one main step taller than the page: it stands alone (and is scaled down)
+        assert best is not None
+        if clean is not None and clean[0] - a >= (best[0] - a) / 2:
+            best = clean
+        out.append((a, best[0], best[1]))
+        a = best[0]
+    return out
+
+
+def _owners(proc: Procedure) -> dict[str, int]:
+    """Each side step's main step: the condition whose branch first reaches it, as the layout
+    places side paths; one nothing reaches goes with the last main step (it is drawn last)."""
+    side = {s.id: s for s in reversed(proc.side_steps)}
+    owner: dict[str, int] = {}
+
+    def chain(start: str | None, at: int) -> None:
+        cur = side.get(start) if start else None
+        while cur is not None and cur.id not in owner:
+            owner[cur.id] = at
+            cur = side.get(cur.next) if cur.next else None
+
+    for i, s in enumerate(proc.steps):
+        for b in s.branches:
+            chain(b.to, i)
+    for s in proc.side_steps:
+        chain(s.id, len(proc.steps) - 1)
+    return owner
+
+
+def _part(proc: Procedure, a: int, b: int, owner: dict[str, int]) -> tuple[Procedure, dict[str, str]]:
+    """Main steps a to b-1 with their side steps; a line to a step of another part ends in a
+    stand-in box (its id made from both ends), returned with the id of the step it stands for."""
+    inside = {s.id for s in proc.steps[a:b]} | {k for k, i in owner.items() if a <= i < b}
+    labels = {s.id: s.label for s in [*reversed(proc.side_steps), *proc.steps]}
+    connectors: dict[str, str] = {}
+    stand_ins: list[Step] = []
+
+    def to(src: Step, target: str) -> str:
+        if target in inside:
+            return target
+        cid = f"{src.id}\u2192{target}"
+        if cid not in connectors:
+            connectors[cid] = target
+            stand_ins.append(Step(cid, f"转至“{_excerpt(labels.get(target, target))}”", "step", "", [], None,
+                                  src.location))
+        return cid
+
+    main = [dataclasses.replace(s, branches=[dataclasses.replace(br, to=to(s, br.to)) for br in s.branches])
+            for s in proc.steps[a:b]]
+    side = [dataclasses.replace(s, next=to(s, s.next) if s.next else None)
+            for s in proc.side_steps if s.id in inside]
+    notes = proc.notes if b == len(proc.steps) else []
+    return Procedure(proc.title, main, [*side, *stand_ins], notes, proc.source), connectors
+
+
+def _excerpt(label: str, chars: int = 12) -> str:
+    label = " ".join(label.split())
+    return label if len(label) <= chars else label[:chars] + "…"
+
+
+def _fit_layout(part: tuple[Procedure, dict[str, str]], width: float, *, continued: bool,
+                continues: bool) -> _Layout:
+    """The part laid out to fill ``width``: the side column takes what the main column, the
+    corridor, the branch labels and the return tracks leave (found in a few passes, as the tracks
+    and labels are known only once laid out)."""
+    proc, connectors = part
+    t = PRINT
+    inner = width - 2 * t.margin
+    if not proc.side_steps:
+        fit = _Fit(width, t, max(t.min_main_w, inner * ALONE_SHARE), 0.0, continued, continues)
+        return dataclasses.replace(_layout(proc, fit), connectors=connectors)
+    main_w = max(t.min_main_w, (inner - CORRIDOR) * 0.46)
+    side_w = inner - CORRIDOR - main_w - 2 * TRACK
+    lay = None
+    for _ in range(4):
+        fit = _Fit(width, t, main_w, side_w, continued, continues)
+        lay = _layout(proc, fit)
+        short = (width - t.margin) - lay.right
+        if 0 <= short <= 2:
+            break
+        side_w += short
+        if side_w < SIDE_MIN_W:  # many return tracks or long branch labels: the main column gives way
+            main_w, side_w = max(t.min_main_w, main_w - (SIDE_MIN_W - side_w)), SIDE_MIN_W
+    assert lay is not None
+    return dataclasses.replace(lay, connectors=connectors)
+
+
+def _draw_node(n: _Node, t: _Type, connector_to: str | None = None) -> list[str]:
     s = n.step
     out = [f'<g class="flow-node flow-{s.kind}" data-step="{_esc(s.id)}">']
-    if n.shape in ("diamond", "hexagon"):
+    if connector_to is not None:  # print: a stand-in for a step drawn in another part of the chart
+        out = [f'<g class="flow-connector" data-to="{_esc(connector_to)}">',
+               f'<rect class="flow-box" x="{_n(n.x)}" y="{_n(n.y)}" width="{_n(n.w)}" height="{_n(n.h)}" rx="4"'
+               f' fill="#ffffff" stroke="{INK}" stroke-width="1.4" stroke-dasharray="5 3"/>']
+    elif n.shape in ("diamond", "hexagon"):
         out.append(f'<polygon class="flow-box" points="{_pts(n.outline())}" fill="#ffffff"'
                    f' stroke="{INK}" stroke-width="1.4"/>')
     elif n.shape == "end":
@@ -565,30 +815,31 @@ def _draw_node(n: _Node) -> list[str]:
             f'<rect class="flow-box" x="{_n(n.x)}" y="{_n(n.y)}" width="{_n(n.w)}" height="{_n(n.h)}" rx="4"'
             f' fill="#ffffff" stroke="{INK}" stroke-width="1.4"/>'
         )
-    text_h = len(n.lines) * LINE + (9 + len(n.note_lines) * SMALL_LINE if n.note_lines else 0)
+    text_h = len(n.lines) * t.line + (9 + len(n.note_lines) * t.small_line if n.note_lines else 0)
     top = n.cy - text_h / 2
-    out.append(_text_block(n.lines, n.cx, top, n.text_w, FONT, LINE, "flow-label", centre=n.step.kind == "condition"))
+    out.append(_text_block(n.lines, n.cx, top, n.text_w, t.font, t.line, "flow-label",
+                           centre=n.step.kind == "condition"))
     if n.note_lines:
-        rule_y = top + len(n.lines) * LINE + 4
+        rule_y = top + len(n.lines) * t.line + 4
         out.append(
             f'<line x1="{_n(n.x + PAD_X)}" y1="{_n(rule_y)}" x2="{_n(n.right - PAD_X)}" y2="{_n(rule_y)}"'
             f' stroke="#888888" stroke-width="1" stroke-dasharray="3 3"/>'
         )
-        out.append(_text_block(n.note_lines, n.cx, rule_y + 5, n.text_w, SMALL, SMALL_LINE, "flow-note", NOTE_INK))
+        out.append(_text_block(n.note_lines, n.cx, rule_y + 5, n.text_w, t.small, t.small_line, "flow-note", NOTE_INK))
     if n.note_box:
         x, y, w, h = n.note_box
         out.append(
             f'<rect class="flow-note-box" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="2"'
             f' fill="#ffffff" stroke="#777777" stroke-width="1" stroke-dasharray="4 3"/>'
         )
-        tw = max(text_width(line, SMALL) for line in n.cond_note_lines)
-        out.append(_text_block(n.cond_note_lines, x + w / 2, y + 5, tw, SMALL, SMALL_LINE, "flow-note", NOTE_INK))
+        tw = max(text_width(line, t.small) for line in n.cond_note_lines)
+        out.append(_text_block(n.cond_note_lines, x + w / 2, y + 5, tw, t.small, t.small_line, "flow-note", NOTE_INK))
     out.append("</g>")
     return out
 
 
 def _text_block(
-    lines: list[str], cx: float, top: float, block_w: float, size: int, line_h: int, cls: str, fill: str = "",
+    lines: list[str], cx: float, top: float, block_w: float, size: float, line_h: float, cls: str, fill: str = "",
     *, centre: bool = False,
 ) -> str:
     """Lines centred on ``cx``; in a box, three or more lines read better as a left-aligned block."""
@@ -605,7 +856,7 @@ def _text_block(
     )
 
 
-def _draw_edge(e: _Edge) -> list[str]:
+def _draw_edge(e: _Edge, t: _Type) -> list[str]:
     (x1, y1), (x2, y2) = e.points[-2], e.points[-1]
     length = abs(x2 - x1) + abs(y2 - y1)  # segments are horizontal or vertical
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
@@ -619,23 +870,26 @@ def _draw_edge(e: _Edge) -> list[str]:
     ]
     if e.label:
         cx, base = e.label_at
-        first = base - (len(e.label) - 1) * SMALL_LINE
+        first = base - (len(e.label) - 1) * t.small_line
         spans = "".join(
-            f'<tspan x="{_n(cx)}" y="{_n(first + i * SMALL_LINE)}">{_esc(line)}</tspan>'
+            f'<tspan x="{_n(cx)}" y="{_n(first + i * t.small_line)}">{_esc(line)}</tspan>'
             for i, line in enumerate(e.label)
         )
         out.append(f'<text class="flow-edge-label" x="{_n(cx)}" y="{_n(first)}" text-anchor="middle"'
-                   f' font-size="{SMALL}">{spans}</text>')
+                   f' font-size="{t.small}">{spans}</text>')
     out.append("</g>")
     return out
 
 
-def _summary(proc: Procedure) -> str:
-    """The desc: every step in reading order, so a screen reader gets the whole chart."""
+def _summary(proc: Procedure, span: tuple[int, int] | None = None) -> str:
+    """The desc: every step in reading order, so a screen reader gets the whole chart; with
+    ``span`` (first and last number, for a part of a printed chart) the steps of that part."""
     number = {s.id: i for i, s in enumerate(proc.steps, 1)}
     side = {s.id: s for s in reversed(proc.side_steps)}
     parts = []
     for i, s in enumerate(proc.steps, 1):
+        if span is not None and not span[0] <= i <= span[1]:
+            continue
         text = f"{i}. {_clause(s.label)}"
         if s.note.strip():
             text += f"（{_clause(s.note)}）"
@@ -643,8 +897,9 @@ def _summary(proc: Procedure) -> str:
             sep = "" if text.endswith(("？", "?")) else "；"
             text += f"{sep}若{_clause(b.when)}，" + _side_path(side, b.to, number, i)
         parts.append(text)
-    out = f"流程共{len(proc.steps)}步，从上到下：" + "；".join(parts) + "。"
-    if proc.notes:
+    head = "从上到下" if span is None else f"此为第{span[0]}至{span[1]}步"
+    out = f"流程共{len(proc.steps)}步，{head}：" + "；".join(parts) + "。"
+    if proc.notes and (span is None or span[1] == len(proc.steps)):
         out += "注：" + "；".join(_clause(n) for n in proc.notes) + "。"
     return out
 
@@ -672,6 +927,10 @@ def _side_path(side: dict[str, Step], start: str, number: dict[str, int], at: in
 def _n(v: float) -> str:
     s = f"{v:.1f}"
     return s[:-2] if s.endswith(".0") else s
+
+
+def _n3(v: float) -> str:
+    return f"{v:.3f}".rstrip("0").rstrip(".")
 
 
 def _pts(points: list[tuple[float, float]]) -> str:

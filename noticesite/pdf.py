@@ -73,6 +73,8 @@ _NOWRAP_EM = 6
 # Width of the text area in points: 156 mm (GB/T 9704-2012 §5.2.1); tables are
 # set in 4号 (14 pt), see print.css.
 _TEXT_WIDTH_PT = 156 / 25.4 * 72
+_TEXT_HEIGHT_PT = 225 / 25.4 * 72
+_LINE_PT = 28.95  # the grid: 22 lines in the 225 mm text area (§5.2.3)
 _TABLE_FONT_PT = 14
 _CELL_PADDING_EM = 0.6  # left + right padding of a cell, as in print.css
 
@@ -303,7 +305,7 @@ class AttachmentContext:
     table: PrintTable | None = None
     makeup: Makeup | None = None
     procedure: Procedure | None = None
-    svg: Markup | None = None  # the flow chart; None prints the steps as a list
+    svg: list[Markup] | None = None  # the flow chart, a part per page; None prints the steps as a list
     title_lines: list[str] = field(default_factory=list)
 
 
@@ -321,20 +323,36 @@ def _attachment_context(notice: Notice, a: Attachment, face: Face | None = None)
         ctx.table.id = f"{a.slug}-table"
     elif isinstance(a.data, Procedure):
         ctx.procedure = a.data
-        ctx.svg = _flow_svg(a.data, a.title)
+        ctx.svg = _flow_svgs(a.data, a.title, _first_page_room(ctx))
     return ctx
 
 
-def _flow_svg(proc: Procedure, title: str) -> Markup | None:
-    """The flow chart from ``noticesite.flow``, or None while that module is missing."""
+def _flow_svgs(proc: Procedure, title: str, first_page_pt: float) -> list[Markup] | None:
+    """The flow chart from ``noticesite.flow`` at print size (labels 10.5 pt, notes 9 pt, the text
+    area's width), cut into page-sized parts; None while that module is missing. Each part
+    carries its own steps' description as its alternative text; the last carries the
+    procedure's notes ("注：…"), as the template expects."""
     try:
         from . import flow  # noqa: PLC0415 (written separately; the list stands in until it exists)
     except ModuleNotFoundError as exc:
         if exc.name != f"{__package__}.flow":
             raise
         return None
-    # notes=True: the chart carries the procedure's notes under it ("注：…"), as the template expects
-    return Markup(_alt_text(_natural_size(flow.render_svg(proc, title=title, notes=True))))
+    parts = flow.render_print_svgs(proc, title=title, width_pt=_TEXT_WIDTH_PT, first_height_pt=first_page_pt,
+                                   height_pt=_TEXT_HEIGHT_PT)
+    return [Markup(_alt_text(svg)) for svg in parts]
+
+
+def _first_page_room(ctx: AttachmentContext) -> float:
+    """The height left on an attachment's first page under 附件N, the blank line, the title and
+    the blank line under it (§7.3.7), and under its text if it has any: that text's lines
+    estimated at 28 characters each, plus one line to spare."""
+    used = (3 + len(ctx.title_lines)) * _LINE_PT
+    paragraphs = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p\b[^>]*>(.*?)</p>", str(ctx.body), re.S)]
+    if paragraphs:
+        used += _LINE_PT * (1 + sum(-(-int(text_em(htmlmod.unescape(p)) + 2) // _HEADING_MAX_CHARS)
+                                    for p in paragraphs))
+    return max(_LINE_PT * 4, _TEXT_HEIGHT_PT - used - 2)  # 2 pt for rounding in WeasyPrint
 
 
 def _alt_text(svg: str) -> str:
@@ -346,20 +364,6 @@ def _alt_text(svg: str) -> str:
     if not title or not desc or not desc[1].strip():
         return svg
     return svg.replace(title[0], f"{title[1]}{title[2]}：{desc[1]}{title[3]}", 1)
-
-
-def _natural_size(svg: str) -> str:
-    """Gives the chart its viewBox as intrinsic size (1 unit = 1 CSS px = 0.75 pt).
-
-    The chart is drawn for the screen at width 100%; in print a short chart
-    would then blow its labels up past the body type. At its natural size
-    print.css only has to shrink it to the page.
-    """
-    m = re.search(r'<svg\b[^>]*\bviewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"', svg)
-    if not m:
-        return svg
-    tag = re.sub(r'\s(width|height)="[^"]*"', "", m[0])
-    return svg.replace(m[0], tag.replace("<svg", f'<svg width="{m[1]}" height="{m[2]}"', 1), 1)
 
 
 def schedule_table(schedule: Schedule) -> PrintTable:

@@ -177,10 +177,11 @@ def test_the_attachment_list_has_names_without_punctuation():
 
 
 @pytest.mark.unit
-def test_a_procedure_prints_its_flow_chart_at_natural_size():
+def test_a_procedure_prints_its_flow_chart_at_print_size():
     html = documents()[4].html
     svg = re.search(r'<figure class="flow"><svg ([^>]*)>', html)
-    assert svg and re.match(r'width="[\d.]+" height="[\d.]+" ', svg[1]) and 'width="100%"' not in svg[1]
+    # as wide as the text area (156 mm = 442.2 pt), its height in pt: laid out at print size, never scaled
+    assert svg and re.search(r'width="442.2pt" height="[\d.]+pt" ', svg[1]) and 'width="100%"' not in svg[1]
     assert '<div class="body notes">' not in html  # the chart draws the notes itself
     # ...and does draw them: notes given as the procedure's notes: (as docs/data-format.md shows) print
     figure = html[html.index('<figure class="flow">'):html.index("</figure>")]
