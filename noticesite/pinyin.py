@@ -12,6 +12,7 @@ each name is converted on its own, never character by character.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from pypinyin import Style, lazy_pinyin
@@ -67,18 +68,27 @@ def leading_places(address: str) -> list[str]:
     return places
 
 
-def _ascii_lower(parts: list[str]) -> str:
+def _ascii_lower(parts: list[str] | tuple[str, ...]) -> str:
     return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())
+
+
+@functools.lru_cache(maxsize=16_384)
+def _syllables(text: str, style: Style) -> tuple[str, ...]:
+    """pypinyin's reading of ``text``, remembered: the preview loads the directory and renders
+    the pages of an edited notice again on every save, and converting the same names and
+    headings again was half of reloading a one-cell edit (issue 16). A pure function of the
+    text while the process lives (pypinyin's dictionaries do not change under it)."""
+    return tuple(lazy_pinyin(text, style=style, errors="ignore"))
 
 
 def full_pinyin(text: str) -> str:
     """Toneless pinyin, joined: 湖南分社 -> hunanfenshe (ü is written v)."""
-    return _ascii_lower(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
+    return _ascii_lower(_syllables(text, Style.NORMAL))
 
 
 def initials(text: str) -> str:
     """First letter of each syllable: 湖南分社 -> hnfs, 重庆 -> cq."""
-    return _ascii_lower(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore"))
+    return _ascii_lower(_syllables(text, Style.FIRST_LETTER))
 
 
 def search_keys(office: Office) -> str:
@@ -122,7 +132,7 @@ def text_keys(texts: list[str]) -> str:
     for text in texts:
         for run in _HAN_RUN.findall(text[:budget]):
             budget -= len(run)
-            syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+            syllables = _syllables(run, Style.NORMAL)
             if len(syllables) != len(run):
                 continue  # a character without a reading: no key rather than a shifted one
             firsts = [s[:1] for s in syllables]

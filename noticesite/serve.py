@@ -423,10 +423,11 @@ def reload_browsers() -> None:
 
 
 def quick_watcher_class() -> type:
-    """livereload's Watcher, looking every 0.1 s instead of every 0.8 s (the server's default
-    poll): a save is seen at once. A look at a large project costs more; the interval grows
-    so that looking takes at most a tenth of the time. Made on demand: livereload is imported
-    by serve() only."""
+    """livereload's Watcher, looking every 0.05 s instead of every 0.8 s (the server's default
+    poll): a save is seen at once (issue 16 asks for the page within 0.5 s of the save; a look
+    at the example's 60 files takes about a millisecond). A look at a large project costs more;
+    the interval grows so that looking takes at most a tenth of the time. Made on demand:
+    livereload is imported by serve() only."""
     from livereload.watcher import Watcher
 
     class Quick(Watcher):
@@ -445,7 +446,7 @@ def quick_watcher_class() -> type:
                 try:
                     callback()
                 finally:
-                    loop.call_later(min(0.8, max(0.1, 10 * self._looking)), look)
+                    loop.call_later(min(0.8, max(0.05, 10 * self._looking)), look)
 
             loop.add_callback(look)
             return True

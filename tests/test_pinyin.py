@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
+from pypinyin import Style, lazy_pinyin
 
 from directory_samples import landline, real_directory
 from noticesite.model import Location, Office
-from noticesite.pinyin import annotate, full_pinyin, initials, leading_places, search_keys
+from noticesite.pinyin import (_ascii_lower, _syllables, annotate, full_pinyin, initials, leading_places, search_keys,
+                               text_keys)
 
 pytestmark = pytest.mark.unit
 
@@ -91,3 +94,20 @@ def test_initials_hn_are_shared_by_three_provinces():
 def test_digits_drop_every_dash():
     assert search_keys(office("海南分社", "海南省海口市滨海大道89号", "海南", "0898--68527569")).endswith(
         " 089868527569")
+
+
+# A remembered reading must be the reading: the preview converts the same names again on every
+# save (issue 16), so pinyin.py remembers them; what it gives back must equal pypinyin's answer,
+# whatever was asked before, and be immutable, so that no caller can change what the next gets.
+_HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+_TEXT = st.text(st.one_of(_HAN, st.sampled_from("长重行乐 -—1aÜü·（）")), max_size=12)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.lists(_TEXT, min_size=1, max_size=6))
+def test_remembered_readings_are_pypinyins(texts: list[str]) -> None:
+    for text in texts + texts:  # each asked twice: the second answer comes from the memo
+        assert full_pinyin(text) == _ascii_lower(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
+        assert initials(text) == _ascii_lower(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore"))
+        assert text_keys([text]) == text_keys([text])
+    assert all(isinstance(_syllables(t, Style.NORMAL), tuple) for t in texts)
