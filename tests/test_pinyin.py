@@ -6,6 +6,7 @@ from hypothesis import given, settings, strategies as st
 from pypinyin import Style, lazy_pinyin
 
 from directory_samples import landline, real_directory
+from property_budget import examples
 from noticesite.model import Location, Office
 from noticesite.pinyin import (_ascii_lower, _syllables, annotate, full_pinyin, initials, leading_places, search_keys,
                                text_keys)
@@ -103,7 +104,7 @@ _HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 _TEXT = st.text(st.one_of(_HAN, st.sampled_from("长重行乐 -—1aÜü·（）")), max_size=12)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(60), deadline=None, derandomize=True, database=None)
 @given(st.lists(_TEXT, min_size=1, max_size=6))
 def test_remembered_readings_are_pypinyins(texts: list[str]) -> None:
     for text in texts + texts:  # each asked twice: the second answer comes from the memo
