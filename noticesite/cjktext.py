@@ -23,6 +23,7 @@ BREAK_CJK = 30.0  # between two Chinese characters: allowed, but a box reads bet
 BREAK_MIXED = 15.0  # between Chinese and Latin
 BREAK_NUMBER = 80.0  # between a number and its unit or date: 12月19|日, 208|办公室
 BREAK_URL = 200.0  # inside a URL
+MAX_BALANCED_LINES = 12  # wrap() balances a text of at most this many lines (a box's), fills a longer one
 
 
 def _wide(ch: str) -> bool:
@@ -90,7 +91,9 @@ def _wrap(text: str, max_width: float, size: float, balance: bool) -> tuple[str,
     if not chunks:
         return ("",)
     greedy = _greedy(chunks, max_width, size)
-    if not balance or len(greedy) == 1:
+    # Balancing costs lines × chunks × a line's chunks: fine for a box's few lines, minutes for a
+    # label pasted in by mistake (20,000 characters). A text past a box's size is filled instead.
+    if not balance or len(greedy) == 1 or len(greedy) > MAX_BALANCED_LINES:
         return tuple(_line(chunks[i:j]) for i, j in greedy)
     return tuple(_line(chunks[i:j]) for i, j in _balanced(chunks, len(greedy), max_width, size))
 

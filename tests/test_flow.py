@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from noticesite.cjktext import text_width, wrap
+from noticesite.cjktext import MAX_BALANCED_LINES, text_width, wrap
 from noticesite.flow import FONT_FAMILY, check_procedure, render_svg
 from noticesite.model import Procedure
 from tests import flow_samples as fs
@@ -381,6 +381,18 @@ def test_wrap_keeps_punctuation_off_line_starts():
 def test_wrap_prefers_punctuation_and_balance():
     assert wrap("到财务处缴清欠费，取得缴费凭证", 10 * 16, 16) == ["到财务处缴清欠费，", "取得缴费凭证"]
     assert wrap("交费（15元／人，请自备零钱）", 40 * 16, 16) == ["交费（15元／人，请自备零钱）"]
+
+
+@pytest.mark.unit
+def test_a_label_pasted_in_by_mistake_is_filled_not_balanced():
+    """Balancing a text of n lines costs about n × its length: a 21,000-character label took
+    minutes (seen: over 300 s), a hang for the person who pasted it. A text longer than a box's
+    MAX_BALANCED_LINES is filled line by line (0.2 s), every line within the width."""
+    text = "流程说明文字，" * 3000
+    lines = wrap(text, 10 * 16, 16)
+    assert len(lines) > MAX_BALANCED_LINES and "".join(lines) == text
+    assert all(text_width(line, 16) <= 10 * 16 for line in lines)
+    assert lines == wrap(text, 10 * 16, 16, balance=False)
 
 
 @pytest.mark.unit
