@@ -7,12 +7,18 @@
    preload(), search() (with its "exact phrase" form), filters and each result's data()
    (url, content, excerpt, meta).
 
-   Speed on a weak phone (bench/search_phone.py): the index starts loading when the
-   page is idle or the box gets focus, whichever comes first, not at the first query;
-   init() fetches Pagefind's code and metadata at once, and each keystroke preloads
-   the index chunks of what is typed (preload()) while the debounce waits. Results
-   are shown in two steps: the first few as soon as their data has arrived, then the
-   rest of the first CANDIDATES, ranked together (the list is aria-busy until then). */
+   Speed on a weak phone (bench/search_phone.py, Slow 3G and Fast 3G, CPU 4x): the
+   first result waits on a chain of requests (Pagefind's module, its worker, its
+   metadata and wasm, the index chunks of the query, the first results' fragments),
+   so every link starts as soon as it can. search.html preloads Pagefind's module
+   with the page; this script (deferred: the page is parsed) starts the index loading
+   at once, not when the page is idle or the box gets focus (a reader who types as
+   soon as the box shows waited up to a second more); init() fetches Pagefind's code
+   and metadata at once, and each keystroke preloads the index chunks of what is
+   typed (preload()) while the debounce waits. Results are shown in two steps: the
+   first FIRST as soon as their data has arrived, then the rest of the first
+   CANDIDATES, ranked together (the list is aria-busy until then). The figures, against
+   Pagefind alone on the same machine (--floor), are in the commit that chose these. */
 (function () {
   "use strict";
   var form = document.querySelector("form.site-search");
@@ -22,7 +28,7 @@
   var list = document.getElementById("site-search-results");
   var help = document.getElementById("site-search-help");
   var base = new URL(form.getAttribute("data-base") || "../", window.location.href).pathname;
-  var FIRST = 6;        // results whose data is fetched first: one round of a browser's 6 connections
+  var FIRST = 3;        // results whose data is fetched before the first are shown (bench/search_phone.py: 1 to 3 alike, 6 later by 0.3 s on Slow 3G)
   var CANDIDATES = 30;  // results ranked (their data fetched), of Pagefind's order
   var SHOWN = 20;       // results listed
   var engine = null;
@@ -65,6 +71,13 @@
        - each term's characters as a phrase, in a row: the pages with the word as
          typed, put first among the candidates whatever their score, and their
          excerpt is the phrase's.
+     The phrases are asked first (answer()): when their pages fill a page of results,
+     the characters' searches are not made at all (their pages would rank below).
+     Otherwise the characters' searches are made before any fragment is fetched, so
+     that the first results shown are ranked as the whole list will be (the first
+     result stays first): measured, showing the phrase's pages first while the
+     characters' searches ran beside the fragments was no faster (the worker does
+     both), and put 图像采集's second page first until the list was complete.
      HAN is the class of search.py. */
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
   var HANS = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}])/gu;
@@ -87,13 +100,40 @@
       .map(apart).filter(function (t) { return t.indexOf(" ") > 0; });
   }
 
-  function find(pagefind, query) {
+  /* Every phrase's pages, in the first phrase's order: those with each word as typed. */
+  function inEvery(searches) {
+    var has = searches.slice(1).map(function (search) {
+      var ids = {};
+      search.results.forEach(function (r) { ids[r.id] = true; });
+      return ids;
+    });
+    return searches[0].results.filter(function (r) {
+      return has.every(function (ids) { return ids[r.id]; });
+    });
+  }
+
+  /* The answer to a query, in the order its results' data is fetched. A query with
+     Chinese words is asked as their phrases first: when these pages fill a page of
+     results (SHOWN) and every term is such a word, they are the answer (each
+     character's search would only add pages with some of the characters, ranked
+     below them, and their fragments); otherwise find() adds those. */
+  function answer(pagefind, query) {
     if (!HAN.test(query)) return pagefind.search(query).then(function (s) { return s.results; });
+    var asked = phrases(query);
+    return Promise.all(asked.map(function (p) { return pagefind.search("\"" + p + "\""); })).then(function (found) {
+      var hits = found.length ? inEvery(found) : [];
+      var covers = asked.length === query.split(/[\s\u3000]+/).filter(Boolean).length;
+      return covers && hits.length >= SHOWN ? hits : find(pagefind, query, found);
+    });
+  }
+
+  /* The answer to a query with Chinese characters, its phrases' searches made
+     (`phrased`): each of its pieces' searches, combined with them. */
+  function find(pagefind, query, phrased) {
     var each = pieces(query);
-    var asked = each.concat(phrases(query).map(function (p) { return "\"" + p + "\""; }));
-    return Promise.all(asked.map(function (q) { return pagefind.search(q); })).then(function (found) {
+    return Promise.all(each.map(function (q) { return pagefind.search(q); })).then(function (found) {
       var pages = {}, order = [];
-      found.slice(0, each.length).forEach(function (search) {
+      found.forEach(function (search) {
         search.results.forEach(function (r) {
           var page = pages[r.id];
           if (!page) order.push(page = pages[r.id] = { id: r.id, score: 0, count: 0, result: r, phrase: null });
@@ -101,18 +141,14 @@
           page.count += 1;
         });
       });
-      found.slice(each.length).forEach(function (search, i) {  /* in every phrase */
-        var has = {};
-        search.results.forEach(function (r) { has[r.id] = r; });
-        order.forEach(function (page) {
-          page.phrase = (i === 0 || page.phrase) && has[page.id] ? (page.phrase || has[page.id]) : null;
-        });
-      });
+      var hits = {};
+      if (phrased.length) inEvery(phrased).forEach(function (r) { hits[r.id] = r; });
+      order.forEach(function (page) { page.phrase = hits[page.id] || null; });
       var need = each.length - Math.floor(each.length / 3);
       return order.filter(function (page) { return page.phrase || page.count >= need; })
         .sort(function (a, b) { return (b.phrase ? 1 : 0) - (a.phrase ? 1 : 0) || b.score - a.score; })
         .map(function (page) {
-          var from = page.phrase || page.result;
+          var from = page.phrase || page.result;  /* the phrase's excerpt marks the word */
           return { id: page.id, score: page.score, data: function () { return from.data(); } };
         });
     });
@@ -358,7 +394,7 @@
     list.setAttribute("aria-busy", "true");
     var words = terms(query);
     var found = [];
-    load().then(function (pagefind) { return pagefind ? find(pagefind, query) : []; })
+    load().then(function (pagefind) { return pagefind ? answer(pagefind, query) : []; })
       .then(function (results) {
         found = results;
         return data(found, 0, FIRST);
@@ -405,9 +441,7 @@
   if (initial) {
     input.value = initial;
     run(initial.trim());
-  } else if ("requestIdleCallback" in window) {
-    window.requestIdleCallback(function () { load().catch(function () {}); }, { timeout: 2000 });
   } else {
-    setTimeout(function () { load().catch(function () {}); }, 0);
+    load().catch(function () {});
   }
 })();

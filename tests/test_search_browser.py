@@ -9,6 +9,7 @@ found, an office's search-only alias finding it in the directory and in site sea
 run of Chinese characters of a page, typed as written, finding it (issue 14)."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -151,13 +152,18 @@ def test_an_alias_finds_the_office_in_the_directory_without_changing_its_address
 
 
 def test_search_page_loads_the_index_before_the_first_query(page, site):
-    """The index starts loading when the page is idle (or the box gets focus), not at the first query."""
-    base, _ = site
+    """The index starts loading with the page, not at the first query; Pagefind's module, preloaded
+    by the page's head, is the one search.js imports (the first bundle of bundles.json), asked once."""
+    base, output = site
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url))
     page.goto(base + "search/index.html")
     page.wait_for_load_state("networkidle")
-    assert any(Path(urlsplit(u).path).name == "pagefind.js" for u in asked), asked
+    modules = [u for u in asked if Path(urlsplit(u).path).name == "pagefind.js"]
+    first = json.loads((output / "pagefind/bundles.json").read_text(encoding="utf-8"))["bundles"][0]
+    assert modules == [base + f"pagefind/{first}/pagefind.js"], asked
+    assert page.evaluate("document.querySelector('link[rel=modulepreload]')?.href") == modules[0]
+    assert any(Path(urlsplit(u).path).name == "pagefind-worker.js" for u in asked), asked  # init() without a key
     assert not any("/fragment/" in u for u in asked), asked  # no result's data before a query
 
 
