@@ -304,9 +304,11 @@ def _page(part: bytes, date: str) -> bytes:
 # the characters as a phrase: every run of characters as written is found. Done as the staged pages
 # are written for Pagefind, when an index is made (not when its key is worked out, at every build).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# two or more in a row, in text: the next angle bracket is the start of a tag, not the end of one
-# (the templates escape < and > in attribute values)
-_HAN_RUN = re.compile(f"[{HAN}]{{2,}}(?=[^<>]*(?:<|\\Z))")
+# two or more in a row, in the text between tags (the templates escape < and > in attribute
+# values): the markup is split off first, so each run is found in one pass, never by looking ahead
+# to the next tag from every run (quadratic in a long paragraph)
+_HAN_RUN = re.compile(f"[{HAN}]{{2,}}")
+_TAG = re.compile(r"(<[^>]*>)")
 # an element whose text is not the page's words (script, style, title), or may be a value
 _MAYBE_KEPT = re.compile(r"<(script|style|title|textarea)\b[^>]*>"
                          r"|<([a-zA-Z][a-zA-Z0-9-]*)\b([^>]*\sdata-pagefind-(?:meta|filter|sort)\s*=[^>]*)>",
@@ -325,10 +327,16 @@ def split_han(part: bytes) -> bytes:
     text = part.decode("utf-8", "surrogateescape")
     out, at = [], 0
     for start, end in _kept(text):
-        out += [_HAN_RUN.sub(_apart, text[at:start]), text[start:end]]
+        out += [_apart_in_text(text[at:start]), text[start:end]]
         at = end
-    out.append(_HAN_RUN.sub(_apart, text[at:]))
+    out.append(_apart_in_text(text[at:]))
     return "".join(out).encode("utf-8", "surrogateescape")
+
+
+def _apart_in_text(html: str) -> str:
+    pieces = _TAG.split(html)  # text, tag, text, …, text
+    pieces[::2] = [_HAN_RUN.sub(_apart, text) if text else text for text in pieces[::2]]
+    return "".join(pieces)
 
 
 def _apart(run: re.Match[str]) -> str:
