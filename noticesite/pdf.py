@@ -1178,7 +1178,9 @@ _PRINTER_FONTS: dict[str, Any] = {}
 def _print_in_printer(job: _Job) -> tuple[str, str | None, list[str], int]:
     from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
 
-    fonts = _PRINTER_FONTS.setdefault(job.font_css, FontConfiguration())
+    if job.font_css not in _PRINTER_FONTS:  # made once: a FontConfiguration sets up fontconfig
+        _PRINTER_FONTS[job.font_css] = FontConfiguration()
+    fonts = _PRINTER_FONTS[job.font_css]
     result = _render(job, fonts)
     gc.collect()  # see _run
     return (*result, _peak_rss())
