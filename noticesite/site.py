@@ -467,19 +467,19 @@ def _search_stage(site: Site, folder: Path, out_dir: Path, ctx: BuildContext, re
     index = search.INDEX_DIR + "/"
     if ctx.options.search:
         return {index: _timed(report, "search", lambda: index_for_search(
-            site, folder, pdfs, keys, old_keys.get(index), ctx.previous))}
+            site, folder, pdfs, keys, old_keys.get(index), ctx.previous, ctx.options.workers or os.cpu_count() or 1))}
     if ctx.options.search_later:
         report.search_job = search_job(site, out_dir, pdfs, keys)
     return {}
 
 
 def index_for_search(site: Site, folder: Path, pdfs: RenderReport, keys: dict[str, str], previous_key: str | None,
-                     previous: Path | None) -> str:
+                     previous: Path | None, workers: int = 1) -> str:
     """Index the pages of ``folder`` and the PDFs' texts; returns the index's key. The bundles
     whose key is recorded in ``previous`` (an output folder) are taken from it."""
     job = search_job(site, folder, pdfs, keys)
     if job.key != previous_key or previous != folder:  # in place and unchanged: nothing to do
-        job.run(previous)
+        job.run(previous, workers)
     return job.key
 
 
@@ -493,10 +493,11 @@ class SearchJob:
     bundles: list[search.Bundle]
     key: str
 
-    def run(self, reuse_from: Path | None) -> list[str]:
+    def run(self, reuse_from: Path | None, workers: int = 1) -> list[str]:
         """Index the bundles whose key is not the one recorded in ``reuse_from`` (an output
-        folder; None: index them all); returns their names. Raises BuildError when Pagefind fails."""
-        return search.write_index(self.folder, self.bundles, reuse_from)
+        folder; None: index them all) with up to ``workers`` processes; returns their names.
+        Raises BuildError when Pagefind fails."""
+        return search.write_index(self.folder, self.bundles, reuse_from, workers)
 
 
 def search_job(site: Site, folder: Path, pdfs: RenderReport, keys: dict[str, str]) -> SearchJob:
