@@ -24,11 +24,12 @@ from . import limits, textcheck, urls, yamlio
 from .errors import Problems
 from .fields import Field
 from .keydates import parse_key_dates
-from .model import (Amendment, Attachment, AttachmentType, Imprint, Location, Makeup, Notice, Procedure, Revision,
-                    RevisionKind, Schedule)
+from .model import (Amendment, Attachment, AttachmentType, CheckedProcedure, Imprint, Location, Makeup, Notice,
+                    Revision, RevisionKind, Schedule)
 from .yamlio import Node
 
-LoadData = Callable[[Node, str], Schedule | Makeup | Procedure | None]  # (reference node, attachment type) -> record
+# (reference node, attachment type) -> record
+LoadData = Callable[[Node, str], Schedule | Makeup | CheckedProcedure | None]
 ReadPage = Callable[[Node], tuple[str, str] | None]  # (reference node) -> (text, display path)
 
 NOTICE_FIELDS = [

@@ -1,8 +1,10 @@
 """The procedure as a flow chart: checks on meaning, and an inline SVG drawn at build time.
 
-``check_procedure()`` finds what the YAML schema cannot: links to steps that do
+``checked()`` finds what the YAML schema cannot: links to steps that do
 not exist, side paths that loop, conditions with nothing to choose. Every
-problem points at the offending step's line.
+problem points at the offending step's line. It is the only maker of a
+``CheckedProcedure`` (model.py), and that is what the drawing functions take, so
+a procedure is checked once, at load, and nothing draws one that failed.
 
 ``render_svg()`` lays the procedure out and writes one ``<svg>`` with no script
 and no ``foreignObject``, so browsers, WeasyPrint and screen readers all get the
@@ -52,7 +54,7 @@ from dataclasses import dataclass, field
 
 from .cjktext import BREAK_CJK, CLOSERS, text_width, wrap
 from .errors import Problem, Problems
-from .model import Procedure, Step
+from .model import CheckedProcedure, Procedure, Step
 
 FONT_FAMILY = "'Noto Sans CJK SC','Source Han Sans SC','Noto Sans SC',sans-serif"
 
@@ -123,8 +125,15 @@ NOTE_INK = "#4a4a4a"
 # ---- checks on meaning ---------------------------------------------------------
 
 
-def check_procedure(proc: Procedure) -> list[Problem]:
-    """Check links, loops and shapes; return the problems sorted by place."""
+def checked(proc: Procedure) -> tuple[CheckedProcedure | None, list[Problem]]:
+    """Check links, loops and shapes: the procedure as one that can be drawn (None when there is
+    an error), and the problems sorted by place."""
+    problems = _problems(proc)
+    ok = not any(p.severity == "error" for p in problems)
+    return (CheckedProcedure(proc) if ok else None), problems
+
+
+def _problems(proc: Procedure) -> list[Problem]:
     problems = Problems()
     if not proc.steps:
         problems.error(proc.source, "procedure: steps: is empty; a procedure needs at least one main step")
@@ -596,27 +605,18 @@ def _tracks(spans: list[tuple[_Node, float, float]], x0: float, step: float) -> 
 # ---- SVG -----------------------------------------------------------------------
 
 
-def render_svg(proc: Procedure, *, title: str, notes: bool = False) -> str:
+def render_svg(proc: CheckedProcedure, *, title: str, notes: bool = False) -> str:
     """The procedure as an inline ``<svg>`` string; same input, same bytes.
 
-    ``proc`` must pass ``check_procedure`` without errors (ValueError otherwise).
     Step notes are drawn with their steps. The procedure's own notes are left to
     the page, which lists them under the chart; with ``notes`` they are drawn
     under the chart as "注：…" too, for a chart that must stand alone.
     """
-    _refuse_broken(proc)
-    if not notes:
-        proc = dataclasses.replace(proc, notes=[])
-    lay = _layout(proc)
-    uid = _uid(proc, title)
+    drawn = proc if notes else dataclasses.replace(proc, notes=[])
+    lay = _layout(drawn)
+    uid = _uid(drawn, title)
     return _svg(lay, f'class="flow-chart" width="100%" viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"',
-                ' style="max-width:100%;height:auto"', uid, title, _summary(proc))
-
-
-def _refuse_broken(proc: Procedure) -> None:
-    errors = [p for p in check_procedure(proc) if p.severity == "error"]
-    if errors:
-        raise ValueError("procedure has problems:\n" + "\n".join(str(p) for p in errors))
+                ' style="max-width:100%;height:auto"', uid, title, _summary(drawn))
 
 
 def _uid(proc: Procedure, title: str) -> str:
@@ -655,7 +655,7 @@ def _svg(lay: _Layout, size: str, style: str, uid: str, title: str, desc: str) -
 # ---- print: at reading size, over as many pages as it takes ------------------------------
 
 
-def render_print_svgs(proc: Procedure, *, title: str, width_pt: float, first_height_pt: float,
+def render_print_svgs(proc: CheckedProcedure, *, title: str, width_pt: float, first_height_pt: float,
                       height_pt: float) -> list[str]:
     """The procedure laid out for print, as one ``<svg>`` per page-sized part, each sized in pt.
 
@@ -669,7 +669,6 @@ def render_print_svgs(proc: Procedure, *, title: str, width_pt: float, first_hei
 
     Only a single main step whose side paths alone are taller than a page is scaled down to fit.
     """
-    _refuse_broken(proc)
     width = math.floor(width_pt / PRINT_PT * 10) / 10  # written to one decimal: no rounding up past the box
     budgets = (first_height_pt / PRINT_PT, height_pt / PRINT_PT)
     uid = _uid(proc, title)

@@ -19,7 +19,7 @@ from .calendars import LEDGER_MEMO
 from .children import even_slices, in_forked_slices
 from .errors import Problem, Problems
 from .ledger import Ledger, ledger_path, load_ledger
-from .model import Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
+from .model import CheckedProcedure, Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
 from .outputs import derive
 from .yamlio import Node
 
@@ -131,14 +131,14 @@ class _DataFiles:
         return self.load(ref, {"directory": "offices", "colleges": "colleges"}[kind])
 
 
-def _checked_procedure(proc: Procedure | None, problems: Problems) -> Procedure | None:
+def _checked_procedure(proc: Procedure | None, problems: Problems) -> CheckedProcedure | None:
     if proc is None:
         return None
-    from .flow import check_procedure  # the chart's module: imported only for a notice that has one
+    from .flow import checked  # the chart's module: imported only for a notice that has one
 
-    found = check_procedure(proc)
+    drawable, found = checked(proc)
     problems.extend(found)
-    return None if any(p.severity == "error" for p in found) else proc
+    return drawable
 
 
 _ATTACHMENT_DATA_KIND = {"schedule": "schedule", "directory": "makeup", "procedure": "procedure"}
@@ -281,9 +281,10 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         problems.extend(unreadable)  # in the page's file: the notice's other checks go on
         return None if text is None else (text, shown)
 
-    def load_data(ref: Node, attachment_type: str) -> Schedule | Makeup | Procedure | None:
+    def load_data(ref: Node, attachment_type: str) -> Schedule | Makeup | CheckedProcedure | None:
         # _DataFiles._read gives these three kinds' records (or None)
-        return cast("Schedule | Makeup | Procedure | None", data.load(ref, _ATTACHMENT_DATA_KIND[attachment_type]))
+        record = data.load(ref, _ATTACHMENT_DATA_KIND[attachment_type])
+        return cast("Schedule | Makeup | CheckedProcedure | None", record)
 
     from . import content  # Markdown and the holiday calendar: only when a notice is parsed
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NewType
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,12 @@ class Procedure:
         return None
 
 
+# A procedure that flow.checked() found without errors: the only kind an attachment holds and the
+# only kind flow.py draws (mypy holds them to it), so the check runs once, at load. A NewType, not a
+# wrapper: no cost at run time, and templates, search and the cache read the Procedure as it is.
+CheckedProcedure = NewType("CheckedProcedure", Procedure)
+
+
 # ---- notices -----------------------------------------------------------------
 
 AttachmentType = Literal["text", "schedule", "directory", "procedure"]
@@ -198,7 +204,7 @@ class Attachment:
     type: AttachmentType
     slug: str  # file stem in the notice's folder, e.g. attachment-1
     body_html: str  # Markdown body (type text), or an optional intro
-    data: Schedule | Makeup | Procedure | None
+    data: Schedule | Makeup | CheckedProcedure | None
     source: Location
 
 

@@ -53,7 +53,7 @@ from .qrcode import notice_qr
 from .printed import RenderReport  # the PDF stage's value (re-exported: pdf.RenderReport)
 from .render import zh_date
 from .timetable import schedule_days, schedule_totals
-from .model import Attachment, Location, Makeup, Notice, Procedure, Schedule, Site
+from .model import Attachment, CheckedProcedure, Location, Makeup, Notice, Procedure, Schedule, Site
 
 # Told how far a long stage has come: (stage, done, total).
 Progress = Callable[[str, int, int], None]
@@ -327,7 +327,7 @@ def _attachment_context(notice: Notice, a: Attachment, face: Face | None = None)
     return ctx
 
 
-def _flow_svgs(proc: Procedure, title: str, first_page_pt: float) -> list[Markup] | None:
+def _flow_svgs(proc: CheckedProcedure, title: str, first_page_pt: float) -> list[Markup] | None:
     """The flow chart from ``noticesite.flow`` at print size (labels 10.5 pt, notes 9 pt, the text
     area's width), cut into page-sized parts; None while that module is missing. Each part
     carries its own steps' description as its alternative text; the last carries the

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 from .amendments import relations
 from .calendars import notice_url
-from .model import Attachment, Notice, NoticeSummary, Procedure, Schedule, Site, SiteConfig
+from .model import Attachment, CheckedProcedure, Notice, NoticeSummary, Procedure, Schedule, Site, SiteConfig
 from .timetable import schedule_days, schedule_totals
 
 
@@ -170,7 +170,7 @@ def zh_date(day: dt.date | None) -> str:
 class FlowDrawing:
     """The procedure's SVG, drawn only if a template prints it."""
 
-    def __init__(self, procedure: Procedure, title: str):
+    def __init__(self, procedure: CheckedProcedure, title: str):
         self.procedure, self.title = procedure, title
 
     def __html__(self) -> str:

@@ -7,7 +7,8 @@ of two steps, a side path that ends, and one that loops back up.
 """
 from __future__ import annotations
 
-from noticesite.model import Branch, Location, Procedure, Step
+from noticesite.flow import checked
+from noticesite.model import Branch, CheckedProcedure, Location, Procedure, Step
 
 PATH = "data/2012-104/procedure.yaml"
 
@@ -38,6 +39,13 @@ def step(
 def procedure(steps: list[Step], side_steps: list[Step] = (), notes: list[str] = (),
               title: str = "流程图") -> Procedure:
     return Procedure(title, list(steps), list(side_steps), list(notes), Location(PATH, 1, 1))
+
+
+def drawable(proc: Procedure) -> CheckedProcedure:
+    """The procedure as the check passes it, as loading does before anything draws it."""
+    ok, problems = checked(proc)
+    assert ok is not None, [str(p) for p in problems]
+    return ok
 
 
 def example() -> Procedure:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import markdown
 
+from noticesite import flow
 from noticesite.fields import parse_phone
-from noticesite.model import (Attachment, Branch, CardField, CollegeCode, Column, Contact, Directory,
-                              Location, Makeup, Notice, Office, Phone, Procedure, Schedule, Session,
+from noticesite.model import (Attachment, Branch, CardField, CheckedProcedure, CollegeCode, Column, Contact,
+                              Directory, Location, Makeup, Notice, Office, Phone, Procedure, Schedule, Session,
                               Site, SiteConfig, Step, TimeRange)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,7 +191,8 @@ def makeup(offices: list[tuple[str, str, str]] | None = None) -> Makeup:
     return Makeup("学生补拍时须填写的《机读卡》的相关信息：", fields, codes, contact, directory(offices), src)
 
 
-def procedure() -> Procedure:
+def procedure() -> CheckedProcedure:
+    """Checked, as loading checks a procedure: an attachment holds only a checked one."""
     src = Location("data/2012-104/procedure.yaml")
 
     def step(i: int, sid: str, label: str, kind: str = "step", note: str = "",
@@ -211,7 +213,9 @@ def procedure() -> Procedure:
     notes = ["身份信息发生了变更的应提供县级以上公安局出具的公安部统一规范格式的《公民信息变更证明》"
              "原件并附上本人身份证复印件。",
              "有错误的请与教务处208办公室联系，并由本人在网上进行图像信息校对时进行更正。"]
-    return Procedure("毕业生图像采集流程图", steps, side, notes, src)
+    checked, problems = flow.checked(Procedure("毕业生图像采集流程图", steps, side, notes, src))
+    assert checked is not None, problems
+    return checked
 
 
 def notice(*, date: dt.date | None = dt.date(2012, 12, 5),

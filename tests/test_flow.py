@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 
 from noticesite.cjktext import MAX_BALANCED_LINES, text_width, wrap
-from noticesite.flow import FONT_FAMILY, check_procedure, render_svg
+from noticesite.flow import FONT_FAMILY, checked, render_svg
+from noticesite.errors import Problem
 from noticesite.model import Procedure
 from tests import flow_samples as fs
-from tests.flow_samples import PATH, procedure, step
+from tests.flow_samples import PATH, drawable, procedure, step
 
 SVG = "{http://www.w3.org/2000/svg}"
 REPO = Path(__file__).resolve().parent.parent
@@ -112,7 +113,7 @@ def _along(points, step: float = 1.0):
 @pytest.fixture(params=list(SAMPLES), scope="module")
 def sample(request) -> tuple[Procedure, str, Drawing]:
     proc = SAMPLES[request.param]()
-    svg = render_svg(proc, title=proc.title)
+    svg = render_svg(drawable(proc), title=proc.title)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"{request.param}.svg").write_text(svg, encoding="utf-8")  # to open and look at
     return proc, svg, read(svg)
@@ -292,15 +293,15 @@ def test_text_fits_its_box_with_real_font_widths(sample):
 
 @pytest.mark.unit
 def test_same_input_same_bytes():
-    a = render_svg(fs.twenty_steps(), title="学位证书办理流程")
-    b = render_svg(fs.twenty_steps(), title="学位证书办理流程")
+    a = render_svg(drawable(fs.twenty_steps()), title="学位证书办理流程")
+    b = render_svg(drawable(fs.twenty_steps()), title="学位证书办理流程")
     assert a == b
 
 
 @pytest.mark.unit
 def test_script_in_a_label_comes_out_as_text():
     proc = fs.tangled()
-    svg = render_svg(proc, title=proc.title)
+    svg = render_svg(drawable(proc), title=proc.title)
     assert "<script" not in svg
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in svg
     root = ET.fromstring(svg)
@@ -313,7 +314,7 @@ def test_twenty_steps_three_branches():
     proc = fs.twenty_steps()
     assert len(proc.steps) + len(proc.side_steps) == 20
     assert sum(len(s.branches) for s in proc.steps) == 3
-    d = read(render_svg(proc, title=proc.title))
+    d = read(render_svg(drawable(proc), title=proc.title))
     assert_no_overlap(d)
     assert_no_arrow_through_a_box(d)
     main_x = {round(sum(p[0] for p in d.boxes[s.id]) / len(d.boxes[s.id])) for s in proc.steps}
@@ -325,17 +326,18 @@ def test_twenty_steps_three_branches():
 
 
 @pytest.mark.unit
-def test_render_refuses_a_broken_procedure():
+def test_a_broken_procedure_is_not_passed_on_to_be_drawn():
     proc = procedure([step("a", "甲", kind="condition", branches=[("否", "nowhere")]), step("b", "乙")])
-    with pytest.raises(ValueError, match="'nowhere' is not a step"):
-        render_svg(proc, title="x")
+    drawable_proc, problems = checked(proc)
+    assert drawable_proc is None
+    assert [p.severity for p in problems] == ["error"] and "'nowhere' is not a step" in problems[0].message
 
 
 @pytest.mark.unit
 def test_procedure_notes_are_left_to_the_page_unless_asked():
     proc = fs.example()
-    assert "注：" not in render_svg(proc, title=proc.title)
-    svg = render_svg(proc, title=proc.title, notes=True)
+    assert "注：" not in render_svg(drawable(proc), title=proc.title)
+    svg = render_svg(drawable(proc), title=proc.title, notes=True)
     root = ET.fromstring(svg)
     assert "注：" in svg and proc.notes[0] in root.find(SVG + "desc").text
     notes = root.find(f"{SVG}g[@class='flow-notes']")
@@ -355,8 +357,7 @@ def test_the_example_project_procedure():
     if not procs:
         pytest.fail("the example project has no procedure yet")
     for proc in procs:
-        assert [p for p in check_procedure(proc) if p.severity == "error"] == []
-        svg = render_svg(proc, title=proc.title)
+        svg = render_svg(proc, title=proc.title)  # checked once, by loading
         d = read(svg)
         assert list(d.boxes) == [s.id for s in [*proc.steps, *proc.side_steps]]
         assert_no_overlap(d)
@@ -421,14 +422,14 @@ def test_width_estimates_cover_the_real_font():
 @pytest.mark.unit
 def test_samples_pass_the_checks():
     for make in (fs.example, fs.twenty_steps, fs.tangled):
-        assert check_procedure(make()) == []
-    assert [(p.line, p.severity) for p in check_procedure(fs.odd_shapes())] == [(24, "warning"), (26, "warning")]
+        assert _problems(make()) == []
+    assert [(p.line, p.severity) for p in _problems(fs.odd_shapes())] == [(24, "warning"), (26, "warning")]
 
 
 @pytest.mark.unit
 def test_a_column_alone_without_side_steps():
     proc = procedure([step("a", "第一步"), step("b", "第二步"), step("c", "完成", kind="end")])
-    d = read(render_svg(proc, title="x"))
+    d = read(render_svg(drawable(proc), title="x"))
     assert len(d.edges) == 2
     assert _nums(d.root.get("viewBox"))[2] < 400
 
@@ -445,7 +446,11 @@ def test_two_branches_to_one_side_step():
 
 
 def _messages(proc) -> list[str]:
-    return [str(p) for p in check_procedure(proc)]
+    return [str(p) for p in _problems(proc)]
+
+
+def _problems(proc: Procedure) -> list[Problem]:
+    return checked(proc)[1]
 
 
 @pytest.mark.unit
@@ -536,13 +541,13 @@ def test_side_step_that_leads_nowhere_is_a_warning():
          step("q", "排队", line=7)],
         [step("a", "甲", line=10), step("b", "放弃", kind="end", line=12)],
     )
-    problems = check_procedure(proc)
+    problems = _problems(proc)
     assert [(p.line, p.severity) for p in problems] == [(10, "warning")]
     assert problems[0].message == (
         "procedure step 'a': has no next:, so the flow ends here; add next: <step> to rejoin the main path,"
         " or kind: end to say it ends"
     )
-    render_svg(proc, title="x")  # a warning does not stop the drawing
+    render_svg(drawable(proc), title="x")  # a warning does not stop the drawing
 
 
 @pytest.mark.unit
@@ -605,7 +610,7 @@ def test_example_prints_on_one_a4_page():
     proc = fs.example()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = ARTIFACTS / "example.pdf"
-    weasyprint.HTML(string=_page(render_svg(proc, title=proc.title), proc.title)).write_pdf(pdf)
+    weasyprint.HTML(string=_page(render_svg(drawable(proc), title=proc.title), proc.title)).write_pdf(pdf)
     assert len(pypdf.PdfReader(pdf).pages) == 1
     if shutil.which("pdftoppm") is None:
         pytest.fail("pdftoppm is not installed")
@@ -632,7 +637,7 @@ def test_example_reads_on_a_360px_phone():
         )
         try:
             page = browser.new_page(viewport={"width": 360, "height": 640}, device_scale_factor=2)
-            page.set_content(_page(render_svg(proc, title=proc.title), proc.title)
+            page.set_content(_page(render_svg(drawable(proc), title=proc.title), proc.title)
                              .replace("body { margin: 0 }", "body { margin: 12px }"))
             page.screenshot(path=str(ARTIFACTS / "example-360.png"), full_page=True)
             box = page.evaluate("(() => { const r = document.querySelector('svg').getBoundingClientRect();"
@@ -641,6 +646,6 @@ def test_example_reads_on_a_360px_phone():
             browser.close()
     width, height, scroll_width = box
     assert scroll_width <= 360  # no sideways scrolling
-    view_w = _nums(ET.fromstring(render_svg(proc, title=proc.title)).get("viewBox"))[2]
+    view_w = _nums(ET.fromstring(render_svg(drawable(proc), title=proc.title)).get("viewBox"))[2]
     assert 16 * width / view_w >= 7.5  # labels stay at 7.5 CSS px or more
     assert height > width

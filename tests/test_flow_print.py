@@ -24,7 +24,7 @@ from property_budget import examples
 
 from noticesite import flow
 from noticesite.model import Procedure
-from tests.flow_samples import procedure, step
+from tests.flow_samples import drawable, procedure, step
 
 pytestmark = pytest.mark.unit
 
@@ -37,7 +37,7 @@ LABEL_PT, NOTE_PT = 10.5, 9.0
 
 
 def printed_parts(proc: Procedure) -> list[str]:
-    return flow.render_print_svgs(proc, title=proc.title, width_pt=WIDTH_PT, first_height_pt=FIRST_PT,
+    return flow.render_print_svgs(drawable(proc), title=proc.title, width_pt=WIDTH_PT, first_height_pt=FIRST_PT,
                                   height_pt=HEIGHT_PT)
 
 
@@ -107,7 +107,6 @@ def procedures(draw) -> Procedure:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(procedures())
 def test_every_part_fits_the_text_area_at_reading_size(proc: Procedure):
-    assert [p for p in flow.check_procedure(proc) if p.severity == "error"] == []
     parts = printed_parts(proc)
     seen: list[str] = []
     for i, svg in enumerate(parts):
