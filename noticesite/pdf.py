@@ -304,8 +304,7 @@ class AttachmentContext:
     body: Markup  # intro or text body, prepared for print
     table: PrintTable | None = None
     makeup: Makeup | None = None
-    procedure: Procedure | None = None
-    svg: list[Markup] | None = None  # the flow chart, a part per page; None prints the steps as a list
+    svg: list[Markup] = field(default_factory=list)  # the flow chart, a part per page
     title_lines: list[str] = field(default_factory=list)
 
 
@@ -322,22 +321,16 @@ def _attachment_context(notice: Notice, a: Attachment, face: Face | None = None)
         ctx.table = directory_table(a.data)
         ctx.table.id = f"{a.slug}-table"
     elif isinstance(a.data, Procedure):
-        ctx.procedure = a.data
         ctx.svg = _flow_svgs(a.data, a.title, _first_page_room(ctx))
     return ctx
 
 
-def _flow_svgs(proc: CheckedProcedure, title: str, first_page_pt: float) -> list[Markup] | None:
+def _flow_svgs(proc: CheckedProcedure, title: str, first_page_pt: float) -> list[Markup]:
     """The flow chart from ``noticesite.flow`` at print size (labels 10.5 pt, notes 9 pt, the text
-    area's width), cut into page-sized parts; None while that module is missing. Each part
-    carries its own steps' description as its alternative text; the last carries the
-    procedure's notes ("注：…"), as the template expects."""
-    try:
-        from . import flow  # noqa: PLC0415 (written separately; the list stands in until it exists)
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.flow":
-            raise
-        return None
+    area's width), cut into page-sized parts. Each part carries its own steps' description as its
+    alternative text; the last carries the procedure's notes ("注：…"), as the template expects."""
+    from . import flow  # noqa: PLC0415 (as in loading.py: only for a notice that has a chart)
+
     parts = flow.render_print_svgs(proc, title=title, width_pt=_TEXT_WIDTH_PT, first_height_pt=first_page_pt,
                                    height_pt=_TEXT_HEIGHT_PT)
     return [Markup(_alt_text(svg)) for svg in parts]

@@ -178,9 +178,6 @@ class FlowDrawing:
 
         return render_svg(self.procedure, title=self.title)
 
-    def __bool__(self) -> bool:
-        return True
-
 
 # ---- pages -------------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from property_budget import examples
 from pypdf import PdfReader
 
-import noticesite
 from noticesite import cjktext, pdf
 from noticesite.errors import BuildError
 from noticesite.model import Column, Location
@@ -182,21 +181,9 @@ def test_a_procedure_prints_its_flow_chart_at_print_size():
     svg = re.search(r'<figure class="flow"><svg ([^>]*)>', html)
     # as wide as the text area (156 mm = 442.2 pt), its height in pt: laid out at print size, never scaled
     assert svg and re.search(r'width="442.2pt" height="[\d.]+pt" ', svg[1]) and 'width="100%"' not in svg[1]
-    assert '<div class="body notes">' not in html  # the chart draws the notes itself
-    # ...and does draw them: notes given as the procedure's notes: (as docs/data-format.md shows) print
+    # the chart draws the notes itself: notes given as the procedure's notes: (as docs/data-format.md shows) print
     figure = html[html.index('<figure class="flow">'):html.index("</figure>")]
     assert "注" in figure and pdf_samples.procedure().notes[0][:12] in figure
-
-
-@pytest.mark.unit
-def test_a_procedure_without_the_flow_module_prints_its_steps_as_a_list(monkeypatch):
-    monkeypatch.setitem(sys.modules, "noticesite.flow", None)
-    monkeypatch.delattr(noticesite, "flow", raising=False)
-    html = documents()[4].html
-    assert '<ol class="steps">' in html and "<svg" not in html
-    for step in pdf_samples.procedure().steps:
-        assert step.label in html
-    assert "信息有误：携带本人身份证原件及复印件" in html
 
 
 @pytest.mark.pdf
