@@ -222,9 +222,9 @@ def write_schemas(root: Path) -> int:
     return 0
 
 
-def print_problems(problems: list[Problem], stream=None) -> None:
+def print_problems(problems: list[Problem]) -> None:
     for problem in sorted(problems):
-        print(problem, file=stream or sys.stderr)  # the stream of the moment: a caller may redirect it
+        print(problem, file=sys.stderr)  # the stream of the moment: a caller may redirect it
 
 
 def sort_warnings(root: Path, problems: list[Problem], printed: bool) -> tuple[list[Problem], str]:

@@ -80,7 +80,6 @@ MAIN_EM = 16  # widest line of a main step, in em, when there is a side column
 MAIN_EM_ALONE = 22  # ... when there is none
 SIDE_EM = 13
 LABEL_EM = 7  # branch labels
-MIN_MAIN_W = 12 * FONT + 2 * PAD_X  # so a condition's note has room beside the arrow
 
 
 
@@ -605,14 +604,13 @@ def _tracks(spans: list[tuple[_Node, float, float]], x0: float, step: float) -> 
 # ---- SVG -----------------------------------------------------------------------
 
 
-def render_svg(proc: CheckedProcedure, *, title: str, notes: bool = False) -> str:
+def render_svg(proc: CheckedProcedure, *, title: str) -> str:
     """The procedure as an inline ``<svg>`` string; same input, same bytes.
 
     Step notes are drawn with their steps. The procedure's own notes are left to
-    the page, which lists them under the chart; with ``notes`` they are drawn
-    under the chart as "注：…" too, for a chart that must stand alone.
+    the page, which lists them under the chart (print draws them: render_print_svgs).
     """
-    drawn = proc if notes else dataclasses.replace(proc, notes=[])
+    drawn = dataclasses.replace(proc, notes=[])
     lay = _layout(drawn)
     uid = _uid(drawn, title)
     return _svg(lay, f'class="flow-chart" width="100%" viewBox="0 0 {_n(lay.width)} {_n(lay.height)}"',

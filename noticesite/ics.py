@@ -9,7 +9,7 @@ One stage, one output: this module only reads the model and returns bytes.
 - ``per_group_calendars`` splits the sessions by the value of the schedule's
   first ``text`` column (each college), each group with all the key dates, so
   that a college can subscribe to just its own slot.
-- ``event_calendar`` writes events as an ``.ics`` file.
+- ``vevent_text`` writes an event, ``calendar_file`` an ``.ics`` file of them.
 
 What makes the files behave in calendar clients:
 
@@ -98,18 +98,14 @@ def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
 # ---- writing ---------------------------------------------------------------
 
 
-def event_calendar(events: list[CalendarEvent], *, calendar_name: str) -> bytes:
-    """The ``.ics`` file for ``events``: CRLF lines, folded at 75 octets.
+def calendar_file(vevents: list[str], *, calendar_name: str) -> bytes:
+    """The ``.ics`` file of events written by ``vevent_text`` (a notice's files share its events):
+    CRLF lines, folded at 75 octets.
 
     Written directly rather than through the icalendar package, which is a
     hundred times slower and dominated builds of large archives; the tests
     read every file back with icalendar.
     """
-    return calendar_file([vevent_text(event) for event in events], calendar_name=calendar_name)
-
-
-def calendar_file(vevents: list[str], *, calendar_name: str) -> bytes:
-    """A calendar of events already written by ``vevent_text`` (a notice's files share its events)."""
     name = _text(calendar_name)
     head = (_HEAD + _fold(f"NAME:{name}") + "\r\n"  # RFC 7986
             + _fold(f"X-WR-CALNAME:{name}") + "\r\n"  # the same, for clients before RFC 7986

@@ -203,9 +203,9 @@ def _breakable(chars: list[_Char], units: list[list[int]], k: int) -> bool:
     return first not in CLOSERS and last not in OPENERS
 
 
-def justify_paragraph(inner: str, face: Face, indent: bool = True) -> tuple[str, bool]:
-    """The paragraph's inner HTML with every line but the last set to the full measure, and
-    whether it was broken into lines (a one-line paragraph is returned as it was)."""
+def justify_paragraph(inner: str, face: Face) -> tuple[str, bool]:
+    """The paragraph's inner HTML with every line but the last set to the full measure (the first
+    indented two characters), and whether it was broken into lines (a one-line paragraph is returned as it was)."""
     tokens = [m[0] for m in _TOKEN.finditer(inner)]
     chars: list[_Char] = []
     for at, tok in enumerate(tokens):
@@ -221,7 +221,7 @@ def justify_paragraph(inner: str, face: Face, indent: bool = True) -> tuple[str,
     lines: list[tuple[int, int, float]] = []  # (first unit, end unit, letter-spacing)
     start = 0
     while start < len(units):
-        cap = LINE_PT - (INDENT_PT if indent and not lines else 0)
+        cap = LINE_PT - (INDENT_PT if not lines else 0)
         end, spacing = _line_end(chars, units, widths, counts, start, cap)
         if end >= len(units) and spacing == GRID_SPACING_PT:
             break  # the last line, on the grid and aligned left

@@ -29,7 +29,6 @@ from .spreadsheet import SHEET_TYPES, attachment_rows, to_csv, to_xlsx
 # Files of layouts/ that are templates or their folders, not copied to the site.
 TEMPLATE_SUFFIXES = {".html", ".xml", ".txt", ".j2"}
 TEMPLATE_DIRS = {"partials", "attachments", "print"}
-FEEDS = ("feed.xml", "sitemap.xml")
 FEED_ENTRIES = 50  # the newest notices in the Atom feed
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from noticesite.cjktext import MAX_BALANCED_LINES, text_width, wrap
-from noticesite.flow import FONT_FAMILY, checked, render_svg
+from noticesite.flow import FONT_FAMILY, checked, render_print_svgs, render_svg
 from noticesite.errors import Problem
 from noticesite.model import Procedure
 from tests import flow_samples as fs
@@ -334,16 +334,16 @@ def test_a_broken_procedure_is_not_passed_on_to_be_drawn():
 
 
 @pytest.mark.unit
-def test_procedure_notes_are_left_to_the_page_unless_asked():
+def test_procedure_notes_are_left_to_the_page_on_the_web_and_drawn_in_print():
     proc = fs.example()
     assert "注：" not in render_svg(drawable(proc), title=proc.title)
-    svg = render_svg(drawable(proc), title=proc.title, notes=True)
+    (svg,) = render_print_svgs(drawable(proc), title=proc.title, width_pt=442, first_height_pt=2000, height_pt=2000)
     root = ET.fromstring(svg)
     assert "注：" in svg and proc.notes[0] in root.find(SVG + "desc").text
     notes = root.find(f"{SVG}g[@class='flow-notes']")
     assert "".join(t.text for t in notes.iter(SVG + "tspan")).startswith("注：信息有误的")
     # under the chart, clear of every box
-    top = min(float(t.get("y")) for t in notes.iter(SVG + "tspan")) - 13
+    top = min(float(t.get("y")) for t in notes.iter(SVG + "tspan")) - float(notes.get("font-size"))
     assert all(_bbox(o)[3] < top for o in read(svg).boxes.values())
 
 

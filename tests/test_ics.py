@@ -10,11 +10,12 @@ import pytest
 from noticesite.fields import parse_phone
 from noticesite.ics import (
     CalendarEvent,
-    event_calendar,
+    calendar_file,
     file_stems,
     notice_events,
     notice_stamp,
     per_group_calendars,
+    vevent_text,
 )
 from noticesite.keydates import parse_key_dates
 from yaml_nodes import key_date_nodes
@@ -102,6 +103,11 @@ def make_notice(slots=SLOTS, date: dt.date | None = None, key_dates=KEY_DATES) -
         source=Location("content/x/notice.md", 1, 1),
         key_dates=parsed,
     )
+
+
+def event_calendar(events: list[CalendarEvent], *, calendar_name: str) -> bytes:
+    """The file of these events, written as the build writes one (calendars.py)."""
+    return calendar_file([vevent_text(e) for e in events], calendar_name=calendar_name)
 
 
 def build(notice: Notice | None = None) -> bytes:
