@@ -66,7 +66,7 @@ class Session:
     date: dt.date
     start: dt.time
     end: dt.time
-    values: dict[str, Any]  # column key -> str | int | Phone
+    values: dict[str, str | int | Phone]  # column key -> its value
     place: str  # the value of the "place" column, else the schedule's location
     location: Location
 
