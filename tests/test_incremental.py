@@ -276,6 +276,21 @@ def test_a_cached_notice_is_read_from_disk_only_when_one_of_its_files_is_made(pr
     assert snapshot(project.path("output")) == snapshot(project.path("clean"))
 
 
+def test_an_unchanged_rebuild_reads_no_notice_from_disk(project: Project, monkeypatch):
+    """The ledger stage, the plan and the search index's key of an unchanged site come from the
+    memos kept with the notices' summaries (memos.py): no shard is read, as `build.py build` runs."""
+    from noticesite import cli
+
+    add_second_notice(project)
+    options = BuildOptions(pdf=False, search=True, incremental=True)
+    for _ in range(2):  # the first writes the new notice's ledger, one of its inputs: parsed once more
+        assert cli.run_build(project.root, project.path("output"), options) == 0
+    before = snapshot(project.path("output"))
+    monkeypatch.setattr(NoticeRef, "full", lambda self: pytest.fail(f"{self.slug} was read from its shard"))
+    assert cli.run_build(project.root, project.path("output"), options) == 0
+    assert snapshot(project.path("output")) == before
+
+
 def test_the_cache_keeps_one_shard_per_notice(project: Project):
     add_second_notice(project)
     open_cache_and_build(project)
