@@ -15,12 +15,13 @@ import pickle
 import threading
 import time
 from stat import S_ISLNK
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from functools import partial
 from typing import Any, Callable, Iterable
 
-from .model import Notice
+from .memos import Memos, NoticeMemos
+from .model import Notice, NoticeStandIn
 from .paths import FilePolicy
 
 CACHE_DIR = ".noticesite-cache"
@@ -134,16 +135,18 @@ def installed_distributions(paths: Iterable[str] | None = None) -> list[str]:
 
 @dataclass
 class LoadEntry:
-    """One notice as loaded: the files it was read from (path -> hash), the notice, its problems."""
+    """One notice as loaded: the files it was read from (path -> hash), the notice, its problems,
+    and the memos of the output stages' work on it (kept beside it: see memos.py)."""
 
     inputs: dict[str, str]
     notice: Any  # a model.Notice, or a NoticeRef for a notice kept on disk
     problems: list
+    memos: NoticeMemos = field(default_factory=NoticeMemos)
 
 
 # What a NoticeRef answers without reading its notice: what lists, feeds and the plan need.
 SUMMARY_FIELDS = ("slug", "number", "title", "issuer", "addressees", "date", "year", "source", "inputs",
-                  "key_dates", "derived", "images",
+                  "key_dates", "images",
                   "revisions", "amends", "imprint")  # Notice.updated for the sitemap; amends for the links
 
 
@@ -159,19 +162,20 @@ class AttachmentRef:
         return getattr(self._owner.full().attachments[self.number - 1], name)
 
 
-class NoticeRef:
+class NoticeRef(NoticeStandIn):
     """A notice of the load cache whose details stay on disk until something reads them.
 
-    Lists, feeds and the build plan read only the summary; a page that has to be
-    rendered again reads the whole notice from its shard, once. Everything else
-    behaves as the ``model.Notice`` it stands for.
+    Lists, feeds and the build plan read only the summary (and the summary's memos); a page
+    that has to be rendered again reads the whole notice from its shard, once, with the memos
+    kept there. Everything else behaves as the ``model.Notice`` it stands for.
     """
 
     def __init__(self, summary: dict[str, Any], attachments: list[tuple[int, str, str, str]],
-                 shard: Path | Callable[[], Path]):
+                 shard: Path | Callable[[], Path], memos: NoticeMemos):
         self.__dict__.update(summary)
         self.attachments = [AttachmentRef(self, *a) for a in attachments]
         self._shard, self._full = shard, None  # the shard's path, or how to name it when needed
+        self._memos = memos  # the entry's: the shard's memos join them when the shard is read
 
     @property
     def shard(self) -> Path:
@@ -185,10 +189,9 @@ class NoticeRef:
     def full(self) -> Any:
         if self._full is None:
             with open(self.shard, "rb") as fh:
-                notice = pickle.load(fh)
-            for key, value in notice.derived.items():  # what the shard kept: not for the summary
-                self.derived.setdefault(key, value)
-            notice.derived = self.derived  # one memo of derived values, shared with the summary
+                notice, shard_memos = pickle.load(fh)
+            for key, value in shard_memos.items():  # what the shard kept: not for the summary
+                self._memos.shard.setdefault(key, value)
             self._full = notice
         return self._full
 
@@ -198,18 +201,12 @@ class NoticeRef:
         return getattr(self.full(), name)
 
 
-def full_notice(notice: Any) -> Any:
-    """The model.Notice behind a notice or a NoticeRef."""
-    return notice.full() if isinstance(notice, NoticeRef) else notice
-
-
 # What a worker sends back of a notice kept in its shard: its summary fields, its attachments.
 Summary = tuple[dict[str, Any], list[tuple[int, str, str, str]]]
 
 
 def notice_summary(notice: Any) -> Summary:
     summary = {name: getattr(notice, name) for name in SUMMARY_FIELDS}
-    summary["derived"] = {key: value for key, value in notice.derived.items() if _memo_kind(key) == "summary"}
     return summary, [(a.number, a.title, a.type, a.slug) for a in notice.attachments]
 
 
@@ -217,9 +214,9 @@ class LoadCache:
     """Loaded notices keyed by their notice.md path, valid while every input hashes the same.
 
     The preview keeps one in memory. A build opens the one saved under
-    .noticesite-cache/: an index of every notice's inputs, summary and problems
-    (one small file), and one shard per notice with the whole notice, read only
-    when a page of that notice is rendered again.
+    .noticesite-cache/: an index of every notice's inputs, summary, problems and summary
+    memos (one small file), and one shard per notice with the whole notice and its shard memos,
+    read only when a page of that notice is rendered again.
     """
 
     def __init__(self, folder: Path | None = None, entries: dict[str, LoadEntry] | None = None,
@@ -255,6 +252,11 @@ class LoadCache:
         else:
             self.dirty.discard(key)
 
+    def memos(self) -> Memos:
+        """The memos of the loaded notices, for the stages that build them: what they learn is
+        saved with the cache."""
+        return Memos((entry.notice, entry.memos) for entry in self.entries.values() if entry.notice is not None)
+
     def prune(self, keep: Iterable[str]) -> None:
         keep = set(keep)
         for key in list(self.entries):
@@ -276,11 +278,12 @@ class LoadCache:
             if version == code_version():
                 entries, blobs = {}, {}
                 for key, blob in index.items():
-                    inputs, summary, attachments, problems = pickle.loads(blob)
+                    inputs, summary, attachments, problems, summary_memos = pickle.loads(blob)
                     shard = partial(shard_path, folder, key, inputs)  # named only if it is read
-                    notice = NoticeRef(summary, attachments, shard) if summary else None
-                    entries[key] = LoadEntry(inputs, notice, problems)
-                    blobs[key] = (blob, entries[key], len(summary["derived"]) if summary else 0)
+                    memos = NoticeMemos(summary_memos)
+                    notice = NoticeRef(summary, attachments, shard, memos) if summary else None
+                    entries[key] = LoadEntry(inputs, notice, problems, memos)
+                    blobs[key] = (blob, entries[key], len(summary_memos))
                 cache = cls(folder, entries, Hasher(memo), extras)
                 cache._blobs = blobs
                 return cache
@@ -297,7 +300,7 @@ class LoadCache:
             blob = self._blob_as_read(key, entry)
             if blob is None:
                 summary, attachments = notice_summary(entry.notice) if entry.notice is not None else (None, None)
-                blob = pickle.dumps((entry.inputs, summary, attachments, entry.problems),
+                blob = pickle.dumps((entry.inputs, summary, attachments, entry.problems, entry.memos.summary),
                                     protocol=pickle.HIGHEST_PROTOCOL)
                 changed = True
             index[key] = blob
@@ -307,7 +310,7 @@ class LoadCache:
         for key in sorted(self.dirty):
             notice = self.entries[key].notice if key in self.entries else None
             if notice is not None and not isinstance(notice, NoticeRef):
-                write_shard(shard_path(folder, key, self.entries[key].inputs), notice)
+                write_shard(shard_path(folder, key, self.entries[key].inputs), notice, self.entries[key].memos)
         self.dirty.clear()
         write_atomic(folder / "index.pickle",
                       pickle.dumps((code_version(), index, self.hasher.settled(), self.extras),
@@ -321,9 +324,9 @@ class LoadCache:
 
     def _blob_as_read(self, key: str, entry: LoadEntry) -> bytes | None:
         """The entry's pickle as the index held it, if the entry is still that one and its
-        notice has learned no derived value since."""
-        blob, opened, derived = self._blobs.get(key, (None, None, 0))
-        if blob is None or opened is not entry or _summary_memos(entry.notice) != derived:
+        notice has learned no summary memo since."""
+        blob, opened, memos = self._blobs.get(key, (None, None, 0))
+        if blob is None or opened is not entry or len(entry.memos.summary) != memos:
             return None
         return blob
 
@@ -335,27 +338,9 @@ def shard_path(folder: Path, key: str, inputs: dict[str, str]) -> Path:
     return folder / "notices" / f"{name}.pickle"
 
 
-def _summary_memos(notice: Any) -> int:
-    return sum(1 for key in notice.derived if _memo_kind(key) == "summary") if notice is not None else 0
-
-
-def _memo_kind(key: object) -> str:
-    """Where a derived value is kept: with the notice's summary (read by every build), in its
-    shard ("shard": large, and needed only where the notice is read whole), or nowhere
-    ("transient": worth keeping only while the process lives)."""
-    if isinstance(key, tuple) and key[0] in ("shard", "transient"):
-        return key[0]
-    return "summary"
-
-
-def write_shard(path: Path, notice: Any) -> None:
-    """The whole notice with its "shard" memos (the others travel with the summary)."""
-    derived = notice.derived
-    notice.derived = {key: value for key, value in derived.items() if _memo_kind(key) == "shard"}
-    try:
-        data = pickle.dumps(notice, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        notice.derived = derived
+def write_shard(path: Path, notice: Notice, memos: NoticeMemos) -> None:
+    """The whole notice with its shard memos (the others travel with the summary)."""
+    data = pickle.dumps((notice, memos.shard), protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, data)
 

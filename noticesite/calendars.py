@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 from . import ledger
-from .cache import full_notice
 from .ics import CalendarEvent, calendar_file, notice_events, per_group_calendars, schedules, vevent_text
 from .ledger import Ledger
-from .model import Notice, SiteConfig
-
-# The notice's calendar ledger as loaded (loading.py): kept in its shard of the load cache,
-# whose key covers the ledger file (it is one of the notice's inputs).
-LEDGER_MEMO = ("shard", "calendar ledger")
+from .memos import NoticeMemos
+from .model import Notice, SiteConfig, whole
 
 
 @dataclass
@@ -65,57 +60,54 @@ def notice_url(config: SiteConfig, notice: Notice) -> str:
     return f"{config.base_url}{notice.slug}/"
 
 
-def notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
+def notice_calendars(config: SiteConfig, notice: Notice, memos: NoticeMemos) -> NoticeCalendars:
     """Worked out once per notice: the loading worker works it out for the plan, and the load
-    cache keeps it in the notice's shard (a "shard" memo), where the pages and files read it."""
-    key = ("shard", "calendars", config.base_url)
-    if key not in notice.derived:
-        notice.derived[key] = _notice_calendars(config, notice)
-    return notice.derived[key]
+    cache keeps it with the notice's shard (a shard memo), where the pages and files read it."""
+    key = ("calendars", config.base_url)
+    notice = whole(notice)  # a notice of the load cache is read whole first: its shard brings the memo
+    if key not in memos.shard:
+        memos.shard[key] = _notice_calendars(config, notice)
+    return memos.shard[key]
 
 
-def loaded_ledger(notice: Any) -> Ledger:
-    """The notice's calendar ledger as read from data/<slug>/ (empty without one)."""
-    return full_notice(notice).derived.get(LEDGER_MEMO, {})
-
-
-def ledger_settled(config: SiteConfig, notice: Notice) -> bool:
+def ledger_settled(config: SiteConfig, notice: Notice, memos: NoticeMemos) -> bool:
     """Whether the notice's ledger already says what this build would publish (the usual case:
-    nothing to stamp, nothing to write). Kept with the cached notice's summary, so that an
-    unchanged notice is not read whole to tell."""
+    nothing to stamp, nothing to write). Kept with the cached notice's summary (a summary memo),
+    so that an unchanged notice is not read whole to tell."""
     key = ("calendar ledger settled", config.base_url)
-    if key not in notice.derived:
-        notice.derived[key] = ledger.is_settled(loaded_ledger(notice), _live(notice_calendars(config, notice)))
-    return notice.derived[key]
+    if key not in memos.summary:
+        calendars = notice_calendars(config, notice, memos)
+        memos.summary[key] = ledger.is_settled(whole(notice).calendar_ledger, _live(calendars))
+    return memos.summary[key]
 
 
-def updated_ledger(config: SiteConfig, notice: Notice, now: dt.datetime) -> Ledger:
+def updated_ledger(config: SiteConfig, notice: Notice, memos: NoticeMemos, now: dt.datetime) -> Ledger:
     """The notice's ledger once this build's events are published at ``now``."""
-    return ledger.updated(loaded_ledger(notice), _live(notice_calendars(config, notice)), now)
+    calendars = notice_calendars(config, notice, memos)
+    return ledger.updated(whole(notice).calendar_ledger, _live(calendars), now)
 
 
 def _live(calendars: NoticeCalendars) -> list[tuple[CalendarEvent, str]]:
     return [(calendars.events[uid], own) for uid, own in calendars.own_file.items()]
 
 
-def calendar_paths(config: SiteConfig, notice: Notice) -> list[str]:
+def calendar_paths(config: SiteConfig, notice: Notice, memos: NoticeMemos) -> list[str]:
     """The notice's calendar files: what the build plan needs, kept with the cached notice's summary."""
     key = ("calendar_paths", config.base_url)
-    if key not in notice.derived:
-        notice.derived[key] = [file.path for file in notice_calendars(config, notice).files]
-    return notice.derived[key]
+    if key not in memos.summary:
+        memos.summary[key] = [file.path for file in notice_calendars(config, notice, memos).files]
+    return memos.summary[key]
 
 
 def _notice_calendars(config: SiteConfig, notice: Notice) -> NoticeCalendars:
     """``all.ics`` with every event; a file per key date; a file per group of a schedule (each
     college) with its sessions and every key date. A session's time links to its group's file,
-    or to ``all.ics`` when its schedule names no groups."""
-    notice = full_notice(notice)
+    or to ``all.ics`` when its schedule names no groups. ``notice``: a whole one."""
     host = urlsplit(config.base_url).hostname or "localhost"
     events = notice_events(notice, host, notice_url(config, notice))
     result = NoticeCalendars(events={event.uid: event for event in events},
                              own_file={event.uid: "" for event in events})
-    cancelled = {uid: entry for uid, entry in loaded_ledger(notice).items() if uid not in result.events}
+    cancelled = {uid: entry for uid, entry in notice.calendar_ledger.items() if uid not in result.events}
     if not events and not cancelled:
         return result
     folder = f"{notice.slug}/calendar"

@@ -278,7 +278,7 @@ def check(root: Path) -> int:
     with contextlib.suppress(OSError):  # a read-only project can still be checked
         cache.save(root)
     if site is not None:  # what the build checks beyond loading: templates, print fonts
-        problems.extend(verify(site))
+        problems.extend(verify(site, memos=cache.memos()))
         if problems.errors:
             site = None
     shown, warnings = sort_warnings(root, problems, printed=site is not None)
@@ -286,7 +286,7 @@ def check(root: Path) -> int:
     if site is None:
         print(f"check failed: {len(problems.errors)} error(s), {warnings}", file=sys.stderr)
         return EXIT_PROBLEMS
-    for path in stale_ledgers(site):  # not a problem: the build's own file, behind the data
+    for path in stale_ledgers(site, cache.memos()):  # not a problem: the build's own file, behind the data
         print(f"note: {path}: calendar events changed since it was written; the next build records "
               "them there (commit it then)", file=sys.stderr)
     print(f"checked {len(site.notices)} notice(s): no errors, {warnings}")
@@ -324,7 +324,7 @@ def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: Outp
         print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        report = build(site, out_dir, options, cache.hasher, scan=scan)
+        report = build(site, out_dir, options, cache.hasher, scan=scan, memos=cache.memos())
     except BuildError as exc:
         print_problems(sort_warnings(root, [*problems, *exc.problems], printed=False)[0])
         print(f"build failed; {out_dir}: {exc.partly_written or 'left as it was'}", file=sys.stderr)

@@ -21,7 +21,7 @@ import datetime as dt
 import os
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -31,6 +31,7 @@ from .cache import digest
 from .errors import Problems
 from .fields import Field, record, text
 from .ics import CalendarEvent
+from .model import LedgerEntry
 from .yamlio import Node
 
 LEDGER_NAME = "calendar-ledger.yaml"
@@ -43,20 +44,8 @@ HEADER = """\
 """
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the calendar files last published of one event."""
-
-    sequence: int
-    last_modified: dt.datetime  # aware, UTC, whole seconds
-    hash: str  # content_hash of the event as published
-    summary: str
-    start: dt.date | dt.datetime  # a date (all day) or a naive wall-clock time in Asia/Shanghai
-    end: dt.date | dt.datetime | None
-    location: str
-    file: str = ""  # its own calendar file besides all.ics: forms.ics, group-政法学院.ics; "" none
-    cancelled: bool = False
-
+# What the calendar files last published of one event: model data, read with the notice.
+Entry = LedgerEntry
 
 Ledger = dict[str, Entry]  # by UID
 

@@ -15,10 +15,10 @@ from typing import cast
 
 from . import amendments, paths, schema, yamlio
 from .cache import Hasher, LoadCache, LoadEntry, NoticeRef, Summary, notice_summary, shard_path, write_shard
-from .calendars import LEDGER_MEMO
 from .children import even_slices, in_forked_slices
 from .errors import Problem, Problems
 from .ledger import Ledger, ledger_path, load_ledger
+from .memos import NoticeMemos
 from .model import CheckedProcedure, Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
 from .outputs import derive
 from .yamlio import Node
@@ -234,19 +234,21 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
     With a cache folder, a worker writes each notice to its shard itself and sends back only
     its summary: the notices then need not be pickled through the pool and read back here.
     """
-    def load_slice(paths: list[Path]) -> list[tuple[str, dict[str, str], Notice | Summary | None, list[Problem]]]:
+    Sent = tuple[str, dict[str, str], Notice | Summary | None, list[Problem], NoticeMemos]
+
+    def load_slice(paths: list[Path]) -> list[Sent]:
         data, hasher = _DataFiles(project, Problems()), Hasher()
-        done: list[tuple[str, dict[str, str], Notice | Summary | None, list[Problem]]] = []
+        done: list[Sent] = []
         for path in paths:
             shown = project.shown(path)
             entry = _load_notice(project, path, data, hasher)
-            notice = entry.notice
+            notice, memos = entry.notice, entry.memos
             if notice is not None and shards is not None:
                 if config is not None:
-                    derive(config, notice)  # the plan's work on the notice, kept with its summary
-                write_shard(shard_path(shards, shown, entry.inputs), notice)
-                notice = notice_summary(notice)
-            done.append((shown, entry.inputs, notice, entry.problems))
+                    derive(config, notice, memos)  # the plan's work on the notice, kept beside it
+                write_shard(shard_path(shards, shown, entry.inputs), notice, memos)
+                notice, memos = notice_summary(notice), NoticeMemos(memos.summary)  # the shard keeps the rest
+            done.append((shown, entry.inputs, notice, entry.problems, memos))
         return done
 
     entries = {}
@@ -254,14 +256,14 @@ def _load_in_parallel(project: Project, todo: list[Path], workers: int, config: 
     # (by its notices, or by the machine) does not leave the others idle at the end. Each
     # slice reads the shared data files once: a few files, against hundreds of notices.
     for part in in_forked_slices(load_slice, even_slices(todo, 8 * workers), workers):
-        for shown, inputs, sent, problems in part:
+        for shown, inputs, sent, problems, memos in part:
             notice: Notice | NoticeRef | None
             if isinstance(sent, tuple):  # (summary, attachments): the notice is in its shard
                 assert shards is not None  # summaries are sent back only when there are shards
-                notice = NoticeRef(*sent, shard_path(shards, shown, inputs))
+                notice = NoticeRef(*sent, shard_path(shards, shown, inputs), memos)
             else:
                 notice = sent
-            entries[shown] = LoadEntry(inputs, notice, problems)
+            entries[shown] = LoadEntry(inputs, notice, problems, memos)
     return entries
 
 
@@ -295,7 +297,7 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
         problems.error(Location(project.shown(path)), f"too large or too deeply nested to read ({type(exc).__name__})")
         notice = None
     if notice is not None:
-        notice.derived[LEDGER_MEMO] = _read_ledger(project, notice.slug, data.reading[-1], problems)
+        notice.calendar_ledger = _read_ledger(project, notice.slug, data.reading[-1], problems)
     files = data.reading.pop()
     inputs = {project.shown(f): hasher.input(f, project.policy) for f in sorted(files)}
     if notice is not None:

@@ -66,7 +66,7 @@ class Session:
     date: dt.date
     start: dt.time
     end: dt.time
-    values: dict[str, Any]  # column key -> str | int | Phone
+    values: dict[str, str | int | Phone]  # column key -> its value
     place: str  # the value of the "place" column, else the schedule's location
     location: Location
 
@@ -250,6 +250,21 @@ class Imprint:
     cc: tuple[str, ...]  # 抄送机关, in order
 
 
+@dataclass(frozen=True)
+class LedgerEntry:
+    """What the calendar files last published of one event (ledger.py)."""
+
+    sequence: int
+    last_modified: dt.datetime  # aware, UTC, whole seconds
+    hash: str  # content_hash of the event as published
+    summary: str
+    start: dt.date | dt.datetime  # a date (all day) or a naive wall-clock time in Asia/Shanghai
+    end: dt.date | dt.datetime | None
+    location: str
+    file: str = ""  # its own calendar file besides all.ics: forms.ics, group-政法学院.ics; "" none
+    cancelled: bool = False
+
+
 @dataclass
 class Notice:
     slug: str  # URL segment, e.g. 2012-104
@@ -265,12 +280,13 @@ class Notice:
     source: Location
     key_dates: list[KeyDate] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)  # every file it was read from -> content hash
-    derived: dict = field(default_factory=dict)  # outputs' work worth keeping with the load cache
     images: list[str] = field(default_factory=list)  # files of its folder its bodies show, e.g. photo.png
     revisions: list[Revision] = field(default_factory=list)  # newest first
     amends: list[Amendment] = field(default_factory=list)  # the notices of the site it corrects or supplements
     imprint: Imprint | None = None
     summary: str = ""  # a declared one-sentence summary, for link previews ("" when none)
+    # what its calendar files last published, by event UID: data/<slug>/calendar-ledger.yaml (ledger.py)
+    calendar_ledger: dict[str, LedgerEntry] = field(default_factory=dict)
 
     @property
     def sort_key(self) -> tuple:
@@ -288,6 +304,20 @@ class Notice:
     def description(self) -> str:
         """For link previews: the declared summary, else the body's first sentence."""
         return self.summary or first_sentence(self.body_text)
+
+
+class NoticeStandIn:
+    """What stands for a Notice without holding all of it (the load cache's NoticeRef, which keeps
+    the rest on disk): it answers every attribute as the Notice does, and ``full()`` is the
+    Notice itself. Its type is named here so that a stage can tell one without knowing the cache."""
+
+    def full(self) -> Notice:
+        raise NotImplementedError
+
+
+def whole(notice: Any) -> Notice:
+    """The Notice itself, whether ``notice`` is one or stands for one (read whole, once)."""
+    return notice.full() if isinstance(notice, NoticeStandIn) else notice
 
 
 def last_declared_date(notice: Any) -> dt.date | None:

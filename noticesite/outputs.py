@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     import jinja2
 
-from .cache import Hasher, NoticeRef, code_version, digest, full_notice
-from .calendars import calendar_paths, ledger_settled, loaded_ledger, notice_calendars
+from .cache import Hasher, code_version, digest
+from .calendars import calendar_paths, ledger_settled, notice_calendars
 from .errors import BuildError, Problem
 from .ledger import Ledger
+from .memos import Memos, NoticeMemos
 from .paths import FilePolicy
-from .model import Notice, Site, SiteConfig
+from .model import Notice, NoticeStandIn, Site, SiteConfig, whole
 from .render import feed_notices, listed_pages, page_values, render_page, site_pages, summaries
 from .spreadsheet import SHEET_TYPES, attachment_rows, to_csv, to_xlsx
 
@@ -77,30 +78,31 @@ class TemplateKeys:
         return _REFERENCES[key]
 
 
-def fingerprint(value: Any) -> Any:
+def fingerprint(value: Any, memos: Memos | None = None) -> Any:
     """A stand-in for a value handed to a template, made of strings and numbers: equal
     fingerprints mean equal values. Keys are made from the fingerprint of *everything* a template
     is handed (page_values), so no key lists fields by hand. A whole notice stands for the files it
-    was read from (its recorded inputs); a summary, a config or any other record for all its
-    fields. A value of a type not known here is an error, not a silent gap in a key."""
+    was read from (its recorded inputs: its key, from ``memos`` when given); a summary, a config or
+    any other record for all its fields. A value of a type not known here is an error, not a
+    silent gap in a key."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     names = _FIELD_NAMES.get(type(value))
     if names is not None:  # a record type met before (below): thousands of summaries and dates a build
-        return [type(value).__name__] + [fingerprint(getattr(value, name)) for name in names]
+        return [type(value).__name__] + [fingerprint(getattr(value, name), memos) for name in names]
     if isinstance(value, (list, tuple)):
-        return [fingerprint(v) for v in value]
+        return [fingerprint(v, memos) for v in value]
     if isinstance(value, dict):
-        return [[str(k), fingerprint(v)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
-    if isinstance(value, (Notice, NoticeRef)):
-        return ["notice", notice_key(value)]
+        return [[str(k), fingerprint(v, memos)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+    if isinstance(value, (Notice, NoticeStandIn)):
+        return ["notice", notice_key(value, memos.of(value) if memos is not None else NoticeMemos())]
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if hasattr(value, "fingerprint"):
         return value.fingerprint()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-        return [type(value).__name__] + [fingerprint(getattr(value, name)) for name in names]
+        return [type(value).__name__] + [fingerprint(getattr(value, name), memos) for name in names]
     raise TypeError(f"no fingerprint for a {type(value).__name__} handed to a template")
 
 
@@ -112,18 +114,19 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _REFERENCES: dict[tuple[str, str], list[str | None]] = {}
 
 
-def notice_key(notice: Notice | NoticeRef) -> str:
-    if "key" not in notice.derived:
-        notice.derived["key"] = digest(notice.slug, notice.inputs)
-    return notice.derived["key"]
+def notice_key(notice: Any, memos: NoticeMemos) -> str:
+    """The notice (a Notice or what stands for one) as the files it was read from: a summary memo."""
+    if "key" not in memos.summary:
+        memos.summary["key"] = digest(notice.slug, notice.inputs)
+    return memos.summary["key"]
 
 
-def derive(config: SiteConfig, notice: Notice) -> None:
-    """What the plan works out from a notice alone, done ahead (by a loading worker) and kept in
-    the notice's ``derived`` memo, which the load cache keeps with the notice's summary."""
-    notice_key(notice)
-    calendar_paths(config, notice)
-    ledger_settled(config, notice)
+def derive(config: SiteConfig, notice: Notice, memos: NoticeMemos) -> None:
+    """What the plan works out from a notice alone, done ahead (by a loading worker) into the
+    notice's memos, which the load cache keeps beside it (its summary's, its shard's)."""
+    notice_key(notice, memos)
+    calendar_paths(config, notice, memos)
+    ledger_settled(config, notice, memos)
 
 
 def set_template_references(memo: dict) -> None:
@@ -137,16 +140,18 @@ def template_references() -> dict:
 
 def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
          pdf_links: dict[str, tuple[str, int | None]], pdf_files: Sequence[tuple[str, str, Path]] = (),
-         ledgers: dict[str, Ledger] | None = None) -> list[Output]:
+         ledgers: dict[str, Ledger] | None = None, memos: Memos | None = None) -> list[Output]:
     """Every file of the site: pages, feeds, calendars, the PDFs printed into the cache
     (``pdf_files``: name, input hash, cached file) and the assets of layouts/. ``ledgers``: the
     calendar ledger of each notice whose events changed since its ledger file (by slug), as this
-    build leaves it; the others' ledger files say what their calendars publish."""
+    build leaves it; the others' ledger files say what their calendars publish. ``memos``: those
+    of the site's notices as loaded (memos.py); without them, worked out here."""
     templates = TemplateKeys(env, layouts, hasher)
     base = digest(code_version())
     ledgers = ledgers or {}
-    calendars = {n.slug: _CalendarsOnce(site.config, n, ledgers.get(n.slug)) for n in site.notices}
-    sheets = {n.slug: _SheetsOnce(n) for n in site.notices}
+    memos = memos if memos is not None else Memos()
+    calendars = {n.slug: _CalendarsOnce(site.config, n, memos.of(n), ledgers.get(n.slug)) for n in site.notices}
+    sheets = {n.slug: _SheetsOnce(n, memos.of(n)) for n in site.notices}
     outputs: list[Output] = []
     pdfs_of: dict[str, dict[str, tuple[str, int | None]]] = {}  # notice slug -> its PDF links, which its pages show
     for path, link in pdf_links.items():
@@ -163,7 +168,7 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
                 notice_extras[notice.slug] = (extras, fingerprint(extras))
             extra = notice_extras[notice.slug][0]
         values = page_values(site.config, page, extra)
-        shown = fingerprint(page_values(site.config, page)) + [notice_extras[notice.slug][1] if notice else None]
+        shown = fingerprint(page_values(site.config, page), memos) + [notice_extras[notice.slug][1] if notice else None]
         key = digest(base, templates.key(page.template), shown)
         outputs.append(Output(page.path, key, _page_maker(env, page.template, values)))
     feeds: dict[str, dict[str, Any]] = {
@@ -172,14 +177,14 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
                         "listings": listed_pages(pages)}}  # and every other page to index
     for name, given in feeds.items():
         values = {"config": site.config, **given}
-        outputs.append(Output(name, digest(base, templates.key(name), fingerprint(values)),
+        outputs.append(Output(name, digest(base, templates.key(name), fingerprint(values, memos)),
                               _feed_maker(env, name, values)))
     for notice in site.notices:
         once = calendars[notice.slug]
         # one for all its files (the manifest tells them apart by path); the ledger's file is one
         # of the notice's inputs, and a ledger this build updated is in the key as it leaves it
         key = digest(base, fingerprint(once), once.ledger_fingerprint())
-        for path in calendar_paths(site.config, notice):  # known without reading a cached notice
+        for path in calendar_paths(site.config, notice, once.memos):  # known without reading a cached notice
             outputs.append(Output(path, key, functools.partial(once.file, path)))
     for notice in site.notices:
         made = sheets[notice.slug]
@@ -197,27 +202,27 @@ class _CalendarsOnce:
     """A notice's calendar files and events, worked out at most once, and only if a page that
     links to them or one of the files is made."""
 
-    def __init__(self, config: SiteConfig, notice: Notice, ledger: Ledger | None = None):
-        self.config, self.notice = config, notice
+    def __init__(self, config: SiteConfig, notice: Notice, memos: NoticeMemos, ledger: Ledger | None = None):
+        self.config, self.notice, self.memos = config, notice, memos
         self.ledger = ledger  # as this build updated it; None: as the notice's ledger file says
         self._files: dict | None = None
         self._vevents: dict[str, str] | None = None
 
     def fingerprint(self) -> Any:  # which files and links: from the config and the notice alone
-        return [fingerprint(self.config), notice_key(self.notice)]
+        return [fingerprint(self.config), notice_key(self.notice, self.memos)]
 
     def ledger_fingerprint(self) -> Any:
         """What the files' stamps come from beyond the notice's inputs (None: nothing)."""
         return None if self.ledger is None else fingerprint(self.ledger)
 
     def calendars(self):
-        return notice_calendars(self.config, full_notice(self.notice))
+        return notice_calendars(self.config, self.notice, self.memos)
 
     def file(self, path: str) -> bytes:
         calendars = self.calendars()
         if self._files is None or self._vevents is None:
             self._files = {f.path: f for f in calendars.files}
-            entries = self.ledger if self.ledger is not None else loaded_ledger(self.notice)
+            entries = self.ledger if self.ledger is not None else whole(self.notice).calendar_ledger
             self._vevents = calendars.vevents(entries)
         return self._files[path].render(self._vevents)
 
@@ -242,12 +247,12 @@ class _SheetsOnce:
     when a page that shows their sizes or one of the files is made: planning a build of a large
     archive reads no notice and makes no workbook."""
 
-    def __init__(self, notice: Notice):
-        self.notice = notice
+    def __init__(self, notice: Notice, memos: NoticeMemos):
+        self.notice, self.memos = notice, memos
         self._made: dict[int, dict[str, bytes]] = {}  # attachment number -> suffix -> bytes
 
     def fingerprint(self) -> Any:  # the tables are made from the notice alone (and the code)
-        return ["sheets", notice_key(self.notice)]
+        return ["sheets", notice_key(self.notice, self.memos)]
 
     def paths(self) -> list[str]:
         """Known from the notice's summary: the attachments' types and slugs."""
@@ -272,7 +277,7 @@ class _SheetsOnce:
 
     def _make(self, number: int) -> dict[str, bytes]:
         if number not in self._made:
-            attachment = full_notice(self.notice).attachments[number - 1]
+            attachment = whole(self.notice).attachments[number - 1]
             rows = attachment_rows(attachment)
             self._made[number] = {"xlsx": to_xlsx(rows, f"附件{attachment.number} {attachment.title}"),
                                   "csv": to_csv(rows)}
@@ -285,14 +290,14 @@ def _page_maker(env: jinja2.Environment, template: str, values: dict) -> Callabl
         if "calendars" in made:
             made["calendars"] = made["calendars"].calendars()
         if made.get("notice") is not None:
-            made["notice"] = full_notice(made["notice"])  # read from the load cache only when made
+            made["notice"] = whole(made["notice"])  # read from the load cache only when made
         return render_page(env, made, template).encode("utf-8")
     return make
 
 
 def _feed_maker(env: jinja2.Environment, name: str, values: dict) -> Callable[[], bytes]:
     def make() -> bytes:
-        made = dict(values, notices=[full_notice(n) if isinstance(n, NoticeRef) else n for n in values["notices"]])
+        made = dict(values, notices=[whole(n) for n in values["notices"]])
         return env.get_template(name).render(made).encode("utf-8")
     return make
 

@@ -230,10 +230,9 @@ def _load_session(node: Node, index: int, columns: list[Column], session_fields:
         problems.error(rec["end"].loc,
                        f"{what}: ends at {end:%H:%M}, which is not after its start at {start:%H:%M}")
         end = None
-    values: dict[str, object] = {}
-    for column in columns:
-        values[column.key] = _cell(rec.get(column.key), column, f"{what}: {column.key}", problems)
-    if day is None or start is None or end is None or None in values.values():
+    cells = {column.key: _cell(rec.get(column.key), column, f"{what}: {column.key}", problems) for column in columns}
+    values = {key: cell for key, cell in cells.items() if cell is not None}
+    if day is None or start is None or end is None or len(values) < len(cells):
         return None
     places = [str(values[c.key]) for c in columns if c.type == "place"]
     own = f.text(rec.get("location"), f"{what}: location", problems, required=False)
@@ -241,7 +240,7 @@ def _load_session(node: Node, index: int, columns: list[Column], session_fields:
     return Session(day, start, end, values, place, node.loc)
 
 
-def _cell(node: Node | None, column: Column, what: str, problems: Problems) -> object:
+def _cell(node: Node | None, column: Column, what: str, problems: Problems) -> str | int | Phone | None:
     if column.type == "count":
         return f.count(node, what, problems)
     if column.type == "phone":

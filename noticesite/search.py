@@ -49,6 +49,7 @@ from urllib.parse import quote
 from .cache import digest, write_atomic
 from .children import even_slices, in_forked_slices
 from .errors import BuildError, Problem
+from .memos import Memos, NoticeMemos
 from .model import Makeup, Notice, Site
 
 INDEX_DIR = "pagefind"
@@ -81,13 +82,13 @@ def office_records_of(notice: Notice) -> list[Record]:
     return records
 
 
-def _notice_records_key(notice: Notice) -> str:
+def _notice_records_key(notice: Notice, memos: NoticeMemos) -> str:
     """What ``office_records_of`` gives for the notice, as a hash: worked out once and kept in the
-    notice's memo (which the load cache keeps), so an unchanged notice is not read again."""
-    key = ("search_records",)
-    if key not in notice.derived:
-        notice.derived[key] = digest([r.__dict__ for r in office_records_of(notice)])
-    return notice.derived[key]
+    notice's summary memos (which the load cache keeps), so an unchanged notice is not read again."""
+    key = "search_records"
+    if key not in memos.summary:
+        memos.summary[key] = digest([r.__dict__ for r in office_records_of(notice)])
+    return memos.summary[key]
 
 
 BUNDLES_FILE = "bundles.json"
@@ -116,14 +117,18 @@ class Bundle:
     pdf_records: tuple[Record, ...]
     key: str
     pages: tuple[str, ...] = ()  # the HTML pages of its notices, from the site's root
+    records_keys: tuple[str, ...] = ()  # the hash of each notice's records, from its memos
 
     def records(self) -> list[Record]:
         """Its records, gathered only when it is indexed (an unchanged notice is then not read)."""
         return [r for n in self.notices for r in office_records_of(n)] + list(self.pdf_records)
 
 
-def bundles(site: Site, html_keys: dict[str, str], pdf_records: list[Record]) -> list[Bundle]:
-    """The site's one bundle (none without a notice), keyed by its pages and records."""
+def bundles(site: Site, html_keys: dict[str, str], pdf_records: list[Record],
+            memos: Memos | None = None) -> list[Bundle]:
+    """The site's one bundle (none without a notice), keyed by its pages and records (``memos``:
+    those of the site's notices as loaded, memos.py)."""
+    memos = memos if memos is not None else Memos()
     if not site.notices:
         return []
     pages: dict[str, list[tuple[str, str]]] = {}
@@ -133,10 +138,11 @@ def bundles(site: Site, html_keys: dict[str, str], pdf_records: list[Record]) ->
     for record in pdf_records:
         pdfs.setdefault(record.url.split("/", 1)[0], []).append(record)
     notices = sorted(site.notices, key=lambda n: n.sort_key, reverse=True)
-    key = digest([(n.slug, n.sort_key[0].isoformat(), sorted(pages.get(n.slug, [])), _notice_records_key(n),
-                   [r.__dict__ for r in pdfs.get(n.slug, [])]) for n in notices])
+    records_keys = tuple(_notice_records_key(n, memos.of(n)) for n in notices)
+    key = digest([(n.slug, n.sort_key[0].isoformat(), sorted(pages.get(n.slug, [])), records_key,
+                   [r.__dict__ for r in pdfs.get(n.slug, [])]) for n, records_key in zip(notices, records_keys)])
     return [Bundle(SITE_BUNDLE, tuple(notices), tuple(r for n in notices for r in pdfs.get(n.slug, [])), key,
-                   tuple(sorted(path for n in notices for path, _ in pages.get(n.slug, []))))]
+                   tuple(sorted(path for n in notices for path, _ in pages.get(n.slug, []))), records_keys)]
 
 
 def index_key(parts: list[Bundle]) -> str:
@@ -169,8 +175,7 @@ def write_index(folder: Path, parts: list[Bundle], previous: Path | None, worker
     for bundle in parts:
         pages, pages_key = stage_pages(folder, bundle, workers)
         # the records by their memoized key: an unchanged notice's directory is then not read
-        staged_keys[bundle.name] = key = digest(_WORDS, pages_key,
-                                                [_notice_records_key(n) for n in bundle.notices],
+        staged_keys[bundle.name] = key = digest(_WORDS, pages_key, list(bundle.records_keys),
                                                 [r.__dict__ for r in bundle.pdf_records])
         count = recorded.get("pages", {}).get(bundle.name)
         if (old is not None and recorded.get("staged", {}).get(bundle.name) == key and isinstance(count, int)

@@ -259,7 +259,7 @@ class Preview:
                     generation = self.generation
                     pdfs = self._pages_first_pdfs(site) if self.print_later else None
                     report = self.last_report = build(site, self.folder, self.options, self.cache.hasher,
-                                                      self.env, pdfs=pdfs)
+                                                      self.env, pdfs=pdfs, memos=self.cache.memos())
                 print(f"rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr)
                 self.reload()
                 if self.print_later:  # the search index after the PDFs: it holds their texts
@@ -286,7 +286,8 @@ class Preview:
         layouts = self.root / "layouts"
         base = digest(code_version(), fingerprint(site.config),
                       [(p.relative_to(layouts).as_posix(), hasher.file(p)) for p in layout_files(layouts)])
-        return {n.slug: digest(base, notice_key(n)) for n in site.notices}
+        memos = self.cache.memos()  # those of a newer load are not this site's: Memos.of tells
+        return {n.slug: digest(base, notice_key(n, memos.of(n))) for n in site.notices}
 
     def _pages_first_pdfs(self, site: Site) -> RenderReport:
         """The PDFs of the pages-first release: those that landed for inputs as they are now,
@@ -329,7 +330,8 @@ class Preview:
         try:
             if isinstance(printed, BuildError):
                 raise printed
-            report = build(site, self.folder, self.options, self.cache.hasher, self.env, pdfs=printed)
+            report = build(site, self.folder, self.options, self.cache.hasher, self.env, pdfs=printed,
+                           memos=self.cache.memos())
         except BuildError as exc:
             for p in exc.problems:
                 print(p, file=sys.stderr)

@@ -24,6 +24,7 @@ from .errors import BuildError, Problem
 from .ledger import LEDGER_NAME, Ledger, clock, ledger_path, write_ledger
 from .loading import Project
 from .loading import load as load  # the API's other half, beside build
+from .memos import Memos
 from .model import Site
 from .printed import RenderReport
 from .output_folder import (OutputScan, Releases, discard, link_unchanged, move_in, open_in_place, output_path,
@@ -76,7 +77,8 @@ class BuildReport:
 @dataclass(frozen=True)
 class BuildContext:
     """What every stage may read, and none writes: the project, the template environment, the
-    options, the cache folder, the file hasher, the output folder being replaced (if any)."""
+    options, the cache folder, the file hasher, the output folder being replaced (if any), the
+    memos of the site's notices (memos.py: the stages add to them, never change them)."""
 
     project: Project
     env: Any  # a jinja2.Environment, or the LazyEnvironment that makes one when a template is read
@@ -84,6 +86,7 @@ class BuildContext:
     cache: Path
     hasher: Hasher
     previous: Path | None
+    memos: Memos = field(default_factory=Memos)
 
 
 NO_PDFS = RenderReport()  # the PDF stage's value when no PDF is printed (never changed)
@@ -93,7 +96,8 @@ _PARALLEL_THRESHOLD = 200
 
 
 def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher: Hasher | None = None,
-          env=None, scan: "OutputScan | None" = None, pdfs: RenderReport | None = None) -> BuildReport:
+          env=None, scan: "OutputScan | None" = None, pdfs: RenderReport | None = None,
+          memos: Memos | None = None) -> BuildReport:
     """Write the whole site into ``out_dir``. Raises BuildError, with ``out_dir`` as it was, on failure.
 
     The stages, each timed (``BuildReport.timings``, what NOTICESITE_TIMINGS prints), each taking
@@ -110,7 +114,8 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     files and templates that did not change are then neither hashed nor compiled again. A
     caller may start reading ``out_dir`` early (``OutputScan``, before loading) and pass it. A
     caller that printed the PDFs already (the preview, in the background) passes them as
-    ``pdfs``: they are not printed again.
+    ``pdfs``: they are not printed again. A caller that loaded the site with a load cache passes
+    its memos (``LoadCache.memos``): an unchanged notice is then planned without being read.
     """
     options = options or BuildOptions()
     project = Project(Path(site.root))
@@ -124,7 +129,8 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     previous = out_dir if options.incremental and out_dir.is_dir() and manifest.outputs else None
     # compiled templates are kept per version of this code (which sets the environment's options)
     env = env or LazyEnvironment(project.layouts, project.root / CACHE_DIR / f"templates-{code_version()[:12]}")
-    ctx = BuildContext(project, env, options, project.root / CACHE_DIR, hasher or Hasher(), previous)
+    ctx = BuildContext(project, env, options, project.root / CACHE_DIR, hasher or Hasher(), previous,
+                       memos if memos is not None else Memos())
     updating = previous is not None or options.in_place
     # What is on disk is read while the PDFs and the plan are made (unless the caller started
     # earlier); it is all read before any worker is forked.
@@ -137,7 +143,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     try:
         # before anything is published: a sequence once published is never published again for
         # other content, even if this build fails later and the change is undone
-        ledgers = _timed(report, "ledger", lambda: calendar_ledgers(site, write=options.record_ledger))
+        ledgers = _timed(report, "ledger", lambda: calendar_ledgers(site, ctx.memos, write=options.record_ledger))
         if pdfs is None:
             pdfs = _timed(report, "pdf", lambda: print_pdfs(site, ctx)) if options.pdf else NO_PDFS
         outputs = _timed(report, "plan", lambda: plan_outputs(site, ctx, pdfs, ledgers))
@@ -182,7 +188,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     return report
 
 
-def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Problem]:
+def verify(site: Site, options: BuildOptions | None = None, env=None, memos: Memos | None = None) -> list[Problem]:
     """Everything ``build`` checks beyond loading, writing nothing: the print documents made and
     their characters checked against the print fonts, and every page, feed and calendar file
     rendered into memory (a template's syntax error or undefined name, a chart that cannot be
@@ -192,19 +198,22 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
     options = options or BuildOptions()
     project = Project(Path(site.root))
     env = env or LazyEnvironment(project.layouts)
-    ctx = BuildContext(project, env, options, project.root / CACHE_DIR, Hasher(), None)
+    memos = memos if memos is not None else Memos()
+    ctx = BuildContext(project, env, options, project.root / CACHE_DIR, Hasher(), None, memos)
     problems: list[Problem] = []
     try:
         pdfs = NO_PDFS
         if options.pdf:
             config = fingerprint(site.config)
-            problems += _templates_located(ctx, lambda: pdf.check_print(
-                site, env, ctx.cache, key_of=lambda notice: digest(code_version(), config, notice_key(notice))))
+            def key_of(notice: Any) -> str:
+                return digest(code_version(), config, notice_key(notice, memos.of(notice)))
+
+            problems += _templates_located(ctx, lambda: pdf.check_print(site, env, ctx.cache, key_of=key_of))
             pdfs = RenderReport(links=pdf.pdf_links(site, ctx.cache))  # the sizes a build would link, where known
         # An output whose key is the one the last build of output/ recorded was made by that build
         # from the same inputs (a key covers all a template is handed): it would be made again.
         made = Manifest.for_output(project.root, project.root / "output").outputs
-        ledgers = calendar_ledgers(site, write=False)  # as the build would publish them, written nowhere
+        ledgers = calendar_ledgers(site, memos, write=False)  # as the build would publish them, written nowhere
         for output in plan_outputs(site, ctx, pdfs, ledgers):
             if output.link is None and made.get(output.path) != output.key:
                 _made(output, ctx)
@@ -213,7 +222,7 @@ def verify(site: Site, options: BuildOptions | None = None, env=None) -> list[Pr
     return problems
 
 
-def calendar_ledgers(site: Site, write: bool) -> dict[str, Ledger]:
+def calendar_ledgers(site: Site, memos: Memos, write: bool) -> dict[str, Ledger]:
     """The ledger stage: the calendar ledger of each notice whose events changed since its
     ledger file was written (by slug), updated at this build's time; with ``write``, each written
     back to data/<slug>/ (ledger.py). Usually none: a notice whose ledger says what it publishes
@@ -221,9 +230,9 @@ def calendar_ledgers(site: Site, write: bool) -> dict[str, Ledger]:
     now = clock()
     updated = {}
     for notice in site.notices:
-        if ledger_settled(site.config, notice):
+        if ledger_settled(site.config, notice, memos.of(notice)):
             continue
-        updated[notice.slug] = updated_ledger(site.config, notice, now)
+        updated[notice.slug] = updated_ledger(site.config, notice, memos.of(notice), now)
         if write:
             try:
                 write_ledger(ledger_path(Path(site.root) / "data", notice.slug), notice.slug, updated[notice.slug])
@@ -233,9 +242,10 @@ def calendar_ledgers(site: Site, write: bool) -> dict[str, Ledger]:
     return updated
 
 
-def stale_ledgers(site: Site) -> list[str]:
+def stale_ledgers(site: Site, memos: Memos | None = None) -> list[str]:
     """The ledger files a build would update (for check's note), as data/<slug>/calendar-ledger.yaml."""
-    return [f"data/{n.slug}/{LEDGER_NAME}" for n in site.notices if not ledger_settled(site.config, n)]
+    memos = memos if memos is not None else Memos()
+    return [f"data/{n.slug}/{LEDGER_NAME}" for n in site.notices if not ledger_settled(site.config, n, memos.of(n))]
 
 
 def write_release(outputs: list[Output], todo: list[Output], out_dir: Path, folder: Path,
@@ -294,7 +304,7 @@ def _release_is_current(site: Site, outputs: list[Output], todo: list[Output], o
         return False
 
     def index_is_current() -> bool:
-        job = search_job(site, out_dir, pdfs, {o.path: o.key for o in outputs})
+        job = search_job(site, out_dir, pdfs, {o.path: o.key for o in outputs}, ctx.memos)
         return old_keys.get(search.INDEX_DIR + "/") == job.key and search.index_is(out_dir, job.bundles)
 
     return release_is_current(out_dir, {o.path for o in outputs}, on_disk, old_keys,
@@ -307,7 +317,7 @@ def plan_outputs(site: Site, ctx: BuildContext, pdfs: RenderReport,
     from the PDF stage's value, the calendars from the ledger stage's."""
     # reading the templates' references parses them: a syntax error surfaces here
     return _templates_located(ctx, lambda: plan(site, ctx.env, ctx.project.layouts, ctx.hasher, pdfs.links,
-                                                pdfs.files, ledgers))
+                                                pdfs.files, ledgers, ctx.memos))
 
 
 def _templates_located(ctx: BuildContext, work: Callable[[], T]) -> T:
@@ -467,17 +477,18 @@ def _search_stage(site: Site, folder: Path, out_dir: Path, ctx: BuildContext, re
     index = search.INDEX_DIR + "/"
     if ctx.options.search:
         return {index: _timed(report, "search", lambda: index_for_search(
-            site, folder, pdfs, keys, old_keys.get(index), ctx.previous, ctx.options.workers or os.cpu_count() or 1))}
+            site, folder, pdfs, keys, old_keys.get(index), ctx.previous, ctx.options.workers or os.cpu_count() or 1,
+            ctx.memos))}
     if ctx.options.search_later:
-        report.search_job = search_job(site, out_dir, pdfs, keys)
+        report.search_job = search_job(site, out_dir, pdfs, keys, ctx.memos)
     return {}
 
 
 def index_for_search(site: Site, folder: Path, pdfs: RenderReport, keys: dict[str, str], previous_key: str | None,
-                     previous: Path | None, workers: int = 1) -> str:
+                     previous: Path | None, workers: int = 1, memos: Memos | None = None) -> str:
     """Index the pages of ``folder`` and the PDFs' texts; returns the index's key. The bundles
     whose key is recorded in ``previous`` (an output folder) are taken from it."""
-    job = search_job(site, folder, pdfs, keys)
+    job = search_job(site, folder, pdfs, keys, memos)
     if job.key != previous_key or previous != folder:  # in place and unchanged: nothing to do
         job.run(previous, workers)
     return job.key
@@ -500,8 +511,9 @@ class SearchJob:
         return search.write_index(self.folder, self.bundles, reuse_from, workers)
 
 
-def search_job(site: Site, folder: Path, pdfs: RenderReport, keys: dict[str, str]) -> SearchJob:
+def search_job(site: Site, folder: Path, pdfs: RenderReport, keys: dict[str, str],
+               memos: Memos | None = None) -> SearchJob:
     pdf_records = [search.Record(name, f"{title}（打印版 PDF）", text) for name, title, text in pdfs.texts]
     html_keys = {path: key for path, key in keys.items() if path.endswith(".html")}
-    bundles = search.bundles(site, html_keys, pdf_records)
+    bundles = search.bundles(site, html_keys, pdf_records, memos)
     return SearchJob(folder, bundles, search.index_key(bundles))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from .model import Schedule, Session
 
@@ -37,10 +38,14 @@ def schedule_days(schedule: Schedule) -> list[Day]:
             day.halves.append(HalfDay(session.half_day, []))
         day.halves[-1].sessions.append(session)
         for c in schedule.count_columns:
-            day.totals[c.key] += session.values[c.key]
+            day.totals[c.key] += _count(session, c.key)
     return days
 
 
 def schedule_totals(schedule: Schedule) -> dict[str, int]:
     """Each count column's sum over every session (the 合计 row)."""
-    return {c.key: sum(s.values[c.key] for s in schedule.sessions) for c in schedule.count_columns}
+    return {c.key: sum(_count(s, c.key) for s in schedule.sessions) for c in schedule.count_columns}
+
+
+def _count(session: Session, key: str) -> int:
+    return cast(int, session.values[key])  # a count column's cell: schema.py made it an int

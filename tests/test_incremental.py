@@ -27,7 +27,8 @@ def add_second_notice(project: Project) -> None:
 def run(project: Project, out: str, options: BuildOptions, cache: LoadCache | None = None):
     site, problems = load(project.root, cache)
     assert site is not None, "\n".join(map(str, problems))
-    return build(site, project.path(out), options, cache.hasher if cache else None)
+    return build(site, project.path(out), options, cache.hasher if cache else None,
+                 memos=cache.memos() if cache else None)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -248,7 +249,7 @@ def open_cache_and_build(project: Project, out: str = "output"):
     cache = LoadCache.open(project.root)
     site, problems = load(project.root, cache)
     assert site is not None, "\n".join(map(str, problems))
-    report = build(site, project.path(out), INCREMENTAL, cache.hasher)
+    report = build(site, project.path(out), INCREMENTAL, cache.hasher, memos=cache.memos())
     cache.save(project.root)
     return site, report
 
@@ -273,6 +274,21 @@ def test_a_cached_notice_is_read_from_disk_only_when_one_of_its_files_is_made(pr
     assert {n.slug: n for n in site.notices}["2012-105"]._full is not None
     run(project, "clean", CLEAN)
     assert snapshot(project.path("output")) == snapshot(project.path("clean"))
+
+
+def test_an_unchanged_rebuild_reads_no_notice_from_disk(project: Project, monkeypatch):
+    """The ledger stage, the plan and the search index's key of an unchanged site come from the
+    memos kept with the notices' summaries (memos.py): no shard is read, as `build.py build` runs."""
+    from noticesite import cli
+
+    add_second_notice(project)
+    options = BuildOptions(pdf=False, search=True, incremental=True)
+    for _ in range(2):  # the first writes the new notice's ledger, one of its inputs: parsed once more
+        assert cli.run_build(project.root, project.path("output"), options) == 0
+    before = snapshot(project.path("output"))
+    monkeypatch.setattr(NoticeRef, "full", lambda self: pytest.fail(f"{self.slug} was read from its shard"))
+    assert cli.run_build(project.root, project.path("output"), options) == 0
+    assert snapshot(project.path("output")) == before
 
 
 def test_the_cache_keeps_one_shard_per_notice(project: Project):
@@ -345,24 +361,26 @@ def test_a_notice_keeps_its_calendars_in_its_shard_not_in_its_summary(project: P
     """The calendars are worked out once, where the notice is parsed; a later build that makes a
     notice's calendar files again reads them from the shard instead of working them out again."""
     import noticesite.calendars
-    from noticesite.cache import notice_summary
 
     open_cache_and_build(project)
     cache = LoadCache.open(project.root)
     (entry,) = cache.entries.values()
-    kinds = {key[0] for key in entry.notice.derived if isinstance(key, tuple)}
-    assert "shard" not in kinds  # the summary, read by every build, stays small
+    assert entry.memos.summary and not entry.memos.shard  # the summary, read by every build, stays small
+    assert not any("calendars" in key for key in entry.memos.summary if isinstance(key, tuple))
     worked_out = []
     original = noticesite.calendars._notice_calendars
     monkeypatch.setattr(noticesite.calendars, "_notice_calendars",
                         lambda *args: worked_out.append(args) or original(*args))
     edit_template(project)  # every page is made again, so the notice is read whole
-    site, report = open_cache_and_build(project)
+    cache = LoadCache.open(project.root)
+    site, _ = load(project.root, cache)
+    assert site is not None
+    build(site, project.path("output"), INCREMENTAL, cache.hasher, memos=cache.memos())
     (notice,) = site.notices
+    (entry,) = cache.entries.values()
     assert isinstance(notice, NoticeRef) and notice._full is not None
-    assert any(key[0] == "shard" for key in notice.derived if isinstance(key, tuple))
+    assert any(key[0] == "calendars" for key in entry.memos.shard)  # brought by the shard
     assert not worked_out
-    assert not any(isinstance(key, tuple) and key[0] == "shard" for key in notice_summary(notice)[0]["derived"])
     run(project, "clean", CLEAN)
     assert snapshot(project.path("output")) == snapshot(project.path("clean"))
 
