@@ -345,6 +345,8 @@ def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: Outp
             f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
               + (f"; PDF printing peak {report.pdf_peak_rss / 2**20:.0f} MB" if report.pdf_peak_rss else ""),
               file=sys.stderr)
+        print("cpu: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.cpu_timings.items()),
+              file=sys.stderr)
         if report.pdf_faces:  # which face each role of the printed notice got (site.yaml print: fonts)
             print(f"print faces: {report.pdf_faces}", file=sys.stderr)
     print(f"built {len(site.notices)} notice(s), {report.pages} page(s), {report.files} file(s): "

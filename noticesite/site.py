@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import sys
 import threading
 import time
@@ -72,6 +73,7 @@ class BuildReport:
     search_job: "SearchJob | None" = None  # with BuildOptions.search_later
     warnings: list = field(default_factory=list)  # problems found while writing, e.g. by WeasyPrint
     timings: dict[str, float] = field(default_factory=dict)
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # user + system, with the children waited for
 
 
 @dataclass(frozen=True)
@@ -332,10 +334,18 @@ def _templates_located(ctx: BuildContext, work: Callable[[], T]) -> T:
 
 
 def _timed(report: BuildReport, name: str, work: Callable[[], T]) -> T:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     result = work()
     report.timings[name] = time.perf_counter() - started
+    report.cpu_timings[name] = _cpu_seconds() - cpu
     return result
+
+
+def _cpu_seconds() -> float:
+    """User and system time of this process and of the children it has waited for (Pagefind,
+    forked workers): a stage's work, less sensitive than its wall time to a busy machine."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _render_all(todo: list[Output], folder: Path, ctx: BuildContext, suffix: str = "") -> dict[str, tuple[int, int]]:
