@@ -36,6 +36,8 @@ def not_plain(hint: object, where: str, seen: set[type]) -> list[str]:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Literal:
         return []
+    if isinstance(hint, typing.NewType):  # e.g. CheckedProcedure: a Procedure that passed the check
+        return not_plain(hint.__supertype__, where, seen)
     if origin in (typing.Union, types.UnionType):
         return [found for arg in args for found in not_plain(arg, where, seen)]
     if origin in (list, tuple) and args:
