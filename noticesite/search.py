@@ -13,7 +13,8 @@ different scales that the search page could not compare (issue 14).
 know how many there are), with its keys.
 
 Pagefind is run as its documented command line (``python -m pagefind``) on a
-staging folder: each indexed page's ``data-pagefind-body`` part at the page's
+staging folder (in the memory folder, /dev/shm, when there is one with room;
+else beside the index): each indexed page's ``data-pagefind-body`` part at the page's
 own path, each record as a small page whose ``data-pagefind-meta`` gives its
 URL and title, and every page a ``date`` meta and sort (newer notices win
 ties). Each Chinese character of the staged text is a word of its own
