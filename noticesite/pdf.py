@@ -29,7 +29,6 @@ import multiprocessing
 import os
 import pickle
 import re
-import shutil
 import subprocess
 import time
 import unicodedata
@@ -922,12 +921,12 @@ def _tag_joiner(html: str) -> Callable:
     return pdftags.joiner({"Sect": _SECTION_ID.findall(html), "Table": _TABLE_ID.findall(html)})
 
 
-def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path,
+def render_pdfs(docs: list[PrintDocument], cache_dir: Path,
                 workers: int | None = None, progress: Progress | None = None) -> RenderReport:
     """Prints the documents that changed into the cache and reuses the others; ``report.files``
-    lists every document's PDF there, for the build to put into the output folder (or, given
-    ``out_dir``, they are copied there). ``progress`` is told how many of the documents to print
-    are done, after each (at about a second each, an archive's first build prints for minutes).
+    lists every document's PDF there, for the build to link into the output folder. ``progress``
+    is told how many of the documents to print are done, after each (at about a second each, an
+    archive's first build prints for minutes).
 
     The cache keeps one PDF per document name beside the hash of its inputs.
     Documents render in a process pool (WeasyPrint is CPU bound and holds
@@ -986,18 +985,14 @@ def render_pdfs(docs: list[PrintDocument], out_dir: Path | None, cache_dir: Path
         raise BuildError(failures)
 
     report.files = [(doc.name, keys[doc.name], _cached(cache_dir, doc.name)) for doc in docs]
-    if out_dir is not None:
-        for name, _, cached in report.files:
-            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, out_dir / name)
     report.rendered.sort()
     report.reused.sort()
     report.seconds = time.perf_counter() - start
     return report
 
 
-def write_site_pdfs(site: Site, env: jinja2.Environment, cache_dir: Path, out_dir: Path | None = None,
-                    workers: int | None = None, progress: Progress | None = None) -> RenderReport:
+def write_site_pdfs(site: Site, env: jinja2.Environment, cache_dir: Path, workers: int | None = None,
+                    progress: Progress | None = None) -> RenderReport:
     """The build's PDF stage: check the fonts, print every notice into the cache (``cache_dir``),
     and return what the later stages need as values: ``files`` (to link into the output folder),
     ``links`` (page path -> href from that page and size in bytes, for the pages to offer the
@@ -1010,7 +1005,7 @@ def write_site_pdfs(site: Site, env: jinja2.Environment, cache_dir: Path, out_di
     memo.save()
     if any(p.severity == "error" for p in problems):
         raise BuildError(p for p in problems if p.severity == "error")
-    report = render_pdfs(docs, out_dir, cache_dir, workers, progress)
+    report = render_pdfs(docs, cache_dir, workers, progress)
     report.warnings = [p for p in problems if p.severity == "warning"] + report.warnings
     report.texts = [(doc.name, doc.title, _plain_text(doc.html)) for doc in docs]
     report.links = pdf_links(site, cache_dir)

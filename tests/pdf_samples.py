@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import markdown
@@ -243,3 +244,22 @@ def site(**notice_options) -> Site:
     config = SiteConfig("湖南理工学院", "湖南理工学院教务处", "https://jwc.example.edu.cn/", "zh-CN",
                         "湖南理工学院教务处通知", Location("data/site.yaml"))
     return Site(config, [notice(**notice_options)], str(ROOT))
+
+
+# ---- what the PDF stage printed -----------------------------------------------------------
+# ``RenderReport.files`` lists (name, input hash, PDF in the cache); the build links those into
+# the output folder. The tests and the benchmark read them there, or copy them out.
+
+
+def printed(files: list[tuple[str, str, Path]], name: str) -> Path:
+    """The cached PDF that ``files`` (a ``RenderReport.files``) lists for the document ``name``."""
+    return {n: cached for n, _, cached in files}[name]
+
+
+def copy_out(files: list[tuple[str, str, Path]], folder: Path) -> Path:
+    """Copies the PDFs ``files`` lists into ``folder`` under their names, as the build lays them
+    out (it links them): a copy that stays as printed when a later print changes the cache."""
+    for name, _, cached in files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, folder / name)
+    return folder

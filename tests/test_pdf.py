@@ -51,17 +51,19 @@ def documents(**options) -> list[pdf.PrintDocument]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The sample's five PDFs, rendered once: (docs, out_dir, cache_dir, report, progress calls)."""
+    """The sample's five PDFs, rendered once: (docs, a folder of copies of them laid out as the build
+    lays them out, cache_dir, report, progress calls)."""
     docs = documents()
     base = tmp_path_factory.mktemp("pdf")
     told = []
-    report = pdf.render_pdfs(docs, base / "out", base / "cache", progress=lambda *call: told.append(call))
+    report = pdf.render_pdfs(docs, base / "cache", progress=lambda *call: told.append(call))
+    out = pdf_samples.copy_out(report.files, base / "out")  # the other tests may print into the cache
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for doc in docs:
         stem = ARTIFACTS / doc.name.replace("/", "-").removesuffix(".pdf")
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
-                        str(base / "out" / doc.name), str(stem)], check=True)
-    return docs, base / "out", base / "cache", report, told
+                        str(out / doc.name), str(stem)], check=True)
+    return docs, out, base / "cache", report, told
 
 
 def reader(built, name: str) -> PdfReader:
@@ -197,8 +199,8 @@ def test_a_wide_schedule_goes_on_landscape_pages_without_splitting_a_half_day(tm
     attachment.data = dataclasses.replace(attachment.data, columns=attachment.data.columns + extra)
     assert pdf.schedule_table(attachment.data).landscape
     doc = pdf.print_documents(site, site.notices[0], make_env())[1]
-    pdf.render_pdfs([doc], tmp_path / "out", tmp_path / "cache")
-    r = PdfReader(tmp_path / "out" / doc.name)
+    report = pdf.render_pdfs([doc], tmp_path / "cache")
+    r = PdfReader(pdf_samples.printed(report.files, doc.name))
     sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in r.pages]
     assert set(sizes) == {(842, 595)}  # 附件1 and the title turn with the table (issue #15)
     texts = [p.extract_text() for p in r.pages]
@@ -410,24 +412,24 @@ def test_an_unchanged_rebuild_renders_nothing_and_an_edit_only_what_it_touches(b
     docs, _, shared, first, _ = built
     assert sorted(first.rendered) == sorted(d.name for d in docs) and first.reused == []
     cache = shutil.copytree(shared, tmp_path / "cache")  # other tests reuse the shared one
-    again = pdf.render_pdfs(documents(), tmp_path / "out", cache)
+    again = pdf.render_pdfs(documents(), cache)
     assert again.rendered == [] and len(again.reused) == 5
-    assert (tmp_path / "out" / "2012-104" / "attachment-3.pdf").read_bytes() == \
+    assert pdf_samples.printed(again.files, "2012-104/attachment-3.pdf").read_bytes() == \
         (built[1] / "2012-104" / "attachment-3.pdf").read_bytes()
 
     offices = [("天津分社", "022-23678099", "天津市南开区迎水道新华园"), *pdf_samples.OFFICES[1:]]
-    edited = pdf.render_pdfs(documents(offices=offices), tmp_path / "out", cache)
+    edited = pdf.render_pdfs(documents(offices=offices), cache)
     assert edited.rendered == ["2012-104/attachment-3.pdf", "2012-104/notice.pdf"]
     assert len(edited.reused) == 3
-    assert "022-23678099" in text_of((None, tmp_path / "out"), "attachment-3.pdf")
+    assert "022-23678099" in text_of((None, pdf_samples.copy_out(edited.files, tmp_path / "out")), "attachment-3.pdf")
 
 
 @pytest.mark.pdf
-def test_the_build_stage_links_each_page_to_its_pdf(built, tmp_path):
+def test_the_build_stage_links_each_page_to_its_pdf(built):
     """The PDF stage hands its links and texts on as values (no context written into)."""
-    report = pdf.write_site_pdfs(pdf_samples.site(), make_env(), built[2], tmp_path)
+    report = pdf.write_site_pdfs(pdf_samples.site(), make_env(), built[2])
     assert report.rendered == [] and len(report.reused) == 5
-    size = (tmp_path / "2012-104" / "attachment-3.pdf").stat().st_size
+    size = pdf_samples.printed(report.files, "2012-104/attachment-3.pdf").stat().st_size
     assert report.links["2012-104/attachment-3.html"] == ("attachment-3.pdf", size)
     assert report.links["2012-104/index.html"][0] == "notice.pdf"
     assert len(report.links) == 5
@@ -435,16 +437,19 @@ def test_the_build_stage_links_each_page_to_its_pdf(built, tmp_path):
 
 
 @pytest.mark.pdf
-def test_a_failed_document_writes_no_pdf_at_all(tmp_path):
+def test_a_failed_document_fails_the_stage_and_leaves_no_pdf_of_its_own(tmp_path):
     """A document WeasyPrint cannot print (here: nested deeper than its layout can recurse) fails
-    the stage with a located problem, and not even the documents that printed are copied out."""
+    the stage with a located problem, so the build gets no files to link out; the cache keeps the
+    document that printed (for the next build) and nothing of the failed one, not even its
+    temporary file."""
     docs = documents()
     broken = dataclasses.replace(docs[2], name="2012-104/broken.pdf", html="<div>" * 3000 + "x")
     with pytest.raises(BuildError) as info:
-        pdf.render_pdfs([docs[2], broken], tmp_path / "out", tmp_path / "cache", workers=1)
+        pdf.render_pdfs([docs[2], broken], tmp_path / "cache", workers=1)
     assert str(info.value).startswith("content/2012-104/instructions.md:1:1: "
                                       "2012-104/broken.pdf: printing failed: RecursionError")
-    assert not (tmp_path / "out").exists()
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["cache/pdf/2012-104/attachment-2.key", "cache/pdf/2012-104/attachment-2.pdf"]
 
 
 @pytest.mark.pdf

@@ -41,9 +41,8 @@ def printed(tmp_path_factory) -> list[Printed]:
     site, problems = load(root)
     assert site is not None, "\n".join(map(str, problems))
     docs = pdf.site_print_documents(site, environment(root / "layouts"))
-    out = root / "out"
-    pdf.render_pdfs(docs, out, root / "cache", workers=2)
-    return [Printed(d, out / d.name, PdfStructure(out / d.name)) for d in docs]
+    files = {name: cached for name, _, cached in pdf.render_pdfs(docs, root / "cache", workers=2).files}
+    return [Printed(d, files[d.name], PdfStructure(files[d.name])) for d in docs]
 
 
 @pytest.fixture(scope="module")
