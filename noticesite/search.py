@@ -473,15 +473,24 @@ def _problem(path: str, message: str) -> BuildError:
 
 def _write_staged(site: Path, staged: dict[str, bytes], workers: int) -> None:
     """Each staged page written into ``site`` as Pagefind is to read it (``split_han``: only now,
-    so that the index's key is of the pages as staged)."""
-    for parent in {os.path.dirname(path) for path in staged}:
-        os.makedirs(site / parent, exist_ok=True)
-    _in_workers(functools.partial(_write_slice, site, staged), list(staged), workers)
+    so that the index's key is of the pages as staged).
+
+    Pagefind's index depends on the order it finds the pages in, which is the order the folder
+    lists them in: on tmpfs, the order they were made in (newest first). So every folder and
+    file is made here, in the order of their paths, before any is filled (by forked workers, in
+    any order): the same pages make the same index, whatever order they were staged in and
+    whichever build (clean or incremental) staged them."""
+    paths = sorted(staged)
+    for path in paths:
+        os.makedirs(site / os.path.dirname(path), exist_ok=True)
+        (site / path).touch(exist_ok=False)
+    _in_workers(functools.partial(_write_slice, site, staged), paths, workers)
 
 
 def _write_slice(site: Path, staged: dict[str, bytes], paths: list[str]) -> dict[str, None]:
     for path in paths:
-        (site / path).write_bytes(split_han(staged[path]))
+        with open(site / path, "r+b") as page:  # made by _write_staged: filled, not made again
+            page.write(split_han(staged[path]))
     return {}
 
 

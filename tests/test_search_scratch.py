@@ -120,3 +120,56 @@ def test_pages_staged_by_workers_are_those_staged_in_one_process(tmp_path, monke
         search._write_staged(folder, alone[0], workers)
         written[workers] = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert written[1] == written[2] == {path: search.split_han(page) for path, page in alone[0].items()}
+
+
+def _listing(folder: Path) -> list[str]:
+    """Every entry under ``folder`` in the order the file system lists it (Pagefind's order)."""
+    found = []
+    for entry in os.scandir(folder):
+        found.append(entry.name)
+        if entry.is_dir():
+            found += [f"{entry.name}/{name}" for name in _listing(Path(entry.path))]
+    return found
+
+
+# Paths of staged pages: a few folders deep, as a site's are (2012-104/attachment-1.html, …).
+staged_paths = st.lists(st.lists(st.sampled_from(["a", "b", "2012-104", "_records", "x1"]), min_size=0, max_size=2)
+                        .map(lambda parts: "/".join([*parts, "index.html"])), min_size=2, max_size=12, unique=True)
+
+
+@pytest.mark.unit
+@settings(max_examples=examples(100), deadline=None)
+@given(staged_paths, st.randoms(use_true_random=False))
+def test_the_staged_folder_lists_its_pages_in_one_order_whatever_order_they_were_staged_in(paths, rng):
+    """On tmpfs a folder lists its entries newest first: pages written in the order they were
+    staged gave Pagefind another order, and so another index, for the same pages (a clean build
+    and an incremental one disagreed)."""
+    memory = search.MEMORY_FOLDER if search.MEMORY_FOLDER.is_dir() else None
+    shuffled = list(paths)
+    rng.shuffle(shuffled)
+    listings = []
+    for order in (paths, shuffled):
+        with tempfile.TemporaryDirectory(dir=memory) as tmp:
+            search._write_staged(Path(tmp), {path: f"<p>{path}</p>".encode() for path in order}, workers=1)
+            listings.append(_listing(Path(tmp)))
+            assert {p: Path(tmp, p).read_bytes() for p in paths} == {p: f"<p>{p}</p>".encode() for p in paths}
+    assert listings[0] == listings[1]
+
+
+@pytest.mark.integration
+def test_pages_staged_in_another_order_make_the_same_index(tmp_path):
+    root = copy_project(REPO, tmp_path / "site")
+    _built(root)
+    site, _ = load(root)
+    assert site is not None
+    bundle = search.bundles(site, {p.relative_to(root / "output").as_posix(): ""
+                                   for p in (root / "output").rglob("*.html")}, [])[0]
+    staged, _ = search.stage_pages(root / "output", bundle)
+    indexes = []
+    for order in (sorted(staged), sorted(staged, reverse=True)):
+        with search.scratch_folder(tmp_path / "fallback", 0) as folder:
+            search._write_staged(folder, {path: staged[path] for path in order}, workers=1)
+            search.run_pagefind(folder, tmp_path / f"index-{len(indexes)}")
+        index = tmp_path / f"index-{len(indexes)}"
+        indexes.append({p.relative_to(index).as_posix(): p.read_bytes() for p in index.rglob("*") if p.is_file()})
+    assert indexes[0] == indexes[1]
