@@ -375,6 +375,21 @@ class NoticeSummary:
                    last_declared_date(notice), tuple(notice.revisions))
 
 
+# The faces of the printed notice by role (GB/T 9704-2012), which SiteConfig.print_fonts names:
+# (site.yaml key, what GB/T 9704 calls the role, its typeface, an office's usual licensed face).
+# Here, beside the settings they describe, so that the loader (schema.py, which reads them from
+# site.yaml) and the print stage (pdf.py, which names each role's custom property of print.css
+# after its key) both take them from the model, and no printer imports the loader.
+FONT_ROLES = (
+    ("mark", "发文机关标志", "小标宋", "方正小标宋简体"),
+    ("title", "标题", "小标宋", "方正小标宋简体"),
+    ("body", "正文", "仿宋", "仿宋_GB2312"),
+    ("heading1", "一级标题", "黑体", "黑体"),
+    ("heading2", "二级标题", "楷体", "楷体_GB2312"),
+    ("page_number", "页码", "宋体", "宋体"),
+)
+
+
 @dataclass
 class SiteConfig:
     school: str
