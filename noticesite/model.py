@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal, NewType
+from typing import Any, Iterable, Literal, NewType
 
 
 @dataclass(frozen=True)
@@ -409,3 +409,16 @@ class Site:
     config: SiteConfig
     notices: list[Notice]  # newest first
     root: str  # absolute path of the project folder
+
+
+def notices_by_name(notices: Iterable[Any]) -> dict[str, Any]:
+    """Each notice by URL segment and by document number, the two names an amendment may give
+    (``replaces:``/``supplements:``); a URL segment wins (load() refuses two notices with one
+    segment or one number). Read by the load-time check (amendments.py) and the pages (render.py)."""
+    found: dict[str, Any] = {}
+    notices = list(notices)
+    for notice in notices:
+        found.setdefault(notice.number, notice)
+    for notice in notices:
+        found[notice.slug] = notice
+    return found
