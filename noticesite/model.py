@@ -265,6 +265,9 @@ class LedgerEntry:
     cancelled: bool = False
 
 
+Ledger = dict[str, LedgerEntry]  # a notice's calendar ledger, by event UID (also ledger.Ledger)
+
+
 @dataclass
 class Notice:
     slug: str  # URL segment, e.g. 2012-104

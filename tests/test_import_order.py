@@ -36,9 +36,8 @@ MODEL_STAGE = "model"
 # The upward imports kept, each for a reason (docs/architecture.md, "Does an import climb back up"):
 KNOWN_UPWARD = {
     # The calendar ledger is read at load time and its stamps (SEQUENCE, LAST-MODIFIED) are what the
-    # calendar files are made with: calendars works out the ledger's update, outputs names its type.
+    # calendar files are made with: calendars works out the ledger's update with ledger.py's rules.
     ("calendars", "ledger"),
-    ("outputs", "ledger"),
     # The pinyin_keys template filter makes the same keys load time makes for the directory.
     ("render", "pinyin"),
 }
