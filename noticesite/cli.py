@@ -191,7 +191,7 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
 
 
 def import_table(root: Path, table: Path, slug: str) -> int:
-    from . import spreadsheet
+    from . import spreadsheet_import
     from .errors import Problems
 
     problems = Problems()
@@ -201,7 +201,7 @@ def import_table(root: Path, table: Path, slug: str) -> int:
         print(f"error: {shown_target} does not exist (write it first: python build.py new {slug} --kind schedule)",
               file=sys.stderr)
         return EXIT_PROBLEMS
-    text = spreadsheet.import_schedule(table, str(table), target, shown_target, problems)
+    text = spreadsheet_import.import_schedule(table, str(table), target, shown_target, problems)
     print_problems(problems.errors)
     if text is None:
         print(f"import failed: {len(problems.errors)} error(s); {shown_target} was left as it was", file=sys.stderr)

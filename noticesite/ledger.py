@@ -31,7 +31,7 @@ from .cache import digest
 from .errors import Problems
 from .fields import Field, record, text
 from .ics import CalendarEvent
-from .model import LedgerEntry
+from .model import Ledger, LedgerEntry
 from .yamlio import Node
 
 LEDGER_NAME = "calendar-ledger.yaml"
@@ -44,10 +44,9 @@ HEADER = """\
 """
 
 
-# What the calendar files last published of one event: model data, read with the notice.
+# What the calendar files last published of one event: model data, read with the notice. A
+# Ledger (model.py: the plan names the type without importing this module) is one per UID.
 Entry = LedgerEntry
-
-Ledger = dict[str, Entry]  # by UID
 
 
 def ledger_path(data: Path, slug: str) -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal, NewType
+from typing import Any, Iterable, Literal, NewType
 
 
 @dataclass(frozen=True)
@@ -265,6 +265,9 @@ class LedgerEntry:
     cancelled: bool = False
 
 
+Ledger = dict[str, LedgerEntry]  # a notice's calendar ledger, by event UID (also ledger.Ledger)
+
+
 @dataclass
 class Notice:
     slug: str  # URL segment, e.g. 2012-104
@@ -375,6 +378,21 @@ class NoticeSummary:
                    last_declared_date(notice), tuple(notice.revisions))
 
 
+# The faces of the printed notice by role (GB/T 9704-2012), which SiteConfig.print_fonts names:
+# (site.yaml key, what GB/T 9704 calls the role, its typeface, an office's usual licensed face).
+# Here, beside the settings they describe, so that the loader (schema.py, which reads them from
+# site.yaml) and the print stage (pdf.py, which names each role's custom property of print.css
+# after its key) both take them from the model, and no printer imports the loader.
+FONT_ROLES = (
+    ("mark", "发文机关标志", "小标宋", "方正小标宋简体"),
+    ("title", "标题", "小标宋", "方正小标宋简体"),
+    ("body", "正文", "仿宋", "仿宋_GB2312"),
+    ("heading1", "一级标题", "黑体", "黑体"),
+    ("heading2", "二级标题", "楷体", "楷体_GB2312"),
+    ("page_number", "页码", "宋体", "宋体"),
+)
+
+
 @dataclass
 class SiteConfig:
     school: str
@@ -394,3 +412,16 @@ class Site:
     config: SiteConfig
     notices: list[Notice]  # newest first
     root: str  # absolute path of the project folder
+
+
+def notices_by_name(notices: Iterable[Any]) -> dict[str, Any]:
+    """Each notice by URL segment and by document number, the two names an amendment may give
+    (``replaces:``/``supplements:``); a URL segment wins (load() refuses two notices with one
+    segment or one number). Read by the load-time check (amendments.py) and the pages (render.py)."""
+    found: dict[str, Any] = {}
+    notices = list(notices)
+    for notice in notices:
+        found.setdefault(notice.number, notice)
+    for notice in notices:
+        found[notice.slug] = notice
+    return found

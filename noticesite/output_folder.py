@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import paths, search
+from . import paths
 from .cache import Manifest
 from .children import die_with_parent
 from .errors import BuildError, Problem
@@ -286,7 +286,7 @@ def release_is_current(out_dir: Path, planned: set[str], on_disk: dict[str, tupl
         return False
     if not (out_dir / paths.OUTPUT_MARKER).is_file():  # what every release of the build holds
         return False
-    index = search.INDEX_DIR + "/"
+    index = paths.INDEX_DIR + "/"
     if set(on_disk) != planned or set(old_keys) - {index} != set(on_disk):
         return False
     if index_is_current is None:
@@ -345,7 +345,7 @@ def remove_stale(folder: Path, stale: set[str]) -> None:
 
 
 def remove_search_index(folder: Path) -> None:
-    shutil.rmtree(folder / search.INDEX_DIR, ignore_errors=True)
+    shutil.rmtree(folder / paths.INDEX_DIR, ignore_errors=True)
 
 
 def _files_on_disk(folder: Path) -> dict[str, tuple[int, int]]:
@@ -361,7 +361,7 @@ def _files_on_disk(folder: Path) -> dict[str, tuple[int, int]]:
                 if rel == paths.OUTPUT_MARKER:  # the build's own, not an output file
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    if rel != search.INDEX_DIR:
+                    if rel != paths.INDEX_DIR:
                         pending.append((rel + "/", entry.path))
                 else:
                     stat = entry.stat(follow_symlinks=False)

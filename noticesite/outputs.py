@@ -20,10 +20,9 @@ if TYPE_CHECKING:
 from .cache import Hasher, code_version, digest
 from .calendars import calendar_paths, ledger_settled, notice_calendars
 from .errors import BuildError, Problem
-from .ledger import Ledger
 from .memos import Memos, NoticeMemos
 from .paths import FilePolicy
-from .model import Notice, NoticeStandIn, Site, SiteConfig, whole
+from .model import Ledger, Notice, NoticeStandIn, Site, SiteConfig, whole
 from .render import feed_notices, listed_pages, page_values, render_page, site_pages, summaries
 from .spreadsheet import SHEET_TYPES, attachment_rows, to_csv, to_xlsx
 

@@ -25,6 +25,9 @@ from .errors import Problem
 OUTPUT_MARKER = ".noticesite-output"
 _MARKER_TEXT = ("This folder is written by noticesite (build.py): each build replaces what is in it.\n"
                 "Do not keep other files here.\n")
+# The search index's folder in the output, which the search stage writes and keeps and the output
+# folder's scan passes over (here, so that output_folder.py need not import search.py for it).
+INDEX_DIR = "pagefind"
 SOURCE_FOLDERS = ("content", "data", "layouts", ".noticesite-cache")
 
 

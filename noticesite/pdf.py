@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
-from . import schema, urls
+from . import urls
 from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
 from .fontsubset import compact_fonts
@@ -52,6 +52,7 @@ from .qrcode import notice_qr
 from .printed import RenderReport  # the PDF stage's value (re-exported: pdf.RenderReport)
 from .render import zh_date
 from .timetable import schedule_days, schedule_totals
+from .model import FONT_ROLES as SITE_FONT_ROLES
 from .model import Attachment, CheckedProcedure, Location, Makeup, Notice, Procedure, Schedule, Site
 
 # Told how far a long stage has come: (stage, done, total).
@@ -495,7 +496,7 @@ def installed_fonts(stylesheets: Iterable[str], font_css: str = "") -> FontSet:
 
 
 # Roles of the printed notice: (site.yaml key, custom property of print.css, what the build calls it).
-FONT_ROLES = tuple((key, "--font-" + key.replace("_", "-"), label) for key, label, *_ in schema.FONT_ROLES)
+FONT_ROLES = tuple((key, "--font-" + key.replace("_", "-"), label) for key, label, *_ in SITE_FONT_ROLES)
 FONT_FOLDER = "fonts"  # the project's folder of the office's own licensed font files
 _FONT_FILES = (".ttf", ".otf", ".ttc", ".otc")
 _FONT_FACE = re.compile(r'@font-face \{ font-family: "([^"]+)"; src: url\("([^"]+)"\)')

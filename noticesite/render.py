@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any, Iterable
 if TYPE_CHECKING:
     import jinja2
 
-from .amendments import relations
 from .calendars import notice_url
-from .model import Attachment, CheckedProcedure, Notice, NoticeSummary, Procedure, Schedule, Site, SiteConfig
+from .model import (
+    Attachment, CheckedProcedure, Notice, NoticeSummary, Procedure, RevisionKind, Schedule, Site, SiteConfig,
+    notices_by_name,
+)
 from .timetable import schedule_days, schedule_totals
 
 
@@ -213,6 +215,60 @@ def site_pages(site: Site) -> list[Page]:
         for attachment in notice.attachments:
             pages.append(attachment_page(notice, attachment))
     return pages
+
+
+# ---- amendments: a notice's links to the notices it amends and that amend it ----------------
+# The link is shown on both pages, so it is worked out over the whole site and handed to each
+# notice's page as a value of its own (Relations): the older notice's page changes when a newer
+# notice names it, though none of the older notice's files did, and its key (made from the values a
+# page is handed, outputs.py) follows. The load-time check of the names is amendments.py's.
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another notice of the site, as a link to it shows it."""
+
+    kind: RevisionKind
+    slug: str
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Relations:
+    """What one notice's page shows of the others: the ones it amends, the ones that amend it,
+    and the notices its revisions refer to by document number (document number -> URL segment)."""
+
+    amends: tuple[Related, ...] = ()
+    amended_by: tuple[Related, ...] = ()
+    revision_links: tuple[tuple[str, str], ...] = field(default=())
+
+    def link_of(self, number: str) -> str | None:
+        return dict(self.revision_links).get(number)
+
+
+def relations(notices: list[Any]) -> dict[str, Relations]:
+    """Each notice's Relations, by URL segment (amendments.check has refused, at load time, names
+    that match nothing)."""
+    index = notices_by_name(notices)
+    amends: dict[str, list[Related]] = {}
+    amended_by: dict[str, list[Related]] = {}
+    for notice in notices:  # newest first (the site's order): so are the lists
+        for amendment in notice.amends:
+            target = index.get(amendment.target)
+            if target is None or target.slug == notice.slug:
+                continue
+            amends.setdefault(notice.slug, []).append(
+                Related(amendment.kind, target.slug, target.number, target.title))
+            amended_by.setdefault(target.slug, []).append(
+                Related(amendment.kind, notice.slug, notice.number, notice.title))
+    found = {}
+    for notice in notices:
+        links = tuple(sorted({(r.number, index[r.number].slug) for r in notice.revisions
+                              if r.number and r.number in index and index[r.number].slug != notice.slug}))
+        found[notice.slug] = Relations(tuple(amends.get(notice.slug, ())), tuple(amended_by.get(notice.slug, ())),
+                                       links)
+    return found
 
 
 # An href or src of a tag in HTML made by Python-Markdown: raw HTML is escaped there (content.py),

@@ -17,8 +17,8 @@ from . import limits, urls
 from .errors import Problems
 from .fields import COUNT, DATE, FLAG, OPTIONAL_TEXT, PHONE, SLUG, TEXT, TIME, URL, Field, choice_of, list_of, record_of
 from .model import (
-    Branch, CardField, CollegeCode, Column, ColumnType, Contact, Directory, Location, Makeup, Office, Phone,
-    Procedure, Schedule, Session, SiteConfig, Step, TimeRange,
+    FONT_ROLES, Branch, CardField, CollegeCode, Column, ColumnType, Contact, Directory, Location, Makeup, Office,
+    Phone, Procedure, Schedule, Session, SiteConfig, Step, TimeRange,
 )
 from .yamlio import Node
 
@@ -27,18 +27,8 @@ Resolve = Callable[[Node, str], object]  # (reference node, data kind) -> loaded
 
 # ---- data/site.yaml ------------------------------------------------------------
 
-# The faces of the printed notice by role (GB/T 9704-2012): a family name, found in the project's fonts/
+# The faces of the printed notice by role (model.FONT_ROLES): a family name, found in the project's fonts/
 # folder or among the installed fonts, put in front of the free faces of layouts/print.css.
-# (site.yaml key, what GB/T 9704 calls the role, its typeface, an office's usual licensed face); the
-# print stage names each role's custom property of print.css after its key (pdf.FONT_ROLES).
-FONT_ROLES = [
-    ("mark", "发文机关标志", "小标宋", "方正小标宋简体"),
-    ("title", "标题", "小标宋", "方正小标宋简体"),
-    ("body", "正文", "仿宋", "仿宋_GB2312"),
-    ("heading1", "一级标题", "黑体", "黑体"),
-    ("heading2", "二级标题", "楷体", "楷体_GB2312"),
-    ("page_number", "页码", "宋体", "宋体"),
-]
 FONT_FIELDS = [Field(role, f"the face of the {label} ({face}), e.g. {example}: a font family name, from fonts/ "
                      "or installed", required=False) for role, label, face, example in FONT_ROLES]
 _FONT_NAME_REFUSED = re.compile(r'["\\;{}<>@\x00-\x1f\x7f]')  # would end the CSS string it is put in

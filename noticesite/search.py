@@ -52,8 +52,8 @@ from .children import even_slices, in_forked_slices
 from .errors import BuildError, Problem
 from .memos import Memos, NoticeMemos
 from .model import Makeup, Notice, Site
+from .paths import INDEX_DIR  # the index's folder in the output (also search.INDEX_DIR)
 
-INDEX_DIR = "pagefind"
 LANGUAGE = "zh-cn"
 T = TypeVar("T")
 

@@ -1,4 +1,4 @@
-"""Schedules in and out of spreadsheets (Excel, WPS): .xlsx through openpyxl, and .csv.
+"""Schedules out to spreadsheets (Excel, WPS): .xlsx through openpyxl, and .csv.
 
 Out: a schedule (or a directory) as a table, header row of labels, one row per session (office),
 written byte for byte the same for the same data (the workbook's dates are fixed, and so are the
@@ -6,34 +6,26 @@ dates of the zip's entries), so that an unchanged notice gives an unchanged file
 with a byte order mark: without it Excel reads a CSV in the system's legacy code page and shows
 Chinese as mojibake.
 
-In: ``build.py import schedule.xlsx --notice SLUG`` reads the rows into the notice's schedule
-(its columns, title and place are kept from data/SLUG/schedule.yaml): every cell becomes a
-located value (``schedule.xlsx:Sheet1!C7``) and the schedule's own checks read them, so a bad cell
-is reported as ``schedule.xlsx:Sheet1!C7: session 5: start: expected a time …``; nothing is
-written when any cell is wrong.
+In: the ``import`` command reads such a table back (spreadsheet_import.py, a loading concern: it
+reads data files and uses the schedule's checks, which an output stage has no need of).
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import json
 import re
 import zipfile
-from pathlib import Path
 
-from . import schema, yamlio
-from .errors import Problems
-from .model import Attachment, Column, Directory, Location, Makeup, Phone, Schedule
-from .yamlio import Node
+from .model import Attachment, Directory, Makeup, Phone, Schedule
 
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
-_TIME_HEADERS = ("日期", "开始", "结束")
+TIME_HEADERS = ("日期", "开始", "结束")  # a schedule's first headers, which the import expects back
 
 
 def schedule_rows(schedule: Schedule) -> list[list[object]]:
     """Header, then a row per session: date, start, end, then each column's value as written."""
-    rows: list[list[object]] = [[*_TIME_HEADERS, *(c.label for c in schedule.columns)]]
+    rows: list[list[object]] = [[*TIME_HEADERS, *(c.label for c in schedule.columns)]]
     for s in schedule.sessions:
         rows.append([s.date, f"{s.start:%H:%M}", f"{s.end:%H:%M}",
                      *(_cell_value(s.values[c.key]) for c in schedule.columns)])
@@ -77,13 +69,9 @@ def _csv_cell(value: object) -> object:
         return value.isoformat()
     if isinstance(value, str) and value.startswith(FORMULA_START + ("'",)):
         # An apostrophe first: the spreadsheet shows the text, as it does for "'" typed in a cell;
-        # the import takes it off (_csv_text). One already there is doubled, so it reads back too.
+        # the import takes it off (spreadsheet_import.csv_text). One already there is doubled, so it reads back too.
         return "'" + value
     return value
-
-
-def _csv_text(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START + ("'",)) else cell
 
 
 def to_csv(rows: list[list[object]]) -> bytes:
@@ -135,118 +123,3 @@ def _fixed_zip_dates(data: bytes, fixed: dt.datetime) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(entry, content)
     return out.getvalue()
-
-
-# ---- import ---------------------------------------------------------------------
-
-
-def read_table(path: Path, shown: str, problems: Problems) -> tuple[str, list[list[object]]] | None:
-    """(sheet name, rows) of the first sheet of an .xlsx, or of a .csv (UTF-8, BOM or not)."""
-    if path.suffix.lower() == ".csv":
-        text, found = yamlio.read_text(path, shown)
-        if text is None:
-            problems.extend(found)
-            return None
-        return "", [[_csv_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
-    if path.suffix.lower() != ".xlsx":
-        problems.error(Location(shown), "expected an .xlsx or .csv file")
-        return None
-    from openpyxl import load_workbook
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        problems.error(Location(shown), f"cannot read as an .xlsx workbook: {exc}")
-        return None
-    sheet = book.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return sheet.title, rows
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _cell_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.strftime("%H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
-
-
-def import_schedule(table: Path, shown: str, target: Path, target_shown: str,
-                    problems: Problems) -> str | None:
-    """The text of the notice's schedule file with its sessions read from ``table``, or None with
-    the problems (every cell located as ``shown:Sheet1!C7``)."""
-    existing, found = yamlio.read(target, target.parent)
-    problems.extend(found)
-    if existing is None or not isinstance(existing.value, dict):
-        if not found:
-            problems.error(Location(target_shown), "expected a schedule file to take the columns from")
-        return None
-    read = read_table(table, shown, problems)
-    if read is None:
-        return None
-    sheet, rows = read
-    where = f"{shown}:{sheet}!" if sheet else f"{shown}:"
-    columns = schema._load_columns(existing.value.get("columns"), problems)
-    if columns is None or problems.failed:
-        return None
-    if not rows:
-        problems.error(Location(shown), "the table is empty: expected a header row, then a row per session")
-        return None
-    headers = [str(_cell_text(h) or "") for h in rows[0]]
-    expected = [*_TIME_HEADERS, *(c.label for c in columns)]
-    if headers[:len(expected)] != expected:
-        problems.error(Location(f"{where}A1"), f"expected the headers {', '.join(expected)}, got {', '.join(headers)}")
-        return None
-    keys = ["date", "start", "end", *(c.key for c in columns)]
-    sessions = []
-    for number, row in enumerate(rows[1:], 2):
-        if all(_cell_text(v) is None for v in row):
-            continue  # an empty row: Excel keeps some
-        cells = {key: Node(_cell_text(row[i]) if i < len(row) else None, f"{where}{_column_letter(i)}{number}", 0, 0)
-                 for i, key in enumerate(keys)}
-        sessions.append(Node({k: v for k, v in cells.items()}, f"{where}A{number}", 0, 0))
-    tree = dict(existing.value)
-    tree["sessions"] = Node(sessions, f"{where}A2", 0, 0)
-    if schema.load_schedule(Node(tree, target_shown, 1, 1), problems) is None or problems.failed:
-        return None
-    return _schedule_text(existing.value, columns, sessions)
-
-
-def _plain(value: str) -> str:
-    """A value as YAML text: plain where YAML reads it back as the same text, else quoted."""
-    if (re.fullmatch(r"[\w.+\-（）()、·/]+(?: [\w.+\-（）()、·/]+)*(?::[0-9]{2})?", value)
-            and not value.startswith("-") and value not in ("~", "null", "Null", "NULL")):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _schedule_text(existing: dict[str, Node], columns: list[Column], sessions: list[Node]) -> str:
-    lines = ["# yaml-language-server: $schema=../../schemas/schedule.schema.json"]
-    for key in ("title", "location"):
-        node = existing.get(key)
-        if node is not None and isinstance(node.value, str):
-            lines.append(f"{key}: {_plain(node.value)}")
-    lines.append("columns:")
-    lines += [f"  - {{key: {c.key}, label: {_plain(c.label)}, type: {c.type}}}" for c in columns]
-    lines.append("sessions:")
-    for session in sessions:
-        assert isinstance(session.value, dict)  # made above as a mapping of cells
-        values = [f"{k}: {_plain(str(v.value))}" for k, v in session.value.items() if v.value is not None]
-        lines.append("  - {" + ", ".join(values) + "}")
-    return "\n".join(lines) + "\n"

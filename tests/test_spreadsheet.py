@@ -14,7 +14,7 @@ from property_budget import examples
 from openpyxl import load_workbook
 
 from conftest import REPO, Project
-from noticesite import schema, spreadsheet, yamlio
+from noticesite import schema, spreadsheet, spreadsheet_import, yamlio
 from noticesite.errors import Problems
 
 
@@ -119,6 +119,6 @@ def test_no_csv_cell_starts_a_formula_and_the_import_reads_it_back(rows, tmp_pat
     path = tmp_path_factory.mktemp("csv") / "t.csv"
     path.write_bytes(data)
     problems = Problems()
-    read = spreadsheet.read_table(path, "t.csv", problems)
+    read = spreadsheet_import.read_table(path, "t.csv", problems)
     assert read is not None and not list(problems)
     assert read[1][1:] == rows
