@@ -102,14 +102,19 @@ def test_staged_in_memory_or_on_disk_the_index_is_the_same_and_nothing_is_left(t
     assert on_disk == in_memory
 
 
-@pytest.mark.integration
-def test_pages_staged_by_workers_are_those_staged_in_one_process(tmp_path, monkeypatch):
+def _built_bundle(tmp_path: Path) -> tuple[Path, search.Bundle]:
+    """The example built with search, and the bundle of its pages as the build indexes them."""
     root = copy_project(REPO, tmp_path / "site")
     _built(root)
     site, _ = load(root)
     assert site is not None
-    bundle = search.bundles(site, {p.relative_to(root / "output").as_posix(): ""
-                                   for p in (root / "output").rglob("*.html")}, [])[0]
+    return root, search.bundles(site, {p.relative_to(root / "output").as_posix(): ""
+                                       for p in (root / "output").rglob("*.html")}, [])[0]
+
+
+@pytest.mark.integration
+def test_pages_staged_by_workers_are_those_staged_in_one_process(tmp_path, monkeypatch):
+    root, bundle = _built_bundle(tmp_path)
     alone = search.stage_pages(root / "output", bundle, workers=1)
     monkeypatch.setattr(search, "_PARALLEL_PAGES", 1)
     forked = search.stage_pages(root / "output", bundle, workers=2)
@@ -158,12 +163,7 @@ def test_the_staged_folder_lists_its_pages_in_one_order_whatever_order_they_were
 
 @pytest.mark.integration
 def test_pages_staged_in_another_order_make_the_same_index(tmp_path):
-    root = copy_project(REPO, tmp_path / "site")
-    _built(root)
-    site, _ = load(root)
-    assert site is not None
-    bundle = search.bundles(site, {p.relative_to(root / "output").as_posix(): ""
-                                   for p in (root / "output").rglob("*.html")}, [])[0]
+    root, bundle = _built_bundle(tmp_path)
     staged, _ = search.stage_pages(root / "output", bundle)
     indexes = []
     for order in (sorted(staged), sorted(staged, reverse=True)):
