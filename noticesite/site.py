@@ -8,6 +8,7 @@ beside their targets, index the pages for search, then switch the folder to them
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import resource
 import sys
@@ -26,7 +27,7 @@ from .ledger import LEDGER_NAME, Ledger, clock, ledger_path, write_ledger
 from .loading import Project
 from .loading import load as load  # the API's other half, beside build
 from .memos import Memos
-from .model import Site
+from .model import Site, whole
 from .printed import RenderReport
 from .output_folder import (OutputScan, Releases, discard, link_unchanged, move_in, open_in_place, output_path,
                             output_refusal, release_is_current, remove_search_index, remove_stale, write_problem)
@@ -145,7 +146,8 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     try:
         # before anything is published: a sequence once published is never published again for
         # other content, even if this build fails later and the change is undone
-        ledgers = _timed(report, "ledger", lambda: calendar_ledgers(site, ctx.memos, write=options.record_ledger))
+        site, ledgers = _timed(report, "ledger", lambda: calendar_ledgers(
+            site, ctx.memos, write=options.record_ledger, project=project, hasher=ctx.hasher))
         if pdfs is None:
             pdfs = _timed(report, "pdf", lambda: print_pdfs(site, ctx)) if options.pdf else NO_PDFS
         outputs = _timed(report, "plan", lambda: plan_outputs(site, ctx, pdfs, ledgers))
@@ -215,7 +217,7 @@ def verify(site: Site, options: BuildOptions | None = None, env=None, memos: Mem
         # An output whose key is the one the last build of output/ recorded was made by that build
         # from the same inputs (a key covers all a template is handed): it would be made again.
         made = Manifest.for_output(project.root, project.root / "output").outputs
-        ledgers = calendar_ledgers(site, memos, write=False)  # as the build would publish them, written nowhere
+        _, ledgers = calendar_ledgers(site, memos, write=False)  # as the build would publish them, written nowhere
         for output in plan_outputs(site, ctx, pdfs, ledgers):
             if output.link is None and made.get(output.path) != output.key:
                 _made(output, ctx)
@@ -224,24 +226,49 @@ def verify(site: Site, options: BuildOptions | None = None, env=None, memos: Mem
     return problems
 
 
-def calendar_ledgers(site: Site, memos: Memos, write: bool) -> dict[str, Ledger]:
+def calendar_ledgers(site: Site, memos: Memos, write: bool, project: Project | None = None,
+                     hasher: Hasher | None = None) -> tuple[Site, dict[str, Ledger]]:
     """The ledger stage: the calendar ledger of each notice whose events changed since its
-    ledger file was written (by slug), updated at this build's time; with ``write``, each written
-    back to data/<slug>/ (ledger.py). Usually none: a notice whose ledger says what it publishes
-    is told by its summary, without being read whole."""
+    ledger file was written, updated at this build's time. With ``write``, each is written back
+    to data/<slug>/ (ledger.py) and the site handed on as the next build will load it
+    (``_as_written``); without, the updated ledgers are handed on (by slug) for the plan to
+    publish instead of the notices' own. Usually none: a notice whose ledger says what it publishes is told by its
+    summary, without being read whole."""
     now = clock()
-    updated = {}
+    updated, written = {}, {}
     for notice in site.notices:
         if ledger_settled(site.config, notice, memos.of(notice)):
             continue
         updated[notice.slug] = updated_ledger(site.config, notice, memos.of(notice), now)
         if write:
+            path = ledger_path(Path(site.root) / "data", notice.slug)
             try:
-                write_ledger(ledger_path(Path(site.root) / "data", notice.slug), notice.slug, updated[notice.slug])
+                write_ledger(path, notice.slug, updated[notice.slug])
             except OSError as exc:
                 raise BuildError([Problem(f"data/{notice.slug}/{LEDGER_NAME}", 0, 0,
                                           f"cannot write the calendar ledger: {exc.strerror or exc}")]) from exc
-    return updated
+            written[notice.slug] = path
+    if written:  # what the notices now hold and their inputs cover: the plan reads them from the notices
+        site = _as_written(site, updated, written, project or Project(Path(site.root)), hasher or Hasher())
+    return site, {slug: ledger for slug, ledger in updated.items() if slug not in written}
+
+
+def _as_written(site: Site, ledgers: dict[str, Ledger], written: dict[str, Path], project: Project,
+                hasher: Hasher) -> Site:
+    """The site with each notice whose ledger file was just written holding that ledger, and the
+    file's new hash among its inputs, as the next build will load it: every key made from the
+    notice in this build (its pages, calendars, PDFs) is then the key the next build makes from
+    what it reads, and the next build renders nothing of it again (before, the first build after
+    a notice's first publication rendered all its files again, unchanged)."""
+    notices = []
+    for notice in site.notices:
+        path = written.get(notice.slug)
+        if path is not None:
+            read = whole(notice)
+            inputs = {**read.inputs, project.shown(path): hasher.input(path, project.policy)}
+            notice = dataclasses.replace(read, calendar_ledger=ledgers[notice.slug], inputs=inputs)
+        notices.append(notice)
+    return dataclasses.replace(site, notices=notices)
 
 
 def stale_ledgers(site: Site, memos: Memos | None = None) -> list[str]:
