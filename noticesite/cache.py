@@ -252,6 +252,16 @@ class LoadCache:
         else:
             self.dirty.discard(key)
 
+    def written_back(self, notices: Iterable[Notice], memos: Memos) -> None:
+        """Keep each notice as the build handed it on after writing one of its inputs back (its
+        calendar ledger), with the memos the build worked out for it: the next load then finds
+        its inputs as they are and does not parse it again."""
+        by_slug = {entry.notice.slug: key for key, entry in self.entries.items() if entry.notice is not None}
+        for notice in notices:
+            key = by_slug.get(notice.slug)
+            if key is not None:
+                self.put(key, LoadEntry(dict(notice.inputs), notice, self.entries[key].problems, memos.of(notice)))
+
     def memos(self) -> Memos:
         """The memos of the loaded notices, for the stages that build them: what they learn is
         saved with the cache."""

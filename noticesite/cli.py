@@ -324,7 +324,8 @@ def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: Outp
         print(f"build failed: {len(problems.errors)} error(s); {out_dir} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        report = build(site, out_dir, options, cache.hasher, scan=scan, memos=cache.memos())
+        memos = cache.memos()
+        report = build(site, out_dir, options, cache.hasher, scan=scan, memos=memos)
     except BuildError as exc:
         print_problems(sort_warnings(root, [*problems, *exc.problems], printed=False)[0])
         print(f"build failed; {out_dir}: {exc.partly_written or 'left as it was'}", file=sys.stderr)
@@ -334,6 +335,7 @@ def _load_and_build(root: Path, out_dir: Path, options: BuildOptions, scan: Outp
     shown, warnings = sort_warnings(root, [*problems, *report.warnings], printed=options.pdf)
     print_problems(shown)
     cache.extras["template_references"] = template_references()
+    cache.written_back(report.written_back, memos)
     cache.save(root)
     elapsed = time.perf_counter() - started
     pdfs = ""

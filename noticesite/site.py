@@ -27,11 +27,11 @@ from .ledger import LEDGER_NAME, Ledger, clock, ledger_path, write_ledger
 from .loading import Project
 from .loading import load as load  # the API's other half, beside build
 from .memos import Memos
-from .model import Site, whole
+from .model import Notice, Site, whole
 from .printed import RenderReport
 from .output_folder import (OutputScan, Releases, discard, link_unchanged, move_in, open_in_place, output_path,
                             output_refusal, release_is_current, remove_search_index, remove_stale, write_problem)
-from .outputs import Output, fingerprint, notice_key, plan
+from .outputs import Output, derive, fingerprint, notice_key, plan
 from .render import LazyEnvironment
 
 T = TypeVar("T")
@@ -75,6 +75,8 @@ class BuildReport:
     warnings: list = field(default_factory=list)  # problems found while writing, e.g. by WeasyPrint
     timings: dict[str, float] = field(default_factory=dict)
     cpu_timings: dict[str, float] = field(default_factory=dict)  # user + system, with the children waited for
+    # the notices whose calendar ledger this build wrote, as the next build will load them
+    written_back: list[Notice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,10 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
     try:
         # before anything is published: a sequence once published is never published again for
         # other content, even if this build fails later and the change is undone
+        loaded = site
         site, ledgers = _timed(report, "ledger", lambda: calendar_ledgers(
-            site, ctx.memos, write=options.record_ledger, project=project, hasher=ctx.hasher))
+            loaded, ctx.memos, write=options.record_ledger, project=project, hasher=ctx.hasher))
+        report.written_back = [new for new, old in zip(site.notices, loaded.notices) if new is not old]
         if pdfs is None:
             pdfs = _timed(report, "pdf", lambda: print_pdfs(site, ctx)) if options.pdf else NO_PDFS
         outputs = _timed(report, "plan", lambda: plan_outputs(site, ctx, pdfs, ledgers))
@@ -250,6 +254,9 @@ def calendar_ledgers(site: Site, memos: Memos, write: bool, project: Project | N
             written[notice.slug] = path
     if written:  # what the notices now hold and their inputs cover: the plan reads them from the notices
         site = _as_written(site, updated, written, project or Project(Path(site.root)), hasher or Hasher())
+        for notice in site.notices:
+            if notice.slug in written:  # its memos worked out as loading does, kept for the next build
+                derive(site.config, notice, memos.of(notice))
     return site, {slug: ledger for slug, ledger in updated.items() if slug not in written}
 
 
