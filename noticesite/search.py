@@ -441,12 +441,10 @@ def _build_checked(staged: dict[str, bytes], target: Path, name: str, workers: i
     """Index ``staged`` into target/name, built beside it and checked; built twice at most."""
     work = target / f".{name}-{os.getpid()}-{threading.get_ident()}"
     building = Path(f"{work}.tmp")
-    size = sum(map(len, staged.values())) * 5 // 4  # and a zero-width space (3 bytes) per 3-byte character at most
     try:
         for attempt in range(1, _ATTEMPTS + 1):
             shutil.rmtree(building, ignore_errors=True)
-            with scratch_folder(Path(f"{work}.stage"), size) as site:
-                _write_staged(site, staged, workers)
+            with staged_in_scratch(staged, Path(f"{work}.stage"), workers) as site:
                 try:
                     run_pagefind(site, building)
                 except (OSError, subprocess.SubprocessError) as exc:
@@ -508,11 +506,34 @@ _LEFTOVER_AGE = 60.0  # seconds: a folder younger than this may be one just made
 
 
 @contextlib.contextmanager
-def scratch_folder(fallback: Path, size: int) -> Iterator[Path]:
+def staged_in_scratch(staged: dict[str, bytes], fallback: Path, workers: int) -> Iterator[Path]:
+    """A folder with ``staged`` written into it (``_write_staged``), removed on leaving: in the
+    memory folder when there is one with room, else (or when it fills up meanwhile, as another
+    build or program may make it do) ``fallback``, beside the index in output/."""
+    # each page may gain a zero-width space (3 bytes) per 3-byte character; tmpfs takes a page a file
+    size = 2 * sum(map(len, staged.values())) + 4096 * len(staged)
+    with scratch_folder(fallback, size) as folder:
+        in_memory = folder != fallback
+        try:
+            _write_staged(folder, staged, workers)
+        except OSError:
+            if not in_memory:
+                raise
+        else:
+            yield folder
+            return
+    with scratch_folder(fallback, size, memory=False) as folder:
+        _write_staged(folder, staged, workers)
+        yield folder
+
+
+@contextlib.contextmanager
+def scratch_folder(fallback: Path, size: int, memory: bool = True) -> Iterator[Path]:
     """A new, empty folder for ``size`` bytes of staged pages, removed on leaving: in the memory
-    folder when there is one with room for them, else ``fallback`` (beside the index, in output/)."""
+    folder when there is one with room for them (and ``memory``), else ``fallback`` (beside the
+    index, in output/)."""
     remove_leftovers(MEMORY_FOLDER)
-    folder, lock = _memory_folder(size), None
+    folder, lock = _memory_folder(size) if memory else None, None
     if folder is None:
         shutil.rmtree(fallback, ignore_errors=True)
         fallback.mkdir(parents=True)

@@ -119,8 +119,8 @@ class SearchIndexer(NewestJobThread):
     def run_job(self, job: SearchJob) -> None:
         try:
             job.run(reuse_from=job.folder)  # the years whose pages did not change stay
-        except BuildError as exc:
-            for p in exc.problems:
+        except (BuildError, OSError) as exc:  # a full disk too: said, and the next save tries again
+            for p in exc.problems if isinstance(exc, BuildError) else [f"site search: {exc}"]:
                 print(p, file=sys.stderr)
             with self._changed:
                 if self._target_key == job.key:

@@ -173,3 +173,30 @@ def test_pages_staged_in_another_order_make_the_same_index(tmp_path):
         index = tmp_path / f"index-{len(indexes)}"
         indexes.append({p.relative_to(index).as_posix(): p.read_bytes() for p in index.rglob("*") if p.is_file()})
     assert indexes[0] == indexes[1]
+
+
+@pytest.mark.integration
+def test_a_memory_folder_that_fills_up_while_staging_falls_back_to_the_disk(tmp_path, monkeypatch):
+    """The room is judged before staging; another build or program may fill /dev/shm meanwhile
+    (a container's is 64 MB): the pages are then staged on the disk, not the build failed."""
+    import errno
+
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(search, "MEMORY_FOLDER", memory)
+    real = search._write_staged
+    tried: list[Path] = []
+
+    def filling(site: Path, staged: dict[str, bytes], workers: int) -> None:
+        tried.append(site)
+        if memory in site.parents:
+            (site / "half-written.html").write_bytes(b"<p>")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(site, staged, workers)
+
+    in_memory = _built(copy_project(REPO, tmp_path / "a"))
+    monkeypatch.setattr(search, "_write_staged", filling)
+    full = _built(copy_project(REPO, tmp_path / "b"))
+    assert [memory in site.parents for site in tried] == [True, False]
+    assert full == in_memory
+    assert list(memory.iterdir()) == []  # what was half written there is gone
