@@ -252,10 +252,12 @@ class LoadCache:
         else:
             self.dirty.discard(key)
 
-    def written_back(self, notices: Iterable[Notice], memos: Memos) -> None:
+    def written_back(self, notices: list[Notice], memos: Memos) -> None:
         """Keep each notice as the build handed it on after writing one of its inputs back (its
         calendar ledger), with the memos the build worked out for it: the next load then finds
         its inputs as they are and does not parse it again."""
+        if not notices:
+            return
         by_slug = {entry.notice.slug: key for key, entry in self.entries.items() if entry.notice is not None}
         for notice in notices:
             key = by_slug.get(notice.slug)

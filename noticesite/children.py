@@ -59,6 +59,21 @@ def die_with_build() -> None:
 
 # ---- forked slices: the loading and the rendering share work out among forked workers ----
 
+
+def worker_count(requested: int | None) -> int:
+    """The processes a stage may use: as requested (``-j``), else one per core."""
+    return requested or os.cpu_count() or 1
+
+
+def worth_forking(workers: int, items: int, threshold: int) -> bool:
+    """Whether ``items`` are shared out among forked workers: more than one worker, at least
+    ``threshold`` items (below it, the forks cost more than they save), and a process with one
+    thread, since forking a threaded one (the preview's server) can copy a lock some other thread
+    holds."""
+    import threading
+
+    return workers > 1 and items >= threshold and threading.active_count() == 1
+
 T = TypeVar("T")
 
 _FORKED_WORK: tuple[Callable[[list], object], list[list]] | None = None

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
 from . import amendments, paths, schema, yamlio
 from .cache import Hasher, LoadCache, LoadEntry, NoticeRef, Summary, notice_summary, shard_path, write_shard
-from .children import even_slices, in_forked_slices
+from .children import even_slices, in_forked_slices, worker_count, worth_forking
 from .errors import Problem, Problems
 from .ledger import Ledger, ledger_path, load_ledger
 from .memos import NoticeMemos
@@ -167,10 +166,9 @@ def load(root: Path, cache: LoadCache | None = None, workers: int | None = None)
                for p in paths}
     todo = [p for p in paths if entries[shown_of[p]] is None]
     parsed = set(todo)
-    workers = workers or os.cpu_count() or 1
+    workers = worker_count(workers)
     stored = False
-    # fork only from a single-threaded process (the preview server runs threads: it parses serially)
-    if workers > 1 and len(todo) >= _PARALLEL_LOAD_THRESHOLD and threading.active_count() == 1:
+    if worth_forking(workers, len(todo), _PARALLEL_LOAD_THRESHOLD):  # the preview's server parses serially
         shards = cache.folder if cache is not None and cache.folder is not None else None
         entries.update(_load_in_parallel(project, todo, workers, config, shards))
         stored = shards is not None

@@ -45,6 +45,7 @@ from markupsafe import Markup
 from . import urls
 from .cache import code_version, write_atomic
 from .errors import BuildError, Problem
+from .children import worker_count
 from .fontsubset import compact_fonts
 from .cjktext import balance_lines, text_em
 from .justify import FONT_PT, GRID_SPACING_PT, Face, body_face, font_lists, ideograph_height, justify_paragraph, locate
@@ -955,7 +956,7 @@ def render_pdfs(docs: list[PrintDocument], cache_dir: Path,
 
     # Largest first: the whole notice takes as long as its attachments together.
     jobs.sort(key=lambda j: len(j.html), reverse=True)
-    requested = workers or os.cpu_count() or 1
+    requested = worker_count(workers)
     report.workers = max(1, min(requested, len(jobs)))
     results, report.peak_rss = _run(jobs, requested, progress) if jobs else ([], 0)
 

@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import quote
 
 from .cache import digest, write_atomic
-from .children import even_slices, in_forked_slices
+from .children import even_slices, in_forked_slices, worth_forking
 from .errors import BuildError, Problem
 from .memos import Memos, NoticeMemos
 from .model import Makeup, Notice, Site
@@ -424,9 +424,9 @@ _PARALLEL_PAGES = 500  # fewer are read and staged in the build's own process: t
 
 
 def _in_workers(work: Callable[[list[str]], dict[str, T]], items: list[str], workers: int) -> dict[str, T]:
-    """``work`` over ``items``, merged; in forked workers when there are enough items and the
-    build's process has one thread (the preview indexes in a thread of its own: it never forks)."""
-    if workers <= 1 or len(items) < _PARALLEL_PAGES or threading.active_count() > 1:
+    """``work`` over ``items``, merged; in forked workers when it is worth it (the preview indexes
+    in a thread of its own: it never forks)."""
+    if not worth_forking(workers, len(items), _PARALLEL_PAGES):
         return work(items)
     merged: dict[str, T] = {}
     for part in in_forked_slices(work, even_slices(items, 2 * workers), workers):

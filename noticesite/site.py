@@ -12,7 +12,6 @@ import dataclasses
 import os
 import resource
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any, Callable, TypeVar
 
 from . import search  # search imports Pagefind only when it builds an index
 from .cache import CACHE_DIR, Hasher, Manifest, code_version, digest
-from .children import in_forked_slices
+from .children import in_forked_slices, worker_count, worth_forking
 from .calendars import ledger_settled, updated_ledger
 from .errors import BuildError, Problem
 from .ledger import LEDGER_NAME, Ledger, clock, ledger_path, write_ledger
@@ -150,7 +149,7 @@ def build(site: Site, out_dir: Path, options: BuildOptions | None = None, hasher
         # other content, even if this build fails later and the change is undone
         loaded = site
         site, ledgers = _timed(report, "ledger", lambda: calendar_ledgers(
-            loaded, ctx.memos, write=options.record_ledger, project=project, hasher=ctx.hasher))
+            loaded, ctx.memos, options.record_ledger, project, ctx.hasher))
         report.written_back = [new for new, old in zip(site.notices, loaded.notices) if new is not old]
         if pdfs is None:
             pdfs = _timed(report, "pdf", lambda: print_pdfs(site, ctx)) if options.pdf else NO_PDFS
@@ -221,7 +220,7 @@ def verify(site: Site, options: BuildOptions | None = None, env=None, memos: Mem
         # An output whose key is the one the last build of output/ recorded was made by that build
         # from the same inputs (a key covers all a template is handed): it would be made again.
         made = Manifest.for_output(project.root, project.root / "output").outputs
-        _, ledgers = calendar_ledgers(site, memos, write=False)  # as the build would publish them, written nowhere
+        _, ledgers = calendar_ledgers(site, memos, False, project, ctx.hasher)  # as a build would publish them
         for output in plan_outputs(site, ctx, pdfs, ledgers):
             if output.link is None and made.get(output.path) != output.key:
                 _made(output, ctx)
@@ -230,14 +229,14 @@ def verify(site: Site, options: BuildOptions | None = None, env=None, memos: Mem
     return problems
 
 
-def calendar_ledgers(site: Site, memos: Memos, write: bool, project: Project | None = None,
-                     hasher: Hasher | None = None) -> tuple[Site, dict[str, Ledger]]:
+def calendar_ledgers(site: Site, memos: Memos, write: bool, project: Project,
+                     hasher: Hasher) -> tuple[Site, dict[str, Ledger]]:
     """The ledger stage: the calendar ledger of each notice whose events changed since its
     ledger file was written, updated at this build's time. With ``write``, each is written back
     to data/<slug>/ (ledger.py) and the site handed on as the next build will load it
     (``_as_written``); without, the updated ledgers are handed on (by slug) for the plan to
-    publish instead of the notices' own. Usually none: a notice whose ledger says what it publishes is told by its
-    summary, without being read whole."""
+    publish instead of the notices' own. Usually none: a notice whose ledger says what it
+    publishes is told by its summary, without being read whole."""
     now = clock()
     updated, written = {}, {}
     for notice in site.notices:
@@ -253,7 +252,7 @@ def calendar_ledgers(site: Site, memos: Memos, write: bool, project: Project | N
                                           f"cannot write the calendar ledger: {exc.strerror or exc}")]) from exc
             written[notice.slug] = path
     if written:  # what the notices now hold and their inputs cover: the plan reads them from the notices
-        site = _as_written(site, updated, written, project or Project(Path(site.root)), hasher or Hasher())
+        site = _as_written(site, updated, written, project, hasher)
         for notice in site.notices:
             if notice.slug in written:  # its memos worked out as loading does, kept for the next build
                 derive(site.config, notice, memos.of(notice))
@@ -391,9 +390,8 @@ def _render_all(todo: list[Output], folder: Path, ctx: BuildContext, suffix: str
         if parent not in made:
             os.makedirs(f"{folder}/{parent}", exist_ok=True)
             made.add(parent)
-    workers = ctx.options.workers or os.cpu_count() or 1
-    # as for parsing, fork only from a single-threaded process (the preview server runs threads)
-    if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD and threading.active_count() == 1:
+    workers = worker_count(ctx.options.workers)
+    if worth_forking(workers, len(todo), _PARALLEL_THRESHOLD):
         return _render_in_parallel(todo, folder, suffix, workers, ctx)
     return {output.path: _render_one(output, folder, suffix, ctx) for output in todo}
 
@@ -521,7 +519,7 @@ def _search_stage(site: Site, folder: Path, out_dir: Path, ctx: BuildContext, re
     index = search.INDEX_DIR + "/"
     if ctx.options.search:
         return {index: _timed(report, "search", lambda: index_for_search(
-            site, folder, pdfs, keys, old_keys.get(index), ctx.previous, ctx.options.workers or os.cpu_count() or 1,
+            site, folder, pdfs, keys, old_keys.get(index), ctx.previous, worker_count(ctx.options.workers),
             ctx.memos))}
     if ctx.options.search_later:
         report.search_job = search_job(site, out_dir, pdfs, keys, ctx.memos)
