@@ -45,11 +45,17 @@ def snapshot(checkout: Path, code: Path) -> Path:
     return archive.snapshot_code(code, checkout)
 
 
+SHARED_DATA = ("site.yaml", "offices.yaml")
+
+
 def project_for(source: Path, checkout: Path, target: Path) -> Path:
-    """A copy of the corpus with the checkout's own layouts/ (templates may differ between commits)."""
+    """A copy of the corpus with the checkout's own layouts/ and shared data files (templates and
+    site settings may differ between commits: an older commit refuses a setting added after it)."""
     shutil.copytree(source, target, symlinks=True)
     shutil.rmtree(target / "layouts")
     shutil.copytree(checkout / "layouts", target / "layouts")
+    for name in SHARED_DATA:
+        shutil.copyfile(checkout / "data" / name, target / "data" / name)
     return target
 
 
