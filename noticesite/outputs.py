@@ -22,7 +22,7 @@ from .calendars import calendar_paths, ledger_settled, notice_calendars
 from .errors import BuildError, Problem
 from .memos import Memos, NoticeMemos
 from .paths import FilePolicy
-from .model import Ledger, Notice, NoticeStandIn, Site, SiteConfig, whole
+from .model import Ledger, Notice, NoticeStandIn, NoticeSummary, Site, SiteConfig, whole
 from .render import feed_notices, listed_pages, page_values, render_page, site_pages, summaries
 from .spreadsheet import SHEET_TYPES, attachment_rows, to_csv, to_xlsx
 
@@ -84,25 +84,49 @@ def fingerprint(value: Any, memos: Memos | None = None) -> Any:
     was read from (its recorded inputs: its key, from ``memos`` when given); a summary, a config or
     any other record for all its fields. A value of a type not known here is an error, not a
     silent gap in a key."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    names = _FIELD_NAMES.get(type(value))
-    if names is not None:  # a record type met before (below): thousands of summaries and dates a build
-        return [type(value).__name__] + [fingerprint(getattr(value, name), memos) for name in names]
-    if isinstance(value, (list, tuple)):
-        return [fingerprint(v, memos) for v in value]
-    if isinstance(value, dict):
-        return [[str(k), fingerprint(v, memos)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
-    if isinstance(value, (Notice, NoticeStandIn)):
-        return ["notice", notice_key(value, memos.of(value) if memos is not None else NoticeMemos())]
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if hasattr(value, "fingerprint"):
-        return value.fingerprint()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-        return [type(value).__name__] + [fingerprint(getattr(value, name), memos) for name in names]
-    raise TypeError(f"no fingerprint for a {type(value).__name__} handed to a template")
+    return Fingerprints(memos)(value)
+
+
+class Fingerprints:
+    """fingerprint() over many values, as one plan makes them: a record met again as the same
+    object (the site's config, handed to every page; a notice's summary, on its index, archive
+    and sitemap pages) is not walked again, and a notice's summary stands as the digest of its
+    fingerprint (a list page's key is then made of 20 digests, not 20 trees)."""
+
+    def __init__(self, memos: Memos | None = None):
+        self.memos = memos
+        self._records: dict[int, tuple[Any, Any]] = {}  # id -> (the record, kept alive; its fingerprint)
+
+    def __call__(self, value: Any) -> Any:
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        names = _FIELD_NAMES.get(type(value))
+        if names is not None:  # a record type met before (below): thousands of summaries and dates a build
+            return self._record(value, names)
+        if isinstance(value, (list, tuple)):
+            return [self(v) for v in value]
+        if isinstance(value, dict):
+            return [[str(k), self(v)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+        if isinstance(value, (Notice, NoticeStandIn)):
+            return ["notice", notice_key(value, self.memos.of(value) if self.memos is not None else NoticeMemos())]
+        if isinstance(value, (dt.date, dt.time)):
+            return value.isoformat()
+        if hasattr(value, "fingerprint"):
+            return value.fingerprint()
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+            return self._record(value, names)
+        raise TypeError(f"no fingerprint for a {type(value).__name__} handed to a template")
+
+    def _record(self, value: Any, names: tuple[str, ...]) -> Any:
+        seen = self._records.get(id(value))
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        made: Any = [type(value).__name__] + [self(getattr(value, name)) for name in names]
+        if isinstance(value, NoticeSummary):
+            made = [made[0], digest(made)]
+        self._records[id(value)] = (value, made)
+        return made
 
 
 # The field names of each record type fingerprint() has met that none of its earlier cases
@@ -156,7 +180,9 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
     for path, link in pdf_links.items():
         pdfs_of.setdefault(path.split("/", 1)[0], {})[path] = link
     notice_extras: dict[str, tuple[dict, Any]] = {}  # slug -> what its pages are handed besides the page's own
-    pages = site_pages(site)
+    listed = summaries(site.notices)  # one summary object per notice: fingerprinted once (Fingerprints)
+    pages = site_pages(site, listed)
+    prints = Fingerprints(memos)
     for page in pages:
         notice = page.context.get("notice")
         extra: dict = {}
@@ -164,19 +190,19 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
             if notice.slug not in notice_extras:
                 extras = {"calendars": calendars[notice.slug], "pdf_links": pdfs_of.get(notice.slug, {}),
                           "sheets": sheets[notice.slug]}
-                notice_extras[notice.slug] = (extras, fingerprint(extras))
+                notice_extras[notice.slug] = (extras, prints(extras))
             extra = notice_extras[notice.slug][0]
         values = page_values(site.config, page, extra)
-        shown = fingerprint(page_values(site.config, page), memos) + [notice_extras[notice.slug][1] if notice else None]
+        shown = prints(page_values(site.config, page)) + [notice_extras[notice.slug][1] if notice else None]
         key = digest(base, templates.key(page.template), shown)
         outputs.append(Output(page.path, key, _page_maker(env, page.template, values)))
     feeds: dict[str, dict[str, Any]] = {
         "feed.xml": {"notices": feed_notices(site.notices, FEED_ENTRIES)},  # the latest changed, whole
-        "sitemap.xml": {"notices": summaries(site.notices),  # what lists show of every notice
+        "sitemap.xml": {"notices": listed,  # what lists show of every notice
                         "listings": listed_pages(pages)}}  # and every other page to index
     for name, given in feeds.items():
         values = {"config": site.config, **given}
-        outputs.append(Output(name, digest(base, templates.key(name), fingerprint(values, memos)),
+        outputs.append(Output(name, digest(base, templates.key(name), prints(values)),
                               _feed_maker(env, name, values)))
     for notice in site.notices:
         once = calendars[notice.slug]

@@ -197,12 +197,15 @@ class Page:
         return "../" * self.path.count("/")
 
 
-def site_pages(site: Site) -> list[Page]:
+def site_pages(site: Site, listed: list[NoticeSummary] | None = None) -> list[Page]:
+    """Every page of the site. ``listed``: the summaries of site.notices, in order, when the
+    caller has made them (the plan: the sitemap lists the same objects)."""
+    listed = listed if listed is not None else summaries(site.notices)
     # The 404 page is served at any depth: its links start from the site's own path, not "../".
     base_path = urlsplit(site.config.base_url).path or "/"
     # Neither is a page to find by a search engine: they ask robots not to index them, and the
     # sitemap leaves them out (listed_pages).
-    pages = index_pages(site) + archive_pages(site) + [
+    pages = index_pages(site, listed) + archive_pages(site, listed) + [
         Page("404.html", "404.html", {"root": base_path, "noindex": True}),
         Page("search/index.html", "search.html", {"noindex": True})]
     # A notice's links to the notices it amends and that amend it: a value of its page, so that the
@@ -310,17 +313,17 @@ def page_path(number: int) -> str:
     return "index.html" if number == 1 else f"page/{number}/index.html"
 
 
-def index_pages(site: Site) -> list[Page]:
+def index_pages(site: Site, listed: list[NoticeSummary]) -> list[Page]:
     """The notices, newest first, per_page a page: index.html, page/2/index.html, …"""
     per_page = site.config.per_page
-    chunks = [site.notices[i:i + per_page] for i in range(0, len(site.notices), per_page)] or [[]]
+    chunks = [listed[i:i + per_page] for i in range(0, len(listed), per_page)] or [[]]
     years = notice_years(site)
     pages = []
     for number, notices in enumerate(chunks, 1):
         pagination = Pagination(number, len(chunks), page_path(1),
                                 page_path(number - 1) if number > 1 else None,
                                 page_path(number + 1) if number < len(chunks) else None)
-        pages.append(Page(page_path(number), "index.html", {"notices": summaries(notices), "pagination": pagination,
+        pages.append(Page(page_path(number), "index.html", {"notices": notices, "pagination": pagination,
                                                            "years": years}))
     return pages
 
@@ -333,11 +336,11 @@ def notice_years(site: Site) -> list[tuple[int, int]]:
     return sorted(counts.items(), reverse=True)
 
 
-def archive_pages(site: Site) -> list[Page]:
+def archive_pages(site: Site, listed: list[NoticeSummary]) -> list[Page]:
     years = notice_years(site)
     pages = [Page("archive/index.html", "archive.html", {"years": years, "year": None, "notices": []})]
     for year, _ in years:
-        notices = summaries(n for n in site.notices if n.year == year)
+        notices = [n for n in listed if n.year == year]
         pages.append(Page(f"archive/{year}/index.html", "archive.html",
                           {"years": years, "year": year, "notices": notices}))
     return pages
