@@ -16,7 +16,8 @@ from . import amendments, paths, schema, yamlio
 from .cache import Hasher, LoadCache, LoadEntry, NoticeRef, Summary, notice_summary, shard_path, write_shard
 from .children import even_slices, in_forked_slices, worker_count, worth_forking
 from .errors import Problem, Problems
-from .ledger import Ledger, ledger_path, load_ledger
+from .ledger import Ledger, ledger_path
+from .ledger_read import load_ledger
 from .memos import NoticeMemos
 from .model import CheckedProcedure, Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
 from .outputs import derive
@@ -306,8 +307,8 @@ def _load_notice(project: Project, path: Path, data: _DataFiles, hasher: Hasher)
 def _read_ledger(project: Project, slug: str, files: set[Path], problems: Problems) -> Ledger:
     """data/<slug>/calendar-ledger.yaml, which the build writes (ledger.py): one of the notice's
     inputs whether it is there or not (its content is in the calendar files' keys), read as any
-    data file (safe YAML, every problem located). A broken one stops the build: written over,
-    the sequences it held would be lost."""
+    data file (safe YAML, every problem located; ledger_read.py). A broken one stops the build:
+    written over, the sequences it held would be lost."""
     path = ledger_path(project.data, slug)
     files.add(path)
     refused = project.policy.problem(path)  # the file, or data/<slug>/ that the build writes into

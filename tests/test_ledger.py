@@ -1,4 +1,4 @@
-"""The calendar ledger file and its rules (ledger.py), in process."""
+"""The calendar ledger file and its rules (ledger.py, ledger_read.py), in process."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,8 @@ from property_budget import examples
 
 from noticesite.errors import Problems
 from noticesite.ics import CalendarEvent
-from noticesite.ledger import Entry, ledger_text, load_ledger, updated
+from noticesite.ledger import Entry, ledger_text, updated
+from noticesite.ledger_read import load_ledger
 from noticesite.yamlio import parse
 
 pytestmark = pytest.mark.unit
