@@ -213,7 +213,7 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
             outputs.append(Output(path, key, functools.partial(once.file, path)))
     for notice in site.notices:
         made = sheets[notice.slug]
-        key = digest(base, "sheet", fingerprint(made))  # base: the code, openpyxl's version among it
+        key = digest(base, "sheet", fingerprint(made))  # base: the code, XlsxWriter's version among it
         for path in made.paths():
             outputs.append(Output(path, key, functools.partial(made.file, path)))
     outputs += notice_images(site, hasher)

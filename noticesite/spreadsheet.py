@@ -1,10 +1,10 @@
-"""Schedules out to spreadsheets (Excel, WPS): .xlsx through openpyxl, and .csv.
+"""Schedules out to spreadsheets (Excel, WPS): .xlsx through XlsxWriter, and .csv.
 
 Out: a schedule (or a directory) as a table, header row of labels, one row per session (office),
-written byte for byte the same for the same data (the workbook's dates are fixed, and so are the
-dates of the zip's entries), so that an unchanged notice gives an unchanged file. CSV is UTF-8
-with a byte order mark: without it Excel reads a CSV in the system's legacy code page and shows
-Chinese as mojibake.
+written byte for byte the same for the same data (the workbook's date is taken from the data, the
+zip's entries are dated ``FIXED_ZIP_DATE``), so that an unchanged notice gives an unchanged file.
+CSV is UTF-8 with a byte order mark: without it Excel reads a CSV in the system's legacy code page
+and shows Chinese as mojibake.
 
 In: the ``import`` command reads such a table back (spreadsheet_import.py, a loading concern: it
 reads data files and uses the schedule's checks, which an output stage has no need of).
@@ -14,13 +14,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import zipfile
+from typing import TYPE_CHECKING
 
 from .model import Attachment, Directory, Makeup, Phone, Schedule
 
-FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
+FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # XlsxWriter's date for every entry of a workbook made in memory
 TIME_HEADERS = ("日期", "开始", "结束")  # a schedule's first headers, which the import expects back
+# Excel's first year: it holds no earlier date (XlsxWriter would write a negative day number, shown
+# as ####, and a year before 1000 makes the workbook's own date unreadable). An earlier date of the
+# data is written as its text, as Excel keeps such a date typed in a cell; the import reads either back.
+EXCEL_FIRST_YEAR = 1900
 
 
 def schedule_rows(schedule: Schedule) -> list[list[object]]:
@@ -83,43 +90,47 @@ def to_csv(rows: list[list[object]]) -> bytes:
 
 
 def to_xlsx(rows: list[list[object]], title: str) -> bytes:
-    from openpyxl import Workbook  # imported when a spreadsheet is made: a page build needs none
+    import xlsxwriter  # imported when a spreadsheet is made: a page build needs none
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Sheet1"
-    for row in rows:
-        sheet.append(row)
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif cell.data_type == "f":
-                # openpyxl takes any text starting with '=' for a formula: a cell of the data
-                # reading '=HYPERLINK(…)' would run in the reader's Excel. Text stays text.
-                cell.data_type = "s"
-    # openpyxl stamps the workbook with the time it is made: a date from the data instead
-    dates = [v for row in rows for v in row if isinstance(v, dt.date)]
-    fixed = dt.datetime.combine(max(dates), dt.time()) if dates else dt.datetime(2000, 1, 1)
-    book.properties.creator = "noticesite"
-    book.properties.title = title
-    book.properties.created = book.properties.modified = fixed
-    raw = io.BytesIO()
-    book.save(raw)
-    return _fixed_zip_dates(raw.getvalue(), fixed)
-
-
-def _fixed_zip_dates(data: bytes, fixed: dt.datetime) -> bytes:
-    """The same zip with every entry dated ``FIXED_ZIP_DATE`` (zipfile dates each entry with the
-    clock) and docProps/core.xml's dates set to ``fixed`` whatever openpyxl wrote there."""
-    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), content)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, content)
+    # Each cell is written by its type (_write_cell), not by write(), which guesses; the three
+    # strings_to_* options keep text text should write() ever be used. in_memory: no temporary
+    # files, and every zip entry is dated FIXED_ZIP_DATE instead of a file's time.
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+               "strings_to_urls": False}
+    with xlsxwriter.Workbook(out, options) as book:
+        sheet = book.add_worksheet("Sheet1")
+        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if _write_cell(sheet, r, c, value, date_format) == -1:
+                    raise ValueError(f"row {r + 1}, column {c + 1} is beyond the largest sheet Excel opens")
+        # Without "created" XlsxWriter dates the workbook with the clock. It must be a datetime:
+        # a date (as its documentation has it) is taken for none, and the clock used.
+        book.set_properties({"title": title, "author": "noticesite", "created": _created(rows)})
     return out.getvalue()
+
+
+def _created(rows: list[list[object]]) -> dt.datetime:
+    """The workbook's date, from its data: the latest date among its date cells, else 2000-01-01."""
+    dates = [v for row in rows for v in row if isinstance(v, dt.date) and v.year >= EXCEL_FIRST_YEAR]
+    return dt.datetime.combine(max(dates), dt.time()) if dates else dt.datetime(2000, 1, 1)
+
+
+def _write_cell(sheet: Worksheet, row: int, col: int, value: object, date_format: Format) -> int:
+    """XlsxWriter's status: 0, -1 (outside the sheet), -2 (text past Excel's 32,767 characters a
+    cell, cut there). Text stays text whatever it starts with: a cell of the data reading
+    '=HYPERLINK(…)' would run in the reader's Excel as a formula."""
+    if value is None:
+        return 0  # an empty cell: nothing written
+    if isinstance(value, str):
+        return sheet.write_string(row, col, value)
+    if isinstance(value, bool):  # before int: a bool is an int
+        return sheet.write_boolean(row, col, value)
+    if isinstance(value, (int, float)):
+        return sheet.write_number(row, col, value)
+    if isinstance(value, dt.date):  # a datetime too, shown as its date
+        if value.year < EXCEL_FIRST_YEAR:
+            return sheet.write_string(row, col, value.isoformat())
+        return sheet.write_datetime(row, col, value, date_format)
+    raise TypeError(f"no spreadsheet cell holds a {type(value).__name__}: {value!r}")
