@@ -1,24 +1,30 @@
 #!/usr/bin/env python3
-"""Benchmark: where a cold HTML build's time goes, for two commits on one archive.
+"""Benchmark: where a build's time goes, for two commits on one archive.
 
     git worktree add --detach /work/wt-old 9dfe631      # the commit before issue 12's restructuring
     .venv/bin/python bench/cold_parts.py --old /work/wt-old [--new .] [--n 1000] [--runs 3] [--keep DIR]
+        [--only "cold build" --only "rebuild, no change" --only "rebuild, one edit"]
 
 ``compare.py`` says how much slower or faster one commit's build is than another's; this script
 says where the difference is. Both commits build the same corpus (compare.py's projects: each
-with its own layouts/ and shared data), cold (no output, no cache), HTML only, on one process
-(``-j 1``: every sample is in the one process py-spy watches), under py-spy, a sampling profiler
-that reads the process from outside: unlike cProfile it adds no cost to each Python call, so the
-parts keep their proportions. Each sample is given to the innermost part its stack is in (the
-table's parts, most specific first: a workbook made while a page is rendered is the workbook's).
+with its own layouts/ and shared data), HTML only, on one process (``-j 1``: every sample is in
+the one process py-spy watches): cold (no output, no cache), again with nothing changed, and
+after a sentence appended to one notice. Each build runs under py-spy, a sampling profiler that
+reads the process from outside: unlike cProfile it adds no cost to each Python call, so the parts
+keep their proportions. Each sample is given to the first part its stack is in (the table's
+parts, most specific first: a workbook made while a page is rendered is the workbook's).
 
-The parts that exist only because of work added after the old commit (a spreadsheet and a WeChat
-article per notice, the calendar ledger) are marked: the build is slower by them whatever its
-structure. The rest is the same work done by both.
+The parts that exist only because of work added after the old commit are marked "added work":
+a spreadsheet and a WeChat article per notice, the calendar ledger (issue 16's), the releases
+that switch output/ in one step (issue 13's: unchanged files linked into a new release), the
+pinyin keys pages carry for search, the scan for warning acknowledgements. The build is slower
+by them whatever its structure. The rest is the same work done by both, restructured.
 
-py-spy is installed into the running environment with pip when missing (a bench tool, not a
-dependency of the project). Prints each run, then a table of the median seconds of each part
-per commit. Exits 0 unless a build fails.
+Before the measured builds each commit builds its project once, unmeasured (the calendar ledgers
+are written by a project's first build and committed with its data). py-spy is installed into
+the running environment with pip when missing (a bench tool, not a dependency of the project).
+Prints each run, then per scenario a table of the median seconds of each part per commit.
+Exits 0 unless a build fails.
 """
 from __future__ import annotations
 
@@ -48,6 +54,9 @@ PARTS: tuple[tuple[str, bool, tuple[str, ...]], ...] = (
     ("WeChat articles", True, (r"\(wechat\.html\)", r"^for_wechat ")),
     ("calendar ledger: read at load", True, (r"^_read_ledger ",)),
     ("calendar ledger: stage", True, (r"^calendar_ledgers ",)),
+    ("release: links, tidy, switch", True, (r"^link_unchanged ", r"^Releases\.")),
+    ("pinyin keys of pages (import, keys)", True, (r"^_pinyin_keys ",)),
+    ("warning acknowledgements", True, (r"^scan \(acknowledge\.py\)",)),
     ("calendar files (.ics)", False, (r"\((calendars|ics)\.py\)",)),
     ("pages (templates)", False, (r"^render_page ", r"^_feed_maker", r"^Template\.render ")),
     ("load: cache saved", False, (r"^LoadCache\.save ",)),
@@ -89,11 +98,23 @@ def parts_of(raw: str) -> dict[str, float]:
     return seconds
 
 
-def profiled_build(py_spy: str, build_py: Path, project: Path, raw: Path) -> dict[str, float]:
-    for stale in compare.built_state(project):
-        shutil.rmtree(stale) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
+SCENARIOS = ("cold build", "rebuild, no change", "rebuild, one edit")
+
+
+def prepare(scenario: str, project: Path, edited: Path) -> None:
+    """The project as the scenario starts from: no output and no cache (cold), or the last
+    build's output with nothing changed, or with a sentence appended to one notice.md."""
+    if scenario == "cold build":
+        for stale in compare.built_state(project):
+            shutil.rmtree(stale) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
+    elif scenario == "rebuild, one edit":
+        archive._append_sentence(project / edited)
+    archive._settle(project)  # the release the last build replaced, removed in the background: gone
     subprocess.run(["sync"], check=False)
     time.sleep(1)
+
+
+def profiled_build(py_spy: str, build_py: Path, project: Path, raw: Path) -> dict[str, float]:
     cmd = [py_spy, "record", "--rate", str(RATE), "--format", "raw", "--output", str(raw), "--",
            sys.executable, str(build_py), "build", "--project", str(project), "--output", str(project / "output"),
            "--no-search", "--no-pdf", "-j", "1"]
@@ -104,14 +125,16 @@ def profiled_build(py_spy: str, build_py: Path, project: Path, raw: Path) -> dic
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Where two commits' cold HTML builds spend their time.")
+    parser = argparse.ArgumentParser(description="Where two commits' HTML builds spend their time.")
     parser.add_argument("--old", type=Path, required=True, help="checkout of the commit before")
     parser.add_argument("--new", type=Path, default=archive.ROOT, help="checkout after (default: this one)")
     parser.add_argument("--n", type=int, default=1000, help="notices (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=3, help="profiled builds per commit, alternated; medians")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR (kept) instead of a temporary folder")
+    parser.add_argument("--only", action="append", choices=SCENARIOS, help="this scenario (repeatable; default: all)")
     args = parser.parse_args(argv)
+    args.only = [s for s in SCENARIOS if s in (args.only or SCENARIOS)]
     py_spy = ensure_py_spy()
     if args.keep:
         shutil.rmtree(args.keep, ignore_errors=True)
@@ -128,7 +151,8 @@ def _measure(args: argparse.Namespace, work: Path, py_spy: str) -> int:
     sides = {name: (compare.snapshot(checkout.resolve(), work / f"code-{name}"),
                     compare.project_for(source, checkout.resolve(), work / name))
              for name, checkout in (("old", args.old), ("new", args.new))}
-    runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+    edited = sorted(p.relative_to(source) for p in (source / "content").glob("*/notice.md"))[args.n // 2]
+    runs: dict[str, dict[str, list[dict[str, float]]]] = {s: {"old": [], "new": []} for s in args.only}
     try:
         for name, (build_py, project) in sides.items():
             # Once, unmeasured: a project's calendar ledgers are written by its first build and
@@ -137,16 +161,21 @@ def _measure(args: argparse.Namespace, work: Path, py_spy: str) -> int:
                 sys.executable, str(build_py), "build", "--project", str(project), "--output",
                 str(project / "output"), "--no-search", "--no-pdf"], project, args.n)
         for r in range(args.runs):
-            for name in (("old", "new") if r % 2 == 0 else ("new", "old")):
-                build_py, project = sides[name]
-                seconds = profiled_build(py_spy, build_py, project, work / f"{name}-{r}.raw")
-                runs[name].append(seconds)
-                print(f"  {name} (run {r + 1}): {sum(seconds.values()):.2f} s sampled", flush=True)
+            for scenario in args.only:
+                for name in (("old", "new") if r % 2 == 0 else ("new", "old")):
+                    build_py, project = sides[name]
+                    prepare(scenario, project, edited)
+                    raw = work / f"{name}-{SCENARIOS.index(scenario)}-{r}.raw"
+                    seconds = profiled_build(py_spy, build_py, project, raw)
+                    runs[scenario][name].append(seconds)
+                    print(f"  {name} {scenario} (run {r + 1}): {sum(seconds.values()):.2f} s sampled", flush=True)
     except archive.BuildFailed as exc:
         print(f"\nbuild failed: {exc}", file=sys.stderr)
         return 1
-    print(f"\nload after {os.getloadavg()[0]:.2f}\n")
-    _print_table(runs)
+    print(f"\nload after {os.getloadavg()[0]:.2f}")
+    for scenario in args.only:
+        print(f"\n{scenario}, median of {args.runs}:\n")
+        _print_table(runs[scenario])
     return 0
 
 
