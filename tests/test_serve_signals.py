@@ -41,6 +41,15 @@ def poll(predicate, what: str, timeout: float = 60.0) -> None:
         time.sleep(0.1)
 
 
+def _default_signals() -> None:
+    """The preview as a terminal starts it: SIGINT and SIGTERM at their defaults. A test run
+    started in the background (``cmd &`` in a script, nohup) ignores SIGINT, its children
+    inherit that, and Python installs no Ctrl+C handler for a signal ignored at its start: the
+    SIGINT case then waited 60 s for a preview that could not hear it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_serve_removes_its_folder_when_stopped_by_a_signal(project: Project, tmp_path: Path, signum: int):
     temp = tmp_path / "tmp"  # the preview's mkdtemp() makes its folder here, where the test can look
@@ -51,7 +60,7 @@ def test_serve_removes_its_folder_when_stopped_by_a_signal(project: Project, tmp
         proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--project", str(project.root),
                                  "--port", str(port), "--no-pdf", "--no-search"],
                                 stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
-                                env={**os.environ, "TMPDIR": str(temp)})
+                                env={**os.environ, "TMPDIR": str(temp)}, preexec_fn=_default_signals)
         try:
             poll(lambda: proc.poll() is not None or answers(f"http://127.0.0.1:{port}/index.html"), "the preview")
             assert proc.poll() is None, log.read_text(encoding="utf-8")
