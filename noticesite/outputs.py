@@ -111,8 +111,8 @@ class Fingerprints:
             return ["notice", notice_key(value, self.memos.of(value) if self.memos is not None else NoticeMemos())]
         if isinstance(value, (dt.date, dt.time)):
             return value.isoformat()
-        if hasattr(value, "fingerprint"):
-            return value.fingerprint()
+        if hasattr(value, "fingerprint"):  # what stands for it, fingerprinted here: records in it met once
+            return self(value.fingerprint())
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
             return self._record(value, names)
@@ -208,12 +208,12 @@ def plan(site: Site, env: jinja2.Environment, layouts: Path, hasher: Hasher,
         once = calendars[notice.slug]
         # one for all its files (the manifest tells them apart by path); the ledger's file is one
         # of the notice's inputs, and a ledger this build updated is in the key as it leaves it
-        key = digest(base, fingerprint(once), once.ledger_fingerprint())
+        key = digest(base, prints(once), once.ledger_fingerprint())
         for path in calendar_paths(site.config, notice, once.memos):  # known without reading a cached notice
             outputs.append(Output(path, key, functools.partial(once.file, path)))
     for notice in site.notices:
         made = sheets[notice.slug]
-        key = digest(base, "sheet", fingerprint(made))  # base: the code, XlsxWriter's version among it
+        key = digest(base, "sheet", prints(made))  # base: the code, XlsxWriter's version among it
         for path in made.paths():
             outputs.append(Output(path, key, functools.partial(made.file, path)))
     outputs += notice_images(site, hasher)
@@ -234,7 +234,7 @@ class _CalendarsOnce:
         self._vevents: dict[str, str] | None = None
 
     def fingerprint(self) -> Any:  # which files and links: from the config and the notice alone
-        return [fingerprint(self.config), notice_key(self.notice, self.memos)]
+        return [self.config, notice_key(self.notice, self.memos)]
 
     def ledger_fingerprint(self) -> Any:
         """What the files' stamps come from beyond the notice's inputs (None: nothing)."""
