@@ -219,14 +219,26 @@ def verify(site: Site, options: BuildOptions | None = None, env=None, memos: Mem
             pdfs = RenderReport(links=pdf.pdf_links(site, ctx.cache))  # the sizes a build would link, where known
         # An output whose key is the one the last build of output/ recorded was made by that build
         # from the same inputs (a key covers all a template is handed): it would be made again.
+        # So was one whose key the last check rendered without a problem (check's own manifest).
         made = Manifest.for_output(project.root, project.root / "output").outputs
+        checked = Manifest.for_output(project.root, project.root / CACHE_DIR / CHECKED)
         _, ledgers = calendar_ledgers(site, memos, False, project, ctx.hasher)  # as a build would publish them
+        keys = {}
         for output in plan_outputs(site, ctx, pdfs, ledgers):
-            if output.link is None and made.get(output.path) != output.key:
+            if output.link is None and output.key not in (made.get(output.path), checked.outputs.get(output.path)):
                 _made(output, ctx)
+            keys[output.path] = output.key
+        if keys != checked.outputs:
+            with contextlib.suppress(OSError):  # a read-only project is checked all the same
+                checked.save(keys)
     except BuildError as exc:
         problems += exc.problems
     return problems
+
+
+# The name of check's own manifest (cache.Manifest, as for an output folder of that name): the key
+# of every file the last check that found no problem in it rendered into memory.
+CHECKED = "checked"
 
 
 def calendar_ledgers(site: Site, memos: Memos, write: bool, project: Project,

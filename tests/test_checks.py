@@ -303,3 +303,32 @@ def test_check_makes_print_documents_again_only_when_their_inputs_change(project
     project.replace("content/2012-104/notice.md", "各学院\ue000务必", "各学院务必")
     code, err = check()
     assert code == 0 and "U+E000" not in err and made == ["2012-104"]
+
+
+@pytest.mark.integration
+def test_a_second_check_renders_only_what_changed_and_still_finds_a_broken_template(project: Project, monkeypatch,
+                                                                                    capfd):
+    """check renders every file a build would make (a template's error surfaces there); a file
+    whose key the last check rendered without a problem is not rendered again (check's own
+    manifest: a key covers all a template is handed, its templates and the code). A template
+    edited since changes the keys of the pages it makes: they are rendered, and its error found."""
+    from noticesite import cli, site
+
+    rendered: list[str] = []
+    real = site._made
+    monkeypatch.setattr(site, "_made", lambda output, ctx: rendered.append(output.path) or real(output, ctx))
+
+    def check() -> int:
+        rendered.clear()
+        code = cli.main(["--project", str(project.root), "check"])
+        check.err = capfd.readouterr().err  # type: ignore[attr-defined]
+        return code
+
+    assert check() == 0 and "index.html" in rendered and "2012-104/index.html" in rendered
+    assert check() == 0 and rendered == []
+    project.replace("content/2012-104/notice.md", "各学院务必", "各学院一定")
+    assert check() == 0 and "2012-104/index.html" in rendered and "index.html" not in rendered
+    project.write("layouts/notice.html", project.read("layouts/notice.html").replace(
+        "{% block main %}", "{% block main %}{{ no_such_name.field }}", 1))
+    assert check() == 1 and rendered == ["2012-104/index.html"]
+    assert "layouts/notice.html" in check.err and "no_such_name" in check.err  # type: ignore[attr-defined]
