@@ -50,6 +50,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,6 +280,16 @@ class SetAside:
 def _our_caches(project: Path) -> list[Path]:
     # Whatever our build keeps between builds (.noticesite-cache today) beside the project's output.
     return [p for p in project.glob(".noticesite*")]
+
+
+def in_work_folder(keep: Path | None, prefix: str, measure: Callable[[Path], int]) -> int:
+    """Runs ``measure`` in ``keep`` (emptied first, then kept) or in a temporary folder."""
+    if keep:
+        shutil.rmtree(keep, ignore_errors=True)
+        keep.mkdir(parents=True)
+        return measure(keep.resolve())
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        return measure(Path(tmp))
 
 
 def snapshot_code(work: Path, checkout: Path = ROOT) -> Path:

@@ -35,7 +35,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -136,12 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.only = [s for s in SCENARIOS if s in (args.only or SCENARIOS)]
     py_spy = ensure_py_spy()
-    if args.keep:
-        shutil.rmtree(args.keep, ignore_errors=True)
-        args.keep.mkdir(parents=True)
-        return _measure(args, args.keep.resolve(), py_spy)
-    with tempfile.TemporaryDirectory(prefix="cold-parts-") as tmp:
-        return _measure(args, Path(tmp), py_spy)
+    return archive.in_work_folder(args.keep, "cold-parts-", lambda work: _measure(args, work, py_spy))
 
 
 def _measure(args: argparse.Namespace, work: Path, py_spy: str) -> int:

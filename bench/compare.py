@@ -29,7 +29,6 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -85,12 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR (kept) instead of a temporary folder")
     args = parser.parse_args(argv)
     os.environ["NOTICESITE_TIMINGS"] = "1"
-    if args.keep:
-        shutil.rmtree(args.keep, ignore_errors=True)
-        args.keep.mkdir(parents=True)
-        return _compare(args, args.keep.resolve(), parser)
-    with tempfile.TemporaryDirectory(prefix="compare-bench-") as tmp:
-        return _compare(args, Path(tmp), parser)
+    return archive.in_work_folder(args.keep, "compare-bench-", lambda work: _compare(args, work, parser))
 
 
 def _compare(args: argparse.Namespace, work: Path, parser: argparse.ArgumentParser) -> int:
