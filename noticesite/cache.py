@@ -100,12 +100,17 @@ _CODE_VERSION: str | None = None
 
 def code_version() -> str:
     """A hash of this package's source and of every installed Python distribution's name and
-    version: upgrading Jinja2, Markdown, pypinyin, icalendar, Pagefind or WeasyPrint invalidates
-    every output, as a change of our own code does. (Font files are hashed by the PDFs' keys.)"""
+    version, and of the Python running them: upgrading Jinja2, Markdown, pypinyin, icalendar,
+    Pagefind, WeasyPrint or Python itself (its html, json, zipfile and csv modules shape outputs
+    too) invalidates every output, as a change of our own code does. (Font files are hashed by
+    the PDFs' keys.)"""
     global _CODE_VERSION
     if _CODE_VERSION is None:
+        import sys
+
         package = Path(__file__).resolve().parent
         h = hashlib.sha256(str(_FORMAT).encode())
+        h.update(sys.version.encode() + b"\0")
         for path in sorted(package.glob("*.py")):
             h.update(path.name.encode() + b"\0" + path.read_bytes())
         for name in installed_distributions():

@@ -72,9 +72,17 @@ def outlived(token: str, within: float = 10.0) -> tuple[list[str], float]:
     return found, time.monotonic() - started
 
 
-def leftovers(root: Path) -> list[str]:
+def leftovers(root: Path, within: float = 60.0) -> list[str]:
     """Temporary things beside output/ and in its releases folder, beyond the current and the
-    previous release."""
+    previous release. A retired release (``gone-*``) of many files is removed by an ``rm`` the
+    build starts and does not wait for: it is given ``within`` seconds to go (polled)."""
+    deadline = time.monotonic() + within
+    while any(name.startswith("gone-") for name in _leftovers(root)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _leftovers(root)
+
+
+def _leftovers(root: Path) -> list[str]:
     home = root / ".output.releases"
     names = [p.name for p in root.iterdir() if p.name.startswith((".output-", ".output.link-"))]
     keep = {os.path.basename(os.readlink(root / "output"))}

@@ -405,3 +405,17 @@ def test_a_library_upgrade_changes_the_code_key(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(cache, "_CODE_VERSION", None)
     assert cache.code_version() != before
     assert "jinja2-3.2.0" in cache.installed_distributions([str(site_packages)])
+
+
+def test_another_python_changes_the_code_key(monkeypatch):
+    """The standard library shapes outputs too (html.escape, json, zipfile, csv): another Python
+    with the same packages must not reuse what this one made."""
+    import sys
+
+    from noticesite import cache
+
+    monkeypatch.setattr(cache, "_CODE_VERSION", None)
+    before = cache.code_version()
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    monkeypatch.setattr(cache, "_CODE_VERSION", None)
+    assert cache.code_version() != before
