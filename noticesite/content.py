@@ -179,7 +179,7 @@ def _folder_slug(path: Path, shown: str, problems: Problems) -> str | None:
         return name
     problems.error(Location(shown, 1, 1), (
         f"notice: the folder name '{name}' is not a valid URL segment (lowercase letters, digits, '-' "
-        "or '_'): rename the folder, or give the URL segment as 'slug:'"))
+        f"or '_', at most {f.MAX_SLUG}): rename the folder, or give the URL segment as 'slug:'"))
     return None
 
 

@@ -193,7 +193,7 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def is_slug(raw: str) -> bool:
-    return _SLUG.fullmatch(raw) is not None
+    return _SLUG.fullmatch(raw) is not None and len(raw) <= MAX_SLUG
 
 
 def slug(node: Node | None, what: str, problems: Problems) -> str | None:
@@ -203,7 +203,13 @@ def slug(node: Node | None, what: str, problems: Problems) -> str | None:
     if not _SLUG.fullmatch(raw):
         problems.error(node.loc, f"{what}: expected lowercase letters, digits, '-' or '_', got '{raw}'")
         return None
+    if len(raw) > MAX_SLUG:  # a folder's name in output/, and a part of every calendar UID
+        problems.error(node.loc, f"{what}: {len(raw)} characters, more than a URL segment may have ({MAX_SLUG})")
+        return None
     return raw
+
+
+MAX_SLUG = 100
 
 
 # ---- phone numbers -----------------------------------------------------------

@@ -34,6 +34,8 @@ What makes the files behave in calendar clients:
 """
 from __future__ import annotations
 
+import hashlib
+
 import datetime as dt
 import re
 from functools import lru_cache
@@ -236,7 +238,7 @@ def file_stems(names: list[str]) -> dict[str, str]:
     stems: dict[str, str] = {}
     taken: set[str] = set()
     for i, name in enumerate(names, start=1):
-        stem = re.sub(r"[^\w-]+", "-", name, flags=re.UNICODE).strip("-_") or f"group-{i}"
+        stem = _bounded(re.sub(r"[^\w-]+", "-", name, flags=re.UNICODE).strip("-_"), name) or f"group-{i}"
         candidate, n = stem, 2
         while candidate.casefold() in taken:  # case-insensitive file systems
             candidate, n = f"{stem}-{n}", n + 1
@@ -255,12 +257,40 @@ def _midnight_in_shanghai(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
 
 
+# The longest UID segment and file stem made from a value of the data. Longer ones end in a hash
+# of the whole value instead: a group's name may be any length the data allows, but a file name
+# may have 255 bytes, and the calendar ledger reads back only UIDs of a bounded length
+# (ledger.MAX_UID). Names this long are rare: they keep their UIDs and file names.
+MAX_PART = 120
+
+
+def _bounded(made: str, whole: str, size: int = MAX_PART) -> str:
+    """``made`` if its UTF-8 is at most ``size`` bytes, else its start and a hash of ``whole``."""
+    if len(made.encode()) <= size:
+        return made
+    tail = "-" + hashlib.sha256(whole.encode()).hexdigest()[:12]
+    start = made.encode()[:size - len(tail)].decode("utf-8", "ignore")  # whole characters only
+    return start + tail
+
+
 @lru_cache(maxsize=4096)  # college names recur in every notice of an archive
 def uid_part(text: str) -> str:
-    """``text`` as an ASCII UID segment: kept when already safe, else Punycode with an xn-- prefix."""
-    if re.fullmatch(r"[A-Za-z0-9_-]+", text):
-        return text
-    return "xn--" + text.encode("punycode").decode("ascii")
+    """``text`` as an ASCII UID segment of letters, digits, '_' and '-': kept when it is one
+    already, else Punycode with an xn-- prefix; at most MAX_PART characters. Punycode keeps ASCII
+    as it is, so a name with a space, '.', '@' or other ASCII punctuation (which would break the
+    UID: '.' and '@' separate its parts) has each such character and '_' written as _XX (its
+    code in hex) first, under another prefix (xe--): no two names share a segment."""
+    if _SAFE.fullmatch(text):
+        return _bounded(text, text)
+    if not _UNSAFE_ASCII.search(text):
+        return _bounded("xn--" + text.encode("punycode").decode("ascii"), text)
+    escaped = _ESCAPED.sub(lambda m: f"_{ord(m.group()):02X}", text)
+    return _bounded("xe--" + escaped.encode("punycode").decode("ascii"), text)
+
+
+_SAFE = re.compile(r"[A-Za-z0-9_-]+")
+_UNSAFE_ASCII = re.compile(r"[\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")  # ASCII but letters, digits, '-', '_'
+_ESCAPED = re.compile(f"{_UNSAFE_ASCII.pattern[:-1]}_]")  # and '_', the escape's own mark
 
 
 @lru_cache(maxsize=16)  # the same for every event of a site

@@ -35,6 +35,10 @@ from .ics import CalendarEvent
 from .model import Ledger, LedgerEntry
 
 LEDGER_NAME = "calendar-ledger.yaml"
+# The longest UID the ledger reads back. ics.py makes none longer: a slug (fields.MAX_SLUG), the
+# attachment's, a part of at most ics.MAX_PART characters, a counter, and the site's host (a DNS
+# name: at most 253).
+MAX_UID = 1024
 
 HEADER = """\
 # The calendar ledger of notice {slug}: written by `build.py build`, commit it with the data.

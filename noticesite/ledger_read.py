@@ -11,7 +11,7 @@ import re
 
 from .errors import Problems
 from .fields import Field, record, text
-from .ledger import when_text
+from .ledger import MAX_UID, when_text
 from .model import Ledger, LedgerEntry
 from .yamlio import Node
 
@@ -26,7 +26,7 @@ _FIELDS = [
     Field("file", "its own calendar file besides all.ics", required=False),
     Field("status", "'cancelled' once the event is gone from the data", required=False),
 ]
-_UID = re.compile(r"[\x21-\x7e]{1,300}")  # what ics.py makes: ASCII (Punycode), no space
+_UID = re.compile(rf"[\x21-\x7e]{{1,{MAX_UID}}}")  # what ics.py makes: ASCII (Punycode), no space
 _SEQUENCE = re.compile(r"[0-9]{1,9}")
 _STAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z")
 _HASH = re.compile(r"[0-9a-f]{16}")

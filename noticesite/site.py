@@ -363,8 +363,27 @@ def plan_outputs(site: Site, ctx: BuildContext, pdfs: RenderReport,
     """The plan stage: every file of the site with its key, the PDFs' links and files taken
     from the PDF stage's value, the calendars from the ledger stage's."""
     # reading the templates' references parses them: a syntax error surfaces here
-    return _templates_located(ctx, lambda: plan(site, ctx.env, ctx.project.layouts, ctx.hasher, pdfs.links,
-                                                pdfs.files, ledgers, ctx.memos))
+    outputs = _templates_located(ctx, lambda: plan(site, ctx.env, ctx.project.layouts, ctx.hasher, pdfs.links,
+                                                   pdfs.files, ledgers, ctx.memos))
+    too_long = [problem for output in outputs if (problem := name_too_long(output.path)) is not None]
+    if too_long:  # here, where check meets it too, not when the file is written
+        raise BuildError(too_long)
+    return outputs
+
+
+# The longest file name, in bytes, that the file systems a site is written to take (ext4, XFS,
+# Btrfs, tmpfs; NAME_MAX on Linux).
+NAME_MAX = 255
+
+
+def name_too_long(path: str) -> Problem | None:
+    """A problem if a part of the output path ``path`` is longer than a file name may be."""
+    for part in path.split("/"):
+        size = len(part.encode("utf-8"))
+        if size > NAME_MAX:
+            return Problem(f"output/{path}", 0, 0, f"the name '{part[:40]}…' is {size} bytes, more than a file "
+                           f"name may have ({NAME_MAX}): shorten the value of the data it is made from")
+    return None
 
 
 def _templates_located(ctx: BuildContext, work: Callable[[], T]) -> T:

@@ -1,0 +1,76 @@
+"""Names made from values of the data (a group's calendar file, its events' UIDs, a notice's
+folder) stay within what a file system and the calendar ledger take, however long the value:
+check and build agree on them (a 90-character college passed check and failed build with "File
+name too long", after the build had written a ledger whose UIDs it could not read back)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, Project
+from noticesite.ics import MAX_PART, file_stems, uid_part
+from noticesite.ledger import MAX_UID
+from noticesite.fields import MAX_SLUG
+from noticesite.site import NAME_MAX, name_too_long
+from property_budget import examples
+
+# what a schedule's cell may hold: any text but the control characters the loader refuses
+CELL = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=600)
+
+
+@pytest.mark.unit
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(CELL, min_size=1, max_size=6, unique=True))
+def test_group_file_names_and_uids_are_bounded_and_distinct(names: list[str]):
+    stems = file_stems(names)
+    for name in names:
+        assert len(f"group-{stems[name]}.ics".encode()) <= NAME_MAX
+        part = uid_part(name)
+        assert len(part) <= MAX_PART and all("\x21" <= c <= "\x7e" for c in part)
+    assert len({stems[n].casefold() for n in names}) == len(names)
+    assert len({uid_part(n) for n in names}) == len(names)
+    # the longest UID made of them stays one the ledger reads back
+    uid = ".".join(["a" * MAX_SLUG, "attachment-99", max((uid_part(n) for n in names), key=len) + "-999"])
+    assert len(f"{uid}@{'h' * 253}") <= MAX_UID
+
+
+@pytest.mark.unit
+def test_a_name_longer_than_a_file_system_takes_is_refused_with_its_path():
+    assert name_too_long("2012-104/calendar/group-政法学院.ics") is None
+    problem = name_too_long("2012-104/calendar/group-" + "院" * 90 + ".ics")
+    assert problem is not None and problem.path.startswith("output/2012-104/calendar/group-")
+    assert "more than a file name may have (255)" in problem.message
+
+
+def run(project: Project, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args, "--project", str(project.root)],
+                          capture_output=True, text=True, cwd=REPO)
+
+
+@pytest.mark.integration
+def test_check_and_build_agree_on_a_very_long_college_name(project: Project):
+    long_name = "湖南理工学院" + "信息科学与工程学院" * 12  # 114 characters, 342 bytes
+    project.replace("data/2012-104/schedule.yaml", "college: 政法学院", f"college: {long_name}")
+    checked = run(project, "check")
+    built = run(project, "build", "--no-pdf", "--no-search")
+    assert checked.returncode == built.returncode == 0, checked.stderr + built.stderr
+    assert "Traceback" not in checked.stderr + built.stderr
+    files = [p.name for p in project.path("output/2012-104/calendar").iterdir()]
+    assert any(name.startswith("group-湖南理工学院") and len(name.encode()) <= NAME_MAX for name in files)
+    again = run(project, "build", "--no-pdf", "--no-search")  # the ledger it wrote reads back
+    assert again.returncode == 0, again.stderr
+
+
+@pytest.mark.integration
+def test_a_url_segment_longer_than_its_limit_is_refused_by_check_and_build_alike(project: Project):
+    project.replace("content/2012-104/notice.md", "number:", "slug: " + "a" * (MAX_SLUG + 1) + "\nnumber:")
+    line = project.line_of("content/2012-104/notice.md", "slug:")
+    checked, built = run(project, "check"), run(project, "build", "--no-pdf", "--no-search")
+    assert checked.returncode == built.returncode == 1
+    for result in (checked, built):
+        assert f"content/2012-104/notice.md:{line}:" in result.stderr
+        assert f"more than a URL segment may have ({MAX_SLUG})" in result.stderr
