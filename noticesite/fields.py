@@ -120,7 +120,16 @@ def text(node: Node | None, what: str, problems: Problems, *, required: bool = T
     if not value and required:
         problems.error(node.loc, f"{what}: expected text, got an empty value")
         return None
+    if len(value) > MAX_TEXT:
+        problems.error(node.loc, f"{what}: {len(value):,} characters, more than a field may hold ({MAX_TEXT:,}, "
+                                 "what a spreadsheet cell holds): put long text in the notice's Markdown")
+        return None
     return value
+
+
+# The longest text a field of the data may hold: a schedule's or a directory's cells are offered as
+# spreadsheets, and an Excel cell holds at most this many characters (XlsxWriter would cut the rest).
+MAX_TEXT = 32_767
 
 
 def flag(node: Node | None, what: str, problems: Problems) -> bool | None:

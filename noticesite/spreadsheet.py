@@ -103,8 +103,11 @@ def to_xlsx(rows: list[list[object]], title: str) -> bytes:
         date_format = book.add_format({"num_format": "yyyy-mm-dd"})
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if _write_cell(sheet, r, c, value, date_format) == -1:
+                status = _write_cell(sheet, r, c, value, date_format)
+                if status == -1:
                     raise ValueError(f"row {r + 1}, column {c + 1} is beyond the largest sheet Excel opens")
+                if status == -2:  # the loader refuses such text (fields.MAX_TEXT): never cut silently
+                    raise ValueError(f"row {r + 1}, column {c + 1}: text longer than an Excel cell holds")
         # Without "created" XlsxWriter dates the workbook with the clock. It must be a datetime:
         # a date (as its documentation has it) is taken for none, and the clock used.
         book.set_properties({"title": title, "author": "noticesite", "created": _created(rows)})

@@ -74,3 +74,18 @@ def test_a_url_segment_longer_than_its_limit_is_refused_by_check_and_build_alike
     for result in (checked, built):
         assert f"content/2012-104/notice.md:{line}:" in result.stderr
         assert f"more than a URL segment may have ({MAX_SLUG})" in result.stderr
+
+
+@pytest.mark.integration
+def test_text_longer_than_a_spreadsheet_cell_is_refused_by_check_and_build_alike(project: Project):
+    """A schedule's cells are offered as .xlsx, whose cells hold 32,767 characters: longer text
+    was cut in the workbook, silently (the .csv kept it whole)."""
+    from noticesite.fields import MAX_TEXT
+
+    project.replace("data/2012-104/schedule.yaml", "person: 胡美玲", "person: " + "胡" * (MAX_TEXT + 1))
+    line = project.line_of("data/2012-104/schedule.yaml", "胡胡胡")
+    checked, built = run(project, "check"), run(project, "build", "--no-pdf", "--no-search")
+    assert checked.returncode == built.returncode == 1
+    for result in (checked, built):
+        assert f"data/2012-104/schedule.yaml:{line}:" in result.stderr
+        assert "more than a field may hold (32,767" in result.stderr and "Traceback" not in result.stderr
