@@ -688,8 +688,9 @@ class _KeptMemo:
 
     def save(self) -> None:
         if self.path is not None and self.used != self.known:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+            with contextlib.suppress(OSError):  # a read-only project: not kept, only worked out again next time
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class CharacterMemo(_KeptMemo):

@@ -332,3 +332,31 @@ def test_a_second_check_renders_only_what_changed_and_still_finds_a_broken_templ
         "{% block main %}", "{% block main %}{{ no_such_name.field }}", 1))
     assert check() == 1 and rendered == ["2012-104/index.html"]
     assert "layouts/notice.html" in check.err and "no_such_name" in check.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.integration
+def test_a_read_only_project_is_checked(project: Project, monkeypatch, capfd):
+    """check writes nothing the project needs: what it would keep in .noticesite-cache (the load
+    cache, the print check's memos, its own manifest) is only a faster next check, and a folder it
+    may not write is no reason to fail (found on a read-only mount: '[Errno 30] Read-only file
+    system')."""
+    import errno
+    import pathlib
+
+    from noticesite import cache, cli, pdf
+
+    def refused(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    real_mkdir = pathlib.Path.mkdir
+
+    def mkdir(self, *args, **kwargs):
+        if ".noticesite-cache" in self.parts:
+            refused()
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "write_atomic", refused)
+    monkeypatch.setattr(pdf, "write_atomic", refused)
+    monkeypatch.setattr(pathlib.Path, "mkdir", mkdir)
+    assert cli.main(["--project", str(project.root), "check"]) == 0, capfd.readouterr().err
+    assert not project.path(".noticesite-cache").exists()
