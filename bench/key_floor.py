@@ -7,9 +7,11 @@ Issue 12 asks that every output's key cover the whole value handed to its templa
 restructuring not slow a rebuild by more than 5%. A rebuild with nothing changed must still make
 every key to know that nothing changed. This script measures what that costs at the least: each
 page's values (``render.page_values``, what its template is handed) serialized by the standard
-library's C pickler (a notice stands as its key, through the documented ``persistent_id`` hook,
-as it does in our keys) and hashed with SHA-256. No key made from whole values can be much
-cheaper than that. It then times our plan stage (``outputs.plan``: every page's key, and the
+library's C pickler and hashed with SHA-256; a notice stands as its key, through the documented
+``persistent_id`` hook, as it does in our keys, and the values many pages share (the site's
+config, a notice's summary on the index, archive and sitemap) are pickled once a round and stand
+as their hash, as our plan fingerprints each once. A key made afresh from whole values each build
+can hardly be cheaper than that. It then times our plan stage (``outputs.plan``: every page's key, and the
 calendar files', spreadsheets', feeds' and assets'), in the same process on the same loaded site.
 
 Writes the corpus (bench/corpus.py), builds it once with ``build.py`` (so that the load cache is
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 def _measure(args: argparse.Namespace, work: Path) -> int:
     from noticesite.cache import LoadCache, code_version
     from noticesite.loading import load
-    from noticesite.model import Notice, NoticeStandIn
+    from noticesite.model import Notice, NoticeStandIn, NoticeSummary, SiteConfig
     from noticesite.outputs import notice_key, plan, set_template_references
     from noticesite.render import LazyEnvironment, page_values, site_pages, summaries
 
@@ -75,15 +77,32 @@ def _measure(args: argparse.Namespace, work: Path) -> int:
     env = LazyEnvironment(project / "layouts", project / ".noticesite-cache" / f"templates-{code_version()[:12]}")
     pages = site_pages(site, summaries(site.notices))
 
+    shared: dict[int, tuple[object, str]] = {}  # a value met on many pages: pickled once a round
+
+    def pickled_hash(value: object) -> str:
+        out = io.BytesIO()
+        KeyedPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        return hashlib.sha256(out.getvalue()).hexdigest()
+
     class KeyedPickler(pickle.Pickler):
         def persistent_id(self, obj: object) -> str | None:
-            return notice_key(obj, memos.of(obj)) if isinstance(obj, (Notice, NoticeStandIn)) else None
+            if isinstance(obj, (Notice, NoticeStandIn)):
+                return notice_key(obj, memos.of(obj))
+            if isinstance(obj, (SiteConfig, NoticeSummary)) and obj is not self.top:
+                known = shared.get(id(obj))
+                if known is None or known[0] is not obj:
+                    known = shared[id(obj)] = (obj, pickled_hash(obj))
+                return known[1]
+            return None
+
+        def dump(self, obj: object) -> None:
+            self.top = obj
+            super().dump(obj)
 
     def floor() -> None:
+        shared.clear()
         for page in pages:
-            out = io.BytesIO()
-            KeyedPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(page_values(site.config, page))
-            hashlib.sha256(out.getvalue()).hexdigest()
+            pickled_hash(page_values(site.config, page))
 
     def planned() -> None:
         plan(site, env, project / "layouts", cache.hasher, {}, (), {}, memos)
