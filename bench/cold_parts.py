@@ -8,7 +8,8 @@
 ``compare.py`` says how much slower or faster one commit's build is than another's; this script
 says where the difference is. Both commits build the same corpus (compare.py's projects: each
 with its own layouts/ and shared data), HTML only, on one process (``-j 1``: every sample is in
-the one process py-spy watches): cold (no output, no cache), again with nothing changed, and
+the one process py-spy watches, but for the scan of output/ that a rebuild forks, on both
+commits alike): cold (no output, no cache), again with nothing changed, and
 after a sentence appended to one notice. Each build runs under py-spy, a sampling profiler that
 reads the process from outside: unlike cProfile it adds no cost to each Python call, so the parts
 keep their proportions. Each sample is given to the first part its stack is in (the table's
@@ -56,7 +57,8 @@ PARTS: tuple[tuple[str, bool, tuple[str, ...]], ...] = (
     ("release: links, tidy, switch", True, (r"^link_unchanged ", r"^Releases\.")),
     ("pinyin keys of pages (import, keys)", True, (r"^_pinyin_keys ",)),
     ("warning acknowledgements", True, (r"^scan \(acknowledge\.py\)",)),
-    ("calendar files (.ics)", False, (r"\((calendars|ics)\.py\)",)),
+    # every frame of calendars.py or ics.py: the events and paths worked out at load and in the plan too
+    ("calendars (events, paths, .ics files)", False, (r"\((calendars|ics)\.py\)",)),
     ("pages (templates)", False, (r"^render_page ", r"^_feed_maker", r"^Template\.render ")),
     ("load: cache saved", False, (r"^LoadCache\.save ",)),
     ("load: data, Markdown, checks", False, (r"^load \((loading|site)\.py\)",)),
