@@ -16,10 +16,10 @@ from . import amendments, paths, schema, yamlio
 from .cache import Hasher, LoadCache, LoadEntry, NoticeRef, Summary, notice_summary, shard_path, write_shard
 from .children import even_slices, in_forked_slices, worker_count, worth_forking
 from .errors import Problem, Problems
-from .ledger import Ledger, ledger_path
+from .ledger import ledger_path
 from .ledger_read import load_ledger
 from .memos import NoticeMemos
-from .model import CheckedProcedure, Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
+from .model import CheckedProcedure, Ledger, Location, Makeup, Notice, Procedure, Schedule, Site, SiteConfig
 from .outputs import derive
 from .yamlio import Node
 
