@@ -34,9 +34,8 @@ What makes the files behave in calendar clients:
 """
 from __future__ import annotations
 
-import hashlib
-
 import datetime as dt
+import hashlib
 import re
 from functools import lru_cache
 from dataclasses import dataclass
@@ -289,8 +288,9 @@ def uid_part(text: str) -> str:
 
 
 _SAFE = re.compile(r"[A-Za-z0-9_-]+")
-_UNSAFE_ASCII = re.compile(r"[\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")  # ASCII but letters, digits, '-', '_'
-_ESCAPED = re.compile(f"{_UNSAFE_ASCII.pattern[:-1]}_]")  # and '_', the escape's own mark
+# Not ASCII, or one of the safe ASCII characters: the complement is what must be escaped.
+_UNSAFE_ASCII = re.compile(r"[^\x80-\U0010ffffA-Za-z0-9_-]")
+_ESCAPED = re.compile(r"[^\x80-\U0010ffffA-Za-z0-9-]")  # and '_', the escape's own mark
 
 
 @lru_cache(maxsize=16)  # the same for every event of a site

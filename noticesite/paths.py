@@ -31,6 +31,21 @@ INDEX_DIR = "pagefind"
 SOURCE_FOLDERS = ("content", "data", "layouts", ".noticesite-cache")
 
 
+# The longest file name, in bytes, that the file systems a site is written to take (ext4, XFS,
+# Btrfs, tmpfs; NAME_MAX on Linux).
+NAME_MAX = 255
+
+
+def name_too_long(path: str) -> Problem | None:
+    """A problem if a part of the output path ``path`` is longer than a file name may be."""
+    for part in path.split("/"):
+        size = len(part.encode("utf-8"))
+        if size > NAME_MAX:
+            return Problem(f"output/{path}", 0, 0, f"the name '{part[:40]}…' is {size} bytes, more than a file "
+                           f"name may have ({NAME_MAX}): shorten the value of the data it is made from")
+    return None
+
+
 def display_path(path: Path | str, root: Path) -> str:
     """``path`` relative to the project, as messages show it: the name the project gives a file
     (a link's own path, not where it leads), else its real path if that is in the project."""

@@ -197,10 +197,9 @@ class Page:
         return "../" * self.path.count("/")
 
 
-def site_pages(site: Site, listed: list[NoticeSummary] | None = None) -> list[Page]:
-    """Every page of the site. ``listed``: the summaries of site.notices, in order, when the
-    caller has made them (the plan: the sitemap lists the same objects)."""
-    listed = listed if listed is not None else summaries(site.notices)
+def site_pages(site: Site, listed: list[NoticeSummary]) -> list[Page]:
+    """Every page of the site. ``listed``: ``summaries(site.notices)``, made by the caller, whose
+    sitemap lists the same objects (the plan fingerprints each once)."""
     # The 404 page is served at any depth: its links start from the site's own path, not "../".
     base_path = urlsplit(site.config.base_url).path or "/"
     # Neither is a page to find by a search engine: they ask robots not to index them, and the

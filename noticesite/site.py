@@ -31,6 +31,7 @@ from .printed import RenderReport
 from .output_folder import (OutputScan, Releases, discard, link_unchanged, move_in, open_in_place, output_path,
                             output_refusal, release_is_current, remove_search_index, remove_stale, write_problem)
 from .outputs import Output, derive, fingerprint, notice_key, plan
+from .paths import name_too_long
 from .render import LazyEnvironment
 
 T = TypeVar("T")
@@ -369,21 +370,6 @@ def plan_outputs(site: Site, ctx: BuildContext, pdfs: RenderReport,
     if too_long:  # here, where check meets it too, not when the file is written
         raise BuildError(too_long)
     return outputs
-
-
-# The longest file name, in bytes, that the file systems a site is written to take (ext4, XFS,
-# Btrfs, tmpfs; NAME_MAX on Linux).
-NAME_MAX = 255
-
-
-def name_too_long(path: str) -> Problem | None:
-    """A problem if a part of the output path ``path`` is longer than a file name may be."""
-    for part in path.split("/"):
-        size = len(part.encode("utf-8"))
-        if size > NAME_MAX:
-            return Problem(f"output/{path}", 0, 0, f"the name '{part[:40]}…' is {size} bytes, more than a file "
-                           f"name may have ({NAME_MAX}): shorten the value of the data it is made from")
-    return None
 
 
 def _templates_located(ctx: BuildContext, work: Callable[[], T]) -> T:

@@ -15,7 +15,7 @@ from conftest import REPO, Project
 from noticesite.ics import MAX_PART, file_stems, uid_part
 from noticesite.ledger import MAX_UID
 from noticesite.fields import MAX_SLUG
-from noticesite.site import NAME_MAX, name_too_long
+from noticesite.paths import NAME_MAX, name_too_long
 from property_budget import examples
 
 # what a schedule's cell may hold: any text but the control characters the loader refuses; and,
@@ -94,3 +94,31 @@ def test_text_longer_than_a_spreadsheet_cell_is_refused_by_check_and_build_alike
     for result in (checked, built):
         assert f"data/2012-104/schedule.yaml:{line}:" in result.stderr
         assert "more than a field may hold (32,767" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.unit
+@settings(max_examples=examples(100), deadline=None)
+@given(st.lists(CELL.map(str.strip).filter(bool), min_size=1, max_size=4))
+def test_every_uid_ics_makes_reads_back_from_the_ledger(colleges: list[str]):
+    """The calendar ledger reads back every UID and file name the calendars make, as ics.py makes
+    them (not a shape written out here): the longest slug, the longest host, any college."""
+    import dataclasses
+    import datetime as dt
+
+    from noticesite.errors import Problems
+    from noticesite.ics import notice_events, per_group_calendars
+    from noticesite.ledger import ledger_text, updated
+    from noticesite.ledger_read import load_ledger
+    from noticesite.yamlio import parse
+    from test_ics import SLOTS, make_notice
+
+    slots = [(*slot[:3], college, *slot[4:]) for slot, college in zip(SLOTS * 2, colleges)]
+    notice = dataclasses.replace(make_notice(slots), slug="a" * MAX_SLUG)
+    host, url = ".".join(["h" * 63] * 3 + ["h" * 61]), "https://example.edu.cn/"  # 253 characters
+    events = notice_events(notice, host, url)
+    own = {e.uid: f"group-{stem}.ics" for stem, group in per_group_calendars(notice, host, url, events).items()
+           for e in group if e.uid not in {k.uid for k in events[:len(notice.key_dates)]}}
+    ledger = updated({}, [(e, own.get(e.uid, "")) for e in events], dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+    node, problems = parse(ledger_text(notice.slug, ledger), "data/x/calendar-ledger.yaml")
+    found = Problems(problems)
+    assert node is not None and load_ledger(node, found) == ledger and not found, found
